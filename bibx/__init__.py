@@ -1,0 +1,21 @@
+"""bibx: turn copied paper listings into bibliographies, through pluggable readers and writers."""
+
+from bibx.hookspecs import hookimpl
+from bibx.model import Organization, PartialDate, Paper, Person, Provenance, Report
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec
+
+__all__ = [
+    "Organization",
+    "PartialDate",
+    "Paper",
+    "Person",
+    "Provenance",
+    "ReadContext",
+    "ReaderSpec",
+    "Report",
+    "WriteContext",
+    "Writer",
+    "WriterOptionError",
+    "WriterSpec",
+    "hookimpl",
+]

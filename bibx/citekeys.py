@@ -1,0 +1,125 @@
+"""Citation keys: stable, unique, pure ASCII, from a pattern in the spirit of Better BibTeX.
+
+A pattern mixes literal text with fields in braces; the default ``{auth}{year}{title}`` gives
+``yuan2022roadmap``. Fields:
+
+==============  ==============================================================================
+``{auth}``      first author's family name, lower case (an organisation's name word; ``anon``)
+``{Auth}``      the same, capitalised
+``{authors}``   up to three family names, lower case, run together
+``{year}``      four-digit year of publication (or of listing; ``nd`` when unknown)
+``{title}``     first significant word of the title, lower case
+``{shorttitle}`` first three significant words of the title, each capitalised
+``{arxiv}``     arXiv identifier with the dot removed (empty when unknown)
+==============  ==============================================================================
+
+Accents are folded ("Rodríguez" → ``rodriguez``) and anything outside ``[A-Za-z0-9_:-]`` is
+dropped. Keys are assigned in output order; the second paper with a key gets ``a``, the third ``b``
+and so on, so the same input always yields the same keys.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Callable
+from itertools import count
+
+from bibx.model import Organization, Paper
+from bibx.names import is_corporate
+
+DEFAULT_PATTERN = "{auth}{year}{title}"
+FUNCTION_WORDS = frozenset(
+    "a an the of for and or in on at to with by from via into towards toward is are do does your "
+    "we our how what when why beyond through under over".split()
+)
+UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
+
+
+class KeyPatternError(ValueError):
+    """A pattern naming an unknown field or malformed braces."""
+
+
+def ascii_fold(text: str) -> str:
+    """``"Rodríguez"`` → ``"Rodriguez"``: decompose, drop the accents, keep key-safe characters."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return UNSAFE.sub("", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def _family_names(paper: Paper) -> list[str]:
+    names = []
+    for creator in paper.creators:
+        name = _organization_word(creator.name) if isinstance(creator, Organization) else creator.family
+        if folded := ascii_fold(name):
+            names.append(folded)
+    return names
+
+
+def _organization_word(name: str) -> str:
+    """The word that names an organisation: "Tencent" of "Tencent Hunyuan Team", "Wan" of "Team Wan"."""
+    words = name.split()
+    return next((word for word in words if not is_corporate(word)), words[0])
+
+
+def _significant_words(paper: Paper) -> list[str]:
+    words = (ascii_fold(word) for word in re.split(r"[\s:/-]+", paper.title))
+    return [word for word in words if word and word.lower() not in FUNCTION_WORDS]
+
+
+def _year(paper: Paper) -> str:
+    date = paper.date or paper.listing_date
+    return f"{date.year:04d}" if date else "nd"
+
+
+FIELDS: dict[str, Callable[[Paper], str]] = {
+    "auth": lambda paper: (_family_names(paper) or ["anon"])[0].lower(),
+    "Auth": lambda paper: (_family_names(paper) or ["anon"])[0].capitalize(),
+    "authors": lambda paper: "".join(_family_names(paper)[:3]).lower() or "anon",
+    "year": _year,
+    "title": lambda paper: (_significant_words(paper) or ["untitled"])[0].lower(),
+    "shorttitle": lambda paper: "".join(word.capitalize() for word in _significant_words(paper)[:3]) or "Untitled",
+    "arxiv": lambda paper: (paper.arxiv_id or "").replace(".", ""),
+}
+
+
+def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | None]]:
+    """Split a pattern into (literal, field) pieces; raises KeyPatternError for an unknown field."""
+    pieces = []
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as error:
+        raise KeyPatternError(f"malformed key pattern {pattern!r}: {error}") from None
+    for literal, name, _spec, _conversion in parsed:
+        if name is not None and name not in FIELDS:
+            raise KeyPatternError(f"unknown field {{{name}}} in key pattern; known: {', '.join(FIELDS)}")
+        pieces.append((ascii_fold(literal), FIELDS[name] if name is not None else None))
+    return pieces
+
+
+class KeyAssigner:
+    """Gives each paper of one export its key; holds only the keys already used."""
+
+    def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
+        self._pieces = compile_pattern(pattern)
+        self._used: set[str] = set()
+
+    def assign(self, paper: Paper) -> str:
+        base = "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+        key = base
+        for n in count():
+            if key not in self._used:
+                break
+            key = base + _suffix(n)
+        self._used.add(key)
+        return key
+
+
+def _suffix(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa, …"""
+    letters = ""
+    n += 1
+    while n:
+        n, remainder = divmod(n - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters

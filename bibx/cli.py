@@ -1,0 +1,189 @@
+"""The ``bibx`` command line: each command parses its options and calls one library function.
+
+Data goes to stdout or ``-o FILE``; reports, warnings and the summary go to stderr. Exit codes:
+0 success, 1 a data problem was reported (rejected records, unreadable input, or anything at all
+with ``--strict``), 2 usage error, 3 a plugin failed while writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from importlib import metadata
+
+import click
+
+from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
+from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
+from bibx.model import Report
+from bibx.pipeline import ExportRequest, ReadRequest, UsageProblem, WriterFailed, export
+from bibx.plugins import PluginHost, load_host
+from bibx.sources import InputError
+from bibx.specs import WriterOptionError
+
+EXIT_DATA, EXIT_USAGE, EXIT_PLUGIN = 1, 2, 3
+
+
+class DataProblem(click.ClickException):
+    exit_code = EXIT_DATA
+
+
+class PluginProblem(click.ClickException):
+    exit_code = EXIT_PLUGIN
+
+
+def warn(message: str) -> None:
+    click.echo(f"bibx: warning: {message}", err=True)
+
+
+def emit_report(report: Report) -> None:
+    click.echo(f"bibx: {report}", err=True)
+
+
+def _host(ctx: click.Context) -> PluginHost:
+    """The run's plugin host, loaded once per invocation (and only by commands that need it)."""
+    root = ctx.find_root()
+    if "host" not in root.meta:
+        root.meta["host"] = load_host(root.params.get("disable_plugin") or (), warn=warn)
+    return root.meta["host"]
+
+
+class PluginAwareGroup(click.Group):
+    """Adds plugin commands on demand, so --help and --version work even with a broken plugin."""
+
+    def _with_plugin_commands(self, ctx: click.Context) -> None:
+        if not ctx.meta.get("plugin_commands"):
+            ctx.meta["plugin_commands"] = True
+            _host(ctx).add_commands(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._with_plugin_commands(ctx)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or (self._with_plugin_commands(ctx) or super().get_command(ctx, name))
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _key_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        compile_pattern(value)
+    except KeyPatternError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+def _writer_options(pairs: tuple[str, ...], **named: str | None) -> dict[str, str]:
+    options = {name.replace("_", "-"): value for name, value in named.items() if value is not None}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-O/--option")
+        options[name] = value
+    return options
+
+
+@click.group(cls=PluginAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(metadata.version("bibx"), prog_name="bibx")
+@click.option("--disable-plugin", multiple=True, metavar="NAME", help="Do not load this plugin (repeatable; also BIBX_DISABLE_PLUGINS=a,b).")
+def main(disable_plugin: tuple[str, ...]) -> None:
+    """Turn copied paper listings into bibliographies (BibTeX, BibLaTeX, CSL-JSON, RIS, formatted references)."""
+
+
+@main.command("export")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "format_name", metavar="NAME", help="Output format (see `bibx formats`); default: from the -o extension.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of stdout.")
+@click.option("--from", "reader", metavar="NAME", help="Input format; default: detected per file.")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates printed without a year (default: today).")
+@click.option("--no-merge", is_flag=True, help="Keep papers that appear in several inputs apart.")
+@click.option("--key-pattern", default=DEFAULT_PATTERN, show_default=True, callback=_key_pattern, help="Citation-key pattern; fields: {auth} {Auth} {authors} {year} {title} {shorttitle} {arxiv}.")
+@click.option("--style", help="CSL style name or .csl path (formats that format references).")
+@click.option("--locale", help="Locale such as en-US or de-DE (formats that format references).")
+@click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    format_name: str | None,
+    output: str | None,
+    reader: str | None,
+    as_of: dt.date,
+    no_merge: bool,
+    key_pattern: str,
+    style: str | None,
+    locale: str | None,
+    pairs: tuple[str, ...],
+    strict: bool,
+) -> None:
+    """Read FILES (or stdin, or `-`) and write one bibliography.
+
+    \b
+    Examples:
+      bibx export seeds/*.txt --format bibtex -o refs.bib
+      bibx export seeds/*.txt --format refs --style apa
+      bibx export listing.txt -o library.json    # CSL-JSON, the format Zotero imports intact
+
+    BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
+    imports a creator named "others". Import CSL-JSON into Zotero instead.
+    """
+    request = ExportRequest(
+        read=ReadRequest(files or ("-",), reader, as_of, not no_merge, key_pattern),
+        writer=format_name,
+        output=output,
+        options=_writer_options(pairs, style=style, locale=locale),
+        strict=strict,
+    )
+    try:
+        summary = export(request, _host(ctx), emit_report)
+    except (UsageProblem, WriterOptionError) as error:
+        raise click.UsageError(str(error)) from None
+    except InputError as error:
+        raise DataProblem(str(error)) from None
+    except WriterFailed as error:
+        raise PluginProblem(str(error)) from None
+    click.echo(f"bibx: {summary}", err=True)
+    if strict and (summary.warnings or not summary.clean):
+        raise DataProblem("--strict: problems were reported, nothing was written")
+    if not summary.clean:
+        sys.exit(EXIT_DATA)
+
+
+@main.command("formats")
+@click.pass_context
+def formats_command(ctx: click.Context) -> None:
+    """List the input and output formats with the plugin that provides each."""
+    click.echo(describe_formats(_host(ctx)))
+
+
+@main.command("plugins")
+@click.option("--requirements", is_flag=True, help="Print dist==version lines for the installed plugins.")
+@click.pass_context
+def plugins_command(ctx: click.Context, requirements: bool) -> None:
+    """List every plugin: package, version, hooks, and any that failed to load."""
+    click.echo(describe_plugins(_host(ctx), requirements))
+
+
+@main.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--from", "reader", metavar="NAME", help="Input format; default: detected per file.")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates without a year.")
+@click.pass_context
+def inspect_command(ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date) -> None:
+    """Say what bibx reads in FILES: detected format, papers, rejected records and warnings per file."""
+    try:
+        text, clean = inspect_inputs(files, reader, as_of, _host(ctx))
+    except UsageProblem as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(text)
+    if not clean:
+        sys.exit(EXIT_DATA)

@@ -1,0 +1,33 @@
+"""Completing the dates listings print: "Mar 26, 2022", or "Feb 18" with the year left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bibx.model import PartialDate
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_PATTERN = "|".join(MONTHS)
+
+
+def listing_date(month_abbr: str, day: int, year: int | None, as_of: dt.date) -> PartialDate:
+    """The date a listing shows, the year completed from ``as_of`` when the listing omits it.
+
+    Pages print dates of the current year without the year. The completed date is the latest one
+    not after ``as_of``: on 2026-01-10 "Dec 30" means 2025-12-30, since a page cannot list a paper
+    from the future. Raises ValueError for an impossible date such as "Feb 30, 2022".
+    """
+    month = MONTHS.index(month_abbr) + 1
+    if year is not None:
+        return PartialDate(year, month, day)
+    inferred = as_of.year
+    if (month, day) > (as_of.month, as_of.day):
+        inferred -= 1
+    if month == 2 and day == 29:
+        while not _is_leap(inferred):
+            inferred -= 1
+    return PartialDate(inferred, month, day, year_inferred=True)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

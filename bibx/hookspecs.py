@@ -1,0 +1,72 @@
+"""Every bibx extension point. These docstrings are the plugin author's reference.
+
+A plugin is a module or object with functions named like the specifications below, decorated with
+``@bibx.hookimpl``, and listed in its distribution's entry points under the group ``bibx``::
+
+    [project.entry-points.bibx]
+    myformat = "my_package.my_module"
+
+bibx's own formats are registered exactly this way. Hooks run once at start-up; reading and writing
+papers are plain calls on the objects registered here. Parameters are never removed or renamed; new
+ones are added at the end, and an implementation may accept any subset of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+import pluggy
+
+from bibx.specs import ReaderSpec, WriterSpec
+
+hookspec = pluggy.HookspecMarker("bibx")
+hookimpl = pluggy.HookimplMarker("bibx")
+
+
+@hookspec
+def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+    """Register the input formats this plugin reads.
+
+    Called once when the plugin host starts, before any file is read.
+
+    :param register: call it once per input format with a :class:`bibx.specs.ReaderSpec`. The
+        spec's ``sniff`` claims a text for automatic format detection; its ``read`` streams the
+        text's papers (and a :class:`bibx.model.Report` for each record it rejects).
+    :return: nothing; the return value is ignored.
+
+    If this hook raises, bibx names the plugin and the error on stderr and goes on without that
+    plugin's readers; the other plugins are unaffected. A name already taken by another plugin is
+    reported with both plugins named and stays reachable as ``plugin:name``.
+    """
+
+
+@hookspec
+def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+    """Register the output formats this plugin writes.
+
+    Called once when the plugin host starts, before any paper is read.
+
+    :param register: call it once per output format with a :class:`bibx.specs.WriterSpec` naming
+        the format, its file extensions, its media type, its options and a factory for the writer.
+    :return: nothing; the return value is ignored.
+
+    If this hook raises, bibx names the plugin and the error on stderr and goes on without that
+    plugin's writers. Name clashes are handled as for :func:`bibx_register_readers`.
+    """
+
+
+@hookspec
+def bibx_register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``bibx`` command line.
+
+    Called once when the command line is built, before arguments are parsed.
+
+    :param cli: the top-level ``click.Group``; call ``cli.add_command(...)``. A command should parse
+        its options and delegate to a library function, writing data to stdout and messages to
+        stderr.
+    :return: nothing; the return value is ignored.
+
+    If this hook raises, bibx names the plugin and the error on stderr; ``bibx --help``,
+    ``--version`` and every other command keep working.
+    """

@@ -1,0 +1,64 @@
+"""Recognising the same paper read from several listings, and combining what each listing knew.
+
+Papers are matched on a normalised title (case, accents, punctuation and spacing ignored), through a
+hash index: linear time, no pairwise comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from bibx.model import PartialDate, Paper
+
+T = TypeVar("T")
+
+
+def title_key(title: str) -> bytes:
+    """A compact digest under which the same title, however cased or punctuated, meets itself."""
+    folded = unicodedata.normalize("NFKD", title).casefold()
+    letters = "".join(char for char in folded if char.isalnum())
+    return hashlib.blake2b(letters.encode(), digest_size=12).digest()
+
+
+def merge_papers(papers: Sequence[Paper]) -> Paper:
+    """One paper from several readings of it, keeping every provenance.
+
+    Authors come from the reading that lists the most; the publication date from the most precise
+    reading whose year was printed rather than inferred; the longest abstract wins; flags, score,
+    listing date and identifiers are taken wherever they are known.
+    """
+    first, *rest = papers
+    if not rest:
+        return first
+    with_authors = max(papers, key=lambda paper: (paper.authors_known, len(paper.creators)))
+    return replace(
+        with_authors,
+        abstract=max((paper.abstract for paper in papers), key=len),
+        organizations=_union(paper.organizations for paper in papers),
+        category=_first(paper.category for paper in papers),
+        category_raw=_first(paper.category_raw for paper in papers),
+        date=_best_date([paper.date for paper in papers if paper.date]),
+        listing_date=_first(paper.listing_date for paper in papers),
+        has_code=any(paper.has_code for paper in papers),
+        score=_first(paper.score for paper in papers),
+        arxiv_id=_first(paper.arxiv_id for paper in papers),
+        doi=_first(paper.doi for paper in papers),
+        urls=_union(paper.urls for paper in papers),
+        sources=tuple(source for paper in papers for source in paper.sources),
+    )
+
+
+def _best_date(dates: list[PartialDate]) -> PartialDate | None:
+    return max(dates, key=lambda date: (not date.year_inferred, len(date.parts)), default=None)
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for group in groups for item in group))

@@ -1,0 +1,145 @@
+"""The bibliographic model: what bibx knows about a paper, independent of any file format.
+
+Everything here is immutable plain data. Readers build these objects, writers consume them; neither
+the model nor the pipeline knows what a BibTeX brace or a RIS tag is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A human author. ``given`` may be empty for a mononym; names are never re-split later."""
+
+    family: str
+    given: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """A corporate author such as "Tencent Hunyuan Team": one name that must never be split."""
+
+    name: str
+
+    @property
+    def display(self) -> str:
+        return self.name
+
+
+Creator = Union[Person, Organization]
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date of which only the leading parts may be known (year, year-month or year-month-day).
+
+    ``year_inferred`` is true when the source omitted the year and bibx supplied it from the
+    reference date (``--as-of``); writers may use it to warn or to omit the year.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    year_inferred: bool = False
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.day is not None:
+            dt.date(self.year, self.month or 1, self.day)  # raises ValueError for 31 Feb etc.
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        """The known parts, most significant first: (2022,), (2022, 3) or (2022, 3, 26)."""
+        if self.month is None:
+            return (self.year,)
+        if self.day is None:
+            return (self.year, self.month)
+        return (self.year, self.month, self.day)
+
+    def isoformat(self) -> str:
+        """ISO 8601 with only the known parts: ``2022``, ``2022-03`` or ``2022-03-26``."""
+        year, *rest = self.parts
+        return "-".join([f"{year:04d}", *(f"{part:02d}" for part in rest)])
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a paper was read: a file (or ``<stdin>``), the 1-based line its record starts on, the reader."""
+
+    path: str
+    line: int
+    reader: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read from one or more listings.
+
+    ``authors_truncated`` records that the source listed only the first authors ("et al."); it is
+    never turned into a fake author. ``authors_known`` is false where the source lists no authors at
+    all (a Daily Papers feed), so writers can say so instead of printing an empty list as if complete.
+    ``date`` is the publication date shown by the source; ``listing_date`` is the day a feed listed
+    the paper, which is not when it was issued. ``key`` is the citation key, assigned once per export
+    so that every output format names the paper alike.
+    """
+
+    title: str
+    creators: tuple[Creator, ...] = ()
+    authors_truncated: bool = False
+    authors_known: bool = True
+    organizations: tuple[str, ...] = ()
+    abstract: str = ""
+    category: str | None = None
+    category_raw: str | None = None
+    date: PartialDate | None = None
+    listing_date: PartialDate | None = None
+    has_code: bool = False
+    score: float | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    urls: tuple[str, ...] = ()
+    key: str | None = None
+    sources: tuple[Provenance, ...] = field(default=())
+
+    @property
+    def origin(self) -> Provenance | None:
+        """The first place this paper was read, for messages."""
+        return self.sources[0] if self.sources else None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Something a user must hear about: a record that was rejected, or a warning about one.
+
+    ``rejected`` reports account for input that produced no paper; warnings accompany a paper that
+    was still produced. Readers yield these beside papers; writers pass them to their ``report``
+    callback. Nothing is raised past the user and nothing disappears unreported.
+    """
+
+    message: str
+    path: str
+    line: int | None = None
+    rejected: bool = False
+    raw: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        kind = "error" if self.rejected else "warning"
+        return f"{self.location}: {kind}: {self.message}"

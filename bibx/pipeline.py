@@ -1,0 +1,271 @@
+"""The export pipeline: inputs → readers → merge → citation keys → one writer → output file.
+
+Every record read is accounted for: it is written, merged into another paper, skipped by the
+writer with a report, or rejected by its reader with a report. Inputs are streamed; merging reads
+them twice (the first pass only counts titles) so memory grows with the title index, not the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+
+from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
+from bibx.merge import merge_papers, title_key
+from bibx.model import Paper, Report
+from bibx.plugins import PluginHost, spec_by_extension
+from bibx.sources import InputError, TextInput, open_input
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
+
+ReportSink = Callable[[Report], None]
+
+
+class UsageProblem(Exception):
+    """The request cannot run as asked (unknown format, bad option); exit code 2."""
+
+
+class WriterFailed(Exception):
+    """A writer plugin raised while writing; the message names the plugin. Exit code 3."""
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    """What to read and how: paths (``-`` for standard input), an optional reader name, the reference date."""
+
+    inputs: Sequence[str]
+    reader: str | None = None
+    as_of: dt.date = field(default_factory=dt.date.today)
+    merge: bool = True
+    key_pattern: str = DEFAULT_PATTERN
+
+
+@dataclass
+class Summary:
+    """The accounting of one run: read = written + merged + skipped + rejected."""
+
+    read: int = 0
+    merged: int = 0
+    written: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    warnings: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"read {self.read}, merged {self.merged}, written {self.written}, skipped {self.skipped}, "
+            f"rejected {self.rejected}, warnings {self.warnings}"
+        )
+
+    @property
+    def clean(self) -> bool:
+        return not (self.skipped or self.rejected)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    source: TextInput
+    reader: ReaderSpec
+
+
+class Accounting:
+    """Counts every report and passes it on to the user's sink."""
+
+    def __init__(self, sink: ReportSink) -> None:
+        self.summary = Summary()
+        self._sink = sink
+
+    def reader_report(self, report: Report) -> None:
+        if report.rejected:
+            self.summary.read += 1
+            self.summary.rejected += 1
+        else:
+            self.summary.warnings += 1
+        self._sink(report)
+
+    def writer_report(self, report: Report) -> None:
+        if report.rejected:
+            self.summary.skipped += 1
+        else:
+            self.summary.warnings += 1
+        self._sink(report)
+
+
+def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[Paper]:
+    """Every paper of the request, merged unless asked not to, each with its citation key."""
+    opened = list(_open_inputs(request, host, accounting, spool_dir))
+    assigner = KeyAssigner(request.key_pattern)
+    if request.merge:
+        counts = Counter(title_key(paper.title) for paper in _stream(opened, request, None))
+        papers = _merged(_stream(opened, request, accounting), counts, accounting)
+    else:
+        papers = _stream(opened, request, accounting)
+    for paper in papers:
+        yield replace(paper, key=assigner.assign(paper))
+
+
+def _open_inputs(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[_Opened]:
+    named = _named_reader(request.reader, host)
+    for path in request.inputs:
+        try:
+            source = open_input(path, spool_dir)
+            reader = named or detect_reader(source, host)
+        except InputError as error:
+            accounting.reader_report(error.report)
+            continue
+        yield _Opened(source, reader)
+
+
+def _named_reader(name: str | None, host: PluginHost) -> ReaderSpec | None:
+    if name is None:
+        return None
+    reader = host.readers.get(name)
+    if reader is None:
+        raise UsageProblem(f"unknown input format {name!r}; known: {', '.join(sorted(host.readers.specs))}")
+    return reader
+
+
+def detect_reader(source: TextInput, host: PluginHost) -> ReaderSpec:
+    head = source.head()
+    if not any(head):
+        raise InputError(source.name, 1, "empty input, no papers")
+    scores = sniff_scores(head, host)
+    best = max(scores, key=lambda item: item[1], default=None)
+    if best is None or best[1] <= 0:
+        raise InputError(source.name, 1, "no reader recognises this text; name one with --from")
+    return best[0]
+
+
+def sniff_scores(head: list[str], host: PluginHost) -> list[tuple[ReaderSpec, float]]:
+    """Each auto-detectable reader with its confidence that ``head`` is its format."""
+    return [(spec, spec.sniff(head)) for spec in host.readers.specs.values() if spec.sniff]
+
+
+def _stream(opened: Sequence[_Opened], request: ReadRequest, accounting: Accounting | None) -> Iterator[Paper]:
+    """Papers of every input in order; reports go to ``accounting`` (None: a silent counting pass)."""
+    for item in opened:
+        context = ReadContext(item.source.name, request.as_of, item.reader.name)
+        sink = accounting.reader_report if accounting else (lambda report: None)
+        papers_before = accounting.summary.read if accounting else 0
+        for result in item.reader.read(item.source.lines(sink), context):
+            if isinstance(result, Report):
+                sink(result)
+            else:
+                if accounting:
+                    accounting.summary.read += 1
+                yield result
+        if accounting and accounting.summary.read == papers_before:
+            sink(Report(f"no papers found by the {item.reader.name} reader", item.source.name, 1, rejected=True))
+
+
+def _merged(papers: Iterator[Paper], counts: Counter[bytes], accounting: Accounting) -> Iterator[Paper]:
+    """Papers whose title occurs once pass straight through; a repeated one waits for its last reading."""
+    pending: dict[bytes, list[Paper]] = {}
+    for paper in papers:
+        key = title_key(paper.title)
+        if counts[key] <= 1:
+            yield paper
+            continue
+        group = pending.setdefault(key, [])
+        group.append(paper)
+        if len(group) == counts[key]:
+            del pending[key]
+            accounting.summary.merged += len(group) - 1
+            yield merge_papers(group)
+    # Only reachable if an input changed between the passes: still write what was read.
+    for group in pending.values():
+        accounting.summary.merged += len(group) - 1
+        yield merge_papers(group)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export: what to read, which writer with which options, where to write (None: stdout)."""
+
+    read: ReadRequest
+    writer: str | None
+    output: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
+
+
+def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
+    """The writer named, or the one whose extension the output file has."""
+    if name:
+        spec = host.writers.get(name)
+        if spec is None:
+            raise UsageProblem(f"unknown output format {name!r}; known: {', '.join(sorted(host.writers.specs))}")
+        return spec
+    spec = spec_by_extension(host.writers.specs, output or "")
+    if spec is None:
+        raise UsageProblem("no output format given: use --format NAME or an -o file with a known extension")
+    return spec
+
+
+def export(request: ExportRequest, host: PluginHost, sink: ReportSink) -> Summary:
+    """Run one export; returns its accounting. Nothing is written in strict mode if anything was reported."""
+    spec = resolve_writer(request.writer, request.output, host)
+    unknown = set(request.options) - set(spec.options)
+    if unknown:
+        accepted = ", ".join(spec.options) or "none"
+        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted})")
+    accounting = Accounting(sink)
+    writer = spec.factory(WriteContext(dict(request.options), accounting.writer_report))
+    with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
+        with _output(request, accounting) as out:
+            papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting)
+            try:
+                writer.write(papers, out)
+            except (InputError, UsageProblem):
+                raise
+            except Exception as error:
+                owner = host.writers.owners.get(spec.name, spec.name)
+                raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed: {type(error).__name__}: {error}") from error
+    accounting.summary.written -= accounting.summary.skipped
+    return accounting.summary
+
+
+def _counted(papers: Iterator[Paper], accounting: Accounting) -> Iterator[Paper]:
+    for paper in papers:
+        accounting.summary.written += 1
+        yield paper
+
+
+@contextmanager
+def _output(request: ExportRequest, accounting: Accounting) -> Iterator[TextIO]:
+    """A temporary file beside the target, renamed over it only when the export completes.
+
+    Standard output is written directly, unless strict mode must be able to withhold everything.
+    """
+    if request.output is None and not request.strict:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(request.output) if request.output else None
+    directory = target.parent if target else None
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="\n", dir=directory, prefix=".bibx-", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            yield handle
+        withheld = request.strict and (accounting.summary.warnings or not accounting.summary.clean)
+        if withheld:
+            return
+        if target:
+            os.replace(handle.name, target)
+        else:
+            with open(handle.name, encoding="utf-8") as written:
+                shutil.copyfileobj(written, sys.stdout)
+    finally:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+

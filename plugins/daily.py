@@ -1,0 +1,80 @@
+"""Reader for Hugging Face "Daily Papers" pages: page boilerplate, the listing date, then title/abstract pairs.
+
+The page names no authors and no publication dates: papers come out with ``authors_known=False``
+and the page's date as ``listing_date`` (when the feed listed them, not when they were issued).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from bibx import hookimpl
+from bibx.arxiv import find_urls
+from bibx.dates import MONTH_PATTERN, listing_date
+from bibx.model import PartialDate, Paper, Provenance, Report
+from bibx.specs import ReadContext, ReaderSpec
+
+PAGE_MARK = "Daily Papers"
+DATE_LINE = re.compile(rf"^(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?$")
+
+
+def sniff(head: Sequence[str]) -> float:
+    if PAGE_MARK not in head:
+        return 0.0
+    return 0.95 if any(DATE_LINE.match(line) for line in head) else 0.5
+
+
+def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    numbered = ((number, line) for number, line in enumerate(lines, start=1) if line)
+    listed = _listing_date(numbered, context)
+    if isinstance(listed, Report):
+        yield listed
+        return
+    title: tuple[int, str] | None = None
+    for number, line in numbered:
+        if title is None:
+            title = (number, line)
+            continue
+        yield _paper(title, line, listed, context)
+        title = None
+    if title:
+        yield Report(f"the title {title[1][:60]!r} has no abstract after it", context.path, title[0], rejected=True, raw=title[1])
+
+
+def _listing_date(numbered: Iterator[tuple[int, str]], context: ReadContext) -> PartialDate | Report:
+    """Skip the page boilerplate up to and including the listing date line, and return that date."""
+    for number, line in numbered:
+        match = DATE_LINE.match(line)
+        if match:
+            try:
+                year = int(match["year"]) if match["year"] else None
+                return listing_date(match["month"], int(match["day"]), year, context.as_of)
+            except ValueError as error:
+                return Report(f"impossible listing date {line!r}: {error}", context.path, number, rejected=True, raw=line)
+    return Report("no listing date (such as 'Jul 29') found on the page", context.path, None, rejected=True)
+
+
+def _paper(title: tuple[int, str], abstract: str, listed: PartialDate, context: ReadContext) -> Paper:
+    number, text = title
+    return Paper(
+        title=" ".join(text.split()),
+        authors_known=False,
+        abstract=abstract,
+        listing_date=listed,
+        urls=find_urls(abstract),
+        sources=(Provenance(context.path, number, context.reader),),
+    )
+
+
+@hookimpl
+def bibx_register_readers(register) -> None:
+    register(
+        ReaderSpec(
+            name="daily",
+            description="Hugging Face Daily Papers page: listing date, then title/abstract pairs (no authors)",
+            read=read,
+            sniff=sniff,
+            extensions=("txt",),
+        )
+    )

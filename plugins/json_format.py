@@ -1,0 +1,120 @@
+"""bibx's own lossless JSON: every field of the model, so ``--format json | --from json`` changes nothing.
+
+The writer streams an array with one paper object per line; the reader takes that layout line by
+line (each record keeps its line number) and any other JSON array of paper objects as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, fields, replace
+from typing import Any, TextIO
+
+from bibx import hookimpl
+from bibx.model import Creator, Organization, PartialDate, Paper, Person, Provenance, Report
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
+
+PAPER_FIELDS = {f.name for f in fields(Paper)}
+TUPLE_FIELDS = ("organizations", "urls")
+
+
+def paper_to_json(paper: Paper) -> dict[str, Any]:
+    return asdict(paper)
+
+
+def paper_from_json(data: dict[str, Any]) -> Paper:
+    """Rebuild a paper; raises ValueError naming what is wrong with ``data``."""
+    if not isinstance(data, dict):
+        raise ValueError("a paper must be a JSON object")
+    unknown = set(data) - PAPER_FIELDS
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("title"), str) or not data["title"].strip():
+        raise ValueError("a paper needs a non-empty title")
+    values = dict(data)
+    values["creators"] = tuple(_creator(item) for item in data.get("creators") or ())
+    values["sources"] = tuple(Provenance(**item) for item in data.get("sources") or ())
+    for name in ("date", "listing_date"):
+        values[name] = PartialDate(**data[name]) if data.get(name) else None
+    for name in TUPLE_FIELDS:
+        values[name] = tuple(data.get(name) or ())
+    try:
+        return Paper(**values)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+
+
+def _creator(item: dict[str, Any]) -> Creator:
+    return Organization(item["name"]) if "name" in item else Person(item["family"], item.get("given", ""))
+
+
+class JsonWriter:
+    def __init__(self, context: WriteContext) -> None:
+        self.context = context
+
+    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        separator = "[\n"
+        for paper in papers:
+            out.write(separator)
+            out.write(json.dumps(paper_to_json(paper), ensure_ascii=False))
+            separator = ",\n"
+        out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def sniff(head: Sequence[str]) -> float:
+    text = "".join(head).lstrip()
+    return 0.9 if text.startswith(("[", "{")) and '"title"' in text else 0.0
+
+
+def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    iterator = iter(enumerate(lines, start=1))
+    for number, line in iterator:
+        text = line.strip().rstrip(",")
+        if text in ("", "[", "]", "[]"):
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            # Not bibx's one-object-per-line layout: parse the document as a whole.
+            rest = "\n".join(line for _, line in iterator)
+            yield from _read_document(f"{line}\n{rest}", number, context)
+            return
+        yield _paper_or_report(data, number, context, text)
+
+
+def _read_document(text: str, first_line: int, context: ReadContext) -> Iterator[Paper | Report]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield Report(f"invalid JSON: {error.msg}", context.path, first_line + error.lineno - 1, rejected=True)
+        return
+    for item in document if isinstance(document, list) else [document]:
+        yield _paper_or_report(item, first_line, context, json.dumps(item)[:200])
+
+
+def _paper_or_report(data: Any, line: int, context: ReadContext, raw: str) -> Paper | Report:
+    try:
+        paper = paper_from_json(data)
+    except (ValueError, KeyError, TypeError) as error:
+        return Report(f"not a bibx paper: {error}", context.path, line, rejected=True, raw=raw)
+    # A paper keeps the provenance it was exported with; one without gets this file's.
+    return paper if paper.sources else replace(paper, sources=(Provenance(context.path, line, context.reader),))
+
+
+@hookimpl
+def bibx_register_readers(register) -> None:
+    register(ReaderSpec("json", "bibx's lossless JSON (as written by --format json)", read, sniff, ("json",)))
+
+
+@hookimpl
+def bibx_register_writers(register) -> None:
+    register(
+        WriterSpec(
+            name="json",
+            description="bibx's lossless JSON: every field, for archiving and for --from json",
+            extensions=("json",),
+            media_type="application/json",
+            factory=JsonWriter,
+        )
+    )

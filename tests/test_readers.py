@@ -1,0 +1,141 @@
+"""The three seed dump readers: exact counts and exact fields on samples from every file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bibx.model import Organization, PartialDate, Paper, Person
+from bibx.testing import collect_papers, seed_files
+
+AS_OF = dt.date(2026, 11, 25)
+
+
+def read_seed(prefix: str, as_of: dt.date = AS_OF) -> list[Paper]:
+    (path,) = [path for path in seed_files() if path.name.startswith(prefix)]
+    papers, reports = collect_papers([path], as_of=as_of, merge=False)
+    assert reports == []
+    return papers
+
+
+def by_title(papers: list[Paper], start: str) -> Paper:
+    (paper,) = [paper for paper in papers if paper.title.startswith(start)]
+    return paper
+
+
+@pytest.mark.parametrize(("prefix", "count", "reader"), [("000", 21, "profile"), ("001", 25, "profile"), ("002", 11, "compact"), ("003", 11, "profile"), ("004", 137, "daily")])
+def test_each_seed_yields_its_exact_paper_count_through_the_detected_reader(prefix: str, count: int, reader: str) -> None:
+    papers = read_seed(prefix)
+    assert len(papers) == count
+    assert {source.reader for paper in papers for source in paper.sources} == {reader}
+
+
+def test_profile_record_fields_with_organisations() -> None:
+    paper = by_title(read_seed("000"), "A Roadmap for Big Model")
+    assert paper.creators == (Person("Yuan", "Sha"), Person("Zhao", "Hanyu"), Person("Zhao", "Shuai"))
+    assert paper.authors_truncated and paper.authors_known
+    assert paper.organizations == ("bytedance", "pku")
+    assert (paper.category, paper.category_raw) == ("cs.LG", "LG")
+    assert paper.date == PartialDate(2022, 3, 26)
+    assert not paper.has_code
+    assert paper.abstract.startswith("With the rapid development of deep learning")
+    assert paper.abstract.endswith("in a more general view.")
+    assert paper.sources[0].line == 12 and paper.sources[0].path.endswith("000_7b50d5b12a05f1a9.txt")
+
+
+def test_profile_code_suffix_and_urls_in_abstract() -> None:
+    paper = by_title(read_seed("000"), "CCI3.0-HQ")
+    assert paper.has_code and paper.date == PartialDate(2024, 10, 24) and paper.category == "cs.CL"
+    assert paper.urls[0] == "https://huggingface.co/datasets/BAAI/CCI3-HQ"
+
+
+def test_profile_corporate_first_author_is_never_split() -> None:
+    paper = by_title(read_seed("001"), "Hunyuan-TurboS")
+    assert paper.creators[0] == Organization("Tencent Hunyuan Team")
+    assert paper.creators[1:] == (Person("Liu", "Ao"), Person("Zhou", "Botong"))
+    assert paper.organizations == ("tencent-ai",)
+    world = by_title(read_seed("001"), "HunyuanWorld 1.0")
+    assert world.creators[0] == Organization("HunyuanWorld Team")
+
+
+def test_profile_date_without_year_is_inferred_from_as_of() -> None:
+    paper = by_title(read_seed("003"), "Focal Reward")
+    assert paper.date == PartialDate(2026, 5, 26, year_inferred=True)
+    earlier = by_title(read_seed("003", as_of=dt.date(2026, 3, 1)), "Focal Reward")
+    assert earlier.date == PartialDate(2025, 5, 26, year_inferred=True)
+
+
+def test_profile_keeps_names_as_printed() -> None:
+    paper = by_title(read_seed("003"), "Data-Free Adversarial")
+    assert paper.creators[0] == Person("Huan", "ZhaoXin")
+    assert paper.date == PartialDate(2020, 3, 3) and paper.category == "cs.CV"
+
+
+COMPACT_SPLITS = [
+    ("SWIFT:A Scalable lightWeight Infrastructure for Fine-Tuning", Person("Zhao", "Yuze")),
+    ("Revisiting and Advancing Chinese Natural Language Understanding with Accelerated Heterogeneous Knowledge Pre-training", Person("Zhang", "Taolin")),
+    ("TAPAS: Fast and Automatic Derivation of Tensor Parallel Strategies for Large Neural Networks", Person("Shi", "Ziji")),
+    ("Wan: Open and Advanced Large-Scale Video Generative Models", Organization("Team Wan")),
+    ("Wan-Image: Pushing the Boundaries of Generative Visual Intelligence", Person("Mao", "Chaojie")),
+    ("ROAM: memory-efficient large DNN training via optimized operator ordering and memory layout", Person("Shu", "Huiyao")),
+    ("EasyTransfer -- A Simple and Scalable Deep Transfer Learning Platform for NLP Applications", Person("Qiu", "Minghui")),
+    ("Skrull: Towards Efficient Long Context Fine-tuning through Dynamic Data Scheduling", Person("Xu", "Hongtao")),
+    ("M6-10T: A Sharing-Delinking Paradigm for Efficient Multi-Trillion Parameter Pretraining", Person("Lin", "Junyang")),
+    ("M6-T: Exploring Sparse Expert Models and Beyond", Person("Yang", "An")),
+    ("M6: A Chinese Multimodal Pretrainer", Person("Lin", "Junyang")),
+]
+
+
+def test_compact_listing_splits_every_title_from_its_first_author() -> None:
+    papers = read_seed("002")
+    assert [(paper.title, paper.creators[0]) for paper in papers] == COMPACT_SPLITS
+    assert all(len(paper.creators) == 3 and paper.authors_truncated for paper in papers)
+
+
+def test_compact_score_prefix_code_flag_and_inferred_year() -> None:
+    papers = read_seed("002")
+    wan_image = by_title(papers, "Wan-Image")
+    assert wan_image.score == 99.9 and wan_image.category == "cs.CV"
+    assert wan_image.date == PartialDate(2026, 4, 21, year_inferred=True)
+    assert wan_image.creators[1] == Person("Xie", "Chen-Wei")
+    swift = by_title(papers, "SWIFT")
+    assert swift.has_code and swift.score is None and swift.date == PartialDate(2024, 8, 10)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors"),
+    [
+        ("Scaling LLMYuze Zhao, An Li et al.", "Scaling LLM", "Yuze Zhao, An Li et al."),
+        ("Beyond GPT-4Yuze Zhao", "Beyond GPT-4", "Yuze Zhao"),
+        ("Look, Listen, LearnYuze Zhao, ZhaoXin Huan et al.", "Look, Listen, Learn", "Yuze Zhao, ZhaoXin Huan et al."),
+        ("Towards 3DTencent Hunyuan Team, Ao Liu et al.", "Towards 3D", "Tencent Hunyuan Team, Ao Liu et al."),
+        ("A Survey of ThingsJohn A. Smith, Ludwig van Beethoven", "A Survey of Things", "John A. Smith, Ludwig van Beethoven"),
+    ],
+)
+def test_compact_split_generalises_beyond_the_seed(line: str, title: str, authors: str) -> None:
+    from bibx_plugins.compact import split_title_and_authors
+
+    assert split_title_and_authors(line) == (title, authors)
+
+
+def test_daily_feed_keeps_listing_date_apart_and_invents_no_authors() -> None:
+    papers = read_seed("004")
+    first = papers[0]
+    assert first.title == "Scale Efficient Training for Large Datasets"
+    assert first.abstract.startswith("The rapid growth of dataset scales")
+    assert first.creators == () and not first.authors_known and not first.authors_truncated
+    assert first.date is None
+    assert first.listing_date == PartialDate(2026, 7, 29, year_inferred=True)
+    assert papers[-1].title == "Rephrasing the Web: A Recipe for Compute and Data-Efficient Language Modeling"
+    assert by_title(papers, "E$^{2}$GAN").title.startswith("E$^{2}$GAN: Efficient Training")
+
+
+def test_profile_header_count_mismatch_is_reported_with_its_line(tmp_path) -> None:
+    text = (seed_files()[2].parent / "003_956bcb3e337b5d36.txt").read_text().replace("11 Papers", "12 Papers")
+    path = tmp_path / "profile.txt"
+    path.write_text(text)
+    papers, reports = collect_papers([path], as_of=AS_OF)
+    assert len(papers) == 11
+    assert [(report.line, report.rejected) for report in reports] == [(10, False)]
+    assert "announces 12 papers but the page holds 11" in reports[0].message
