@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import count
 
 from bibx.model import Organization, Paper
@@ -100,15 +100,25 @@ def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | No
 class KeyAssigner:
     """Gives each paper of one export its key; holds only the keys already used."""
 
-    def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
+    def __init__(self, pattern: str = DEFAULT_PATTERN, reserved: Iterable[str] = ()) -> None:
+        """``reserved`` keys (those an input already carries) are never given to another paper."""
         self._pieces = compile_pattern(pattern)
         self._used: set[str] = set()
+        self._reserved = set(reserved)
 
     def assign(self, paper: Paper) -> str:
+        """A new key from the pattern, suffixed if taken."""
         base = "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+        return self._unique(base, self._used | self._reserved)
+
+    def keep(self, key: str) -> str:
+        """Keep a key the input already had (an existing .bib); suffixed only if another paper has it."""
+        return self._unique(key, self._used)
+
+    def _unique(self, base: str, taken: set[str]) -> str:
         key = base
         for n in count():
-            if key not in self._used:
+            if key not in taken:
                 break
             key = base + _suffix(n)
         self._used.add(key)

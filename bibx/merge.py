@@ -48,6 +48,7 @@ def merge_papers(papers: Sequence[Paper]) -> Paper:
         arxiv_id=_first(paper.arxiv_id for paper in papers),
         doi=_first(paper.doi for paper in papers),
         urls=_union(paper.urls for paper in papers),
+        key=_first(paper.key for paper in papers),
         sources=tuple(source for paper in papers for source in paper.sources),
     )
 

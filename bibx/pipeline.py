@@ -102,14 +102,29 @@ class Accounting:
 def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[Paper]:
     """Every paper of the request, merged unless asked not to, each with its citation key."""
     opened = list(_open_inputs(request, host, accounting, spool_dir))
-    assigner = KeyAssigner(request.key_pattern)
     if request.merge:
-        counts = Counter(title_key(paper.title) for paper in _stream(opened, request, None))
+        counts: Counter[bytes] = Counter()
+        existing_keys = set()
+        for paper in _stream(opened, request, None):
+            counts[title_key(paper.title)] += 1
+            if paper.key:
+                existing_keys.add(paper.key)
+        assigner = KeyAssigner(request.key_pattern, reserved=existing_keys)
         papers = _merged(_stream(opened, request, accounting), counts, accounting)
     else:
+        # Streaming without a first pass: a key carried by a later input may have been handed out.
+        assigner = KeyAssigner(request.key_pattern)
         papers = _stream(opened, request, accounting)
     for paper in papers:
-        yield replace(paper, key=assigner.assign(paper))
+        key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
+        if paper.key and key != paper.key:
+            accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *_location(paper)))
+        yield replace(paper, key=key)
+
+
+def _location(paper: Paper) -> tuple[str, int | None]:
+    origin = paper.origin
+    return (origin.path, origin.line) if origin else ("<input>", None)
 
 
 def _open_inputs(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[_Opened]:
