@@ -35,6 +35,8 @@ FUNCTION_WORDS = frozenset(
     "we our how what when why beyond through under over".split()
 )
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+UNDECOMPOSABLE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
 
 
 class KeyPatternError(ValueError):
@@ -43,7 +45,7 @@ class KeyPatternError(ValueError):
 
 def ascii_fold(text: str) -> str:
     """``"Rodríguez"`` → ``"Rodriguez"``: decompose, drop the accents, keep key-safe characters."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(UNDECOMPOSABLE))
     return UNSAFE.sub("", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
