@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
+from collections.abc import Callable
 from importlib import metadata
 
 import click
@@ -22,6 +24,7 @@ from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
 EXIT_DATA, EXIT_USAGE, EXIT_PLUGIN = 1, 2, 3
+PROGRESS_AFTER_SECONDS = 2.0
 
 
 class DataProblem(click.ClickException):
@@ -62,6 +65,19 @@ class PluginAwareGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return super().get_command(ctx, name) or (self._with_plugin_commands(ctx) or super().get_command(ctx, name))
+
+
+def progress_display() -> Callable[[int], None] | None:
+    """A running count on a terminal's stderr once an export takes more than a moment; None elsewhere."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def show(written: int) -> None:
+        if time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+            click.echo(f"\rbibx: {written:,} papers…", err=True, nl=False)
+
+    return show
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
@@ -110,6 +126,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("--locale", help="Locale such as en-US or de-DE (formats that format references).")
 @click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -124,6 +141,7 @@ def export_command(
     locale: str | None,
     pairs: tuple[str, ...],
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Read FILES (or stdin, or `-`) and write one bibliography.
 
@@ -144,13 +162,15 @@ def export_command(
         strict=strict,
     )
     try:
-        summary = export(request, _host(ctx), emit_report)
+        summary = export(request, _host(ctx), emit_report, None if quiet else progress_display())
     except (UsageProblem, WriterOptionError) as error:
         raise click.UsageError(str(error)) from None
     except InputError as error:
         raise DataProblem(str(error)) from None
     except WriterFailed as error:
         raise PluginProblem(str(error)) from None
+    if sys.stderr.isatty() and not quiet:
+        click.echo("\r", err=True, nl=False)
     click.echo(f"bibx: {summary}", err=True)
     if strict and (summary.warnings or not summary.clean):
         raise DataProblem("--strict: problems were reported, nothing was written")

@@ -27,6 +27,7 @@ from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 
 ReportSink = Callable[[Report], None]
+PROGRESS_EVERY = 1000
 
 
 class UsageProblem(Exception):
@@ -225,8 +226,12 @@ def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> Wr
     return spec
 
 
-def export(request: ExportRequest, host: PluginHost, sink: ReportSink) -> Summary:
-    """Run one export; returns its accounting. Nothing is written in strict mode if anything was reported."""
+def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress: Callable[[int], None] | None = None) -> Summary:
+    """Run one export; returns its accounting. Nothing is written in strict mode if anything was reported.
+
+    ``progress``, if given, is called with the number of papers handed to the writer so far, every
+    thousand papers.
+    """
     spec = resolve_writer(request.writer, request.output, host)
     unknown = set(request.options) - set(spec.options)
     if unknown:
@@ -236,7 +241,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink) -> Summar
     writer = spec.factory(WriteContext(dict(request.options), accounting.writer_report))
     with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
         with _output(request, accounting) as out:
-            papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting)
+            papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting, progress)
             try:
                 writer.write(papers, out)
             except (InputError, UsageProblem):
@@ -248,9 +253,12 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink) -> Summar
     return accounting.summary
 
 
-def _counted(papers: Iterator[Paper], accounting: Accounting) -> Iterator[Paper]:
+def _counted(papers: Iterator[Paper], accounting: Accounting, progress: Callable[[int], None] | None) -> Iterator[Paper]:
+    summary = accounting.summary
     for paper in papers:
-        accounting.summary.written += 1
+        summary.written += 1
+        if progress and summary.written % PROGRESS_EVERY == 0:
+            progress(summary.written)
         yield paper
 
 
