@@ -20,11 +20,11 @@ and so on, so the same input always yields the same keys.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import unicodedata
 from collections.abc import Callable, Iterable
-from itertools import count
 
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
@@ -100,31 +100,39 @@ def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | No
 
 
 class KeyAssigner:
-    """Gives each paper of one export its key; holds only the keys already used."""
+    """Gives each paper of one export its key.
+
+    It remembers the keys handed out as 8-byte digests (a tenth of the memory of the strings); a
+    digest collision can only add a needless suffix, never repeat a key.
+    """
 
     def __init__(self, pattern: str = DEFAULT_PATTERN, reserved: Iterable[str] = ()) -> None:
         """``reserved`` keys (those an input already carries) are never given to another paper."""
         self._pieces = compile_pattern(pattern)
-        self._used: set[str] = set()
-        self._reserved = set(reserved)
+        self._used: set[int] = set()
+        self._reserved = {_digest(key) for key in reserved}
+        self._next_suffix: dict[str, int] = {}  # only for bases that have collided
 
     def assign(self, paper: Paper) -> str:
         """A new key from the pattern, suffixed if taken."""
         base = "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
-        return self._unique(base, self._used | self._reserved)
+        return self._unique(base, avoid_reserved=True)
 
     def keep(self, key: str) -> str:
         """Keep a key the input already had (an existing .bib); suffixed only if another paper has it."""
-        return self._unique(key, self._used)
+        return self._unique(key, avoid_reserved=False)
 
-    def _unique(self, base: str, taken: set[str]) -> str:
-        key = base
-        for n in count():
-            if key not in taken:
-                break
-            key = base + _suffix(n)
-        self._used.add(key)
+    def _unique(self, base: str, avoid_reserved: bool) -> str:
+        key, n = base, self._next_suffix.get(base, 0)
+        while (digest := _digest(key)) in self._used or (avoid_reserved and digest in self._reserved):
+            key, n = base + _suffix(n), n + 1
+            self._next_suffix[base] = n
+        self._used.add(digest)
         return key
+
+
+def _digest(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
 def _suffix(n: int) -> str:
