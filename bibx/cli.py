@@ -149,7 +149,7 @@ def export_command(
     Examples:
       bibx export seeds/*.txt --format bibtex -o refs.bib
       bibx export seeds/*.txt --format refs --style apa
-      bibx export listing.txt -o library.json    # CSL-JSON, the format Zotero imports intact
+      bibx export listing.txt -o library.csl.json   # CSL-JSON: what Zotero imports intact
 
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
