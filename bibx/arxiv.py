@@ -10,7 +10,8 @@ CS_CLASSES = frozenset(
     "PF PL RO SC SD SE SI SY".split()
 )
 FULL_CATEGORY = re.compile(r"^(?:cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[A-Za-z-]+$")
-URL = re.compile(r"https?://[^\s()<>\"']+[^\s()<>\"'.,;:!?]")
+# Brackets, braces and quotes end a URL; so does trailing sentence punctuation.
+URL = re.compile(r"https?://[^\s()<>\"'{}\[\]]+[^\s()<>\"'{}\[\].,;:!?]")
 
 
 def normalise_category(code: str) -> str | None:

@@ -139,3 +139,12 @@ def test_profile_header_count_mismatch_is_reported_with_its_line(tmp_path) -> No
     assert len(papers) == 11
     assert [(report.line, report.rejected) for report in reports] == [(10, False)]
     assert "announces 12 papers but the page holds 11" in reports[0].message
+
+
+def test_urls_in_abstracts_stop_at_brackets_and_sentence_punctuation() -> None:
+    papers = read_seed("000")
+    assert by_title(papers, "Infinity Instruct").urls == (
+        "https://huggingface.co/datasets/BAAI/Infinity-Instruct",
+        "https://gitee.com/li-touch/infinity-instruct",
+    )
+    assert by_title(papers, "Llumnix").urls == ("https://github.com/AlibabaPAI/llumnix",)
