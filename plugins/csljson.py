@@ -1,0 +1,182 @@
+"""CSL-JSON writers: ``csljson`` (one JSON array) and ``ndjson`` (one CSL item per line).
+
+CSL-JSON is the format that reaches Zotero intact: ``type: "article"`` imports as a Preprint, with
+``publisher`` as Repository, ``number`` as Archive ID, ``citation-key`` as Citation Key and
+``note`` as Extra. Pandoc and citeproc-js read the same items.
+
+:func:`csl_item` is the only mapping from a :class:`Paper` to a CSL item: the formatted-references
+writer feeds citeproc-py exactly these dicts, and the RIS writer shares the helpers below (links,
+DOI, notes) so that every format says the same things about a paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+
+from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
+from bibx.model import Creator
+
+ARXIV = "arXiv"
+# arXiv registers a DataCite DOI for every paper under this prefix.
+ARXIV_DOI_PREFIX = "10.48550/arXiv."
+ARXIV_ABS_URL = "https://arxiv.org/abs/"
+
+# JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
+# editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
+_LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def csl_item(paper: Paper) -> dict[str, Any]:
+    """The CSL-JSON item for ``paper``: every known value, never a None or an empty value.
+
+    Everything is ``type: "article"`` (a preprint): the model knows no journal or proceedings.
+    The listing date and what the listing left unsaid (no authors, "et al.", an inferred year) go
+    to ``note``, not to a date variable: CSL's ``available-date`` means when the work was first
+    made available, which a feed's listing date is not, and Zotero drops ``available-date`` but
+    keeps ``note`` as Extra.
+    """
+    item_key = item_id(paper)
+    notes = paper_notes(paper)
+    if paper.category:
+        # Zotero's CSL import maps no variable to tags, so ``keyword`` alone would not arrive there.
+        notes.append(f"arXiv category: {paper.category}")
+    item: dict[str, Any] = {
+        "id": item_key,
+        "type": "article",
+        "citation-key": item_key,
+        "title": paper.title,
+        "author": [csl_name(creator) for creator in paper.creators],
+        "issued": csl_date(paper.date) if paper.date else None,
+        "publisher": ARXIV if paper.arxiv_id else None,
+        # Zotero's own arXiv translator stores the Archive ID in this prefixed form.
+        "number": f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else None,
+        "DOI": paper_doi(paper),
+        "URL": primary_url(paper),
+        "abstract": paper.abstract,
+        "keyword": paper.category,
+        "note": "\n".join(notes),
+    }
+    return {name: value for name, value in item.items() if value}
+
+
+def item_id(paper: Paper) -> str:
+    """The citation key; a paper that reaches a writer without one gets a stable stand-in."""
+    if paper.key:
+        return paper.key
+    if paper.arxiv_id:
+        return f"arXiv:{paper.arxiv_id}"
+    return "paper-" + hashlib.sha1(paper.title.encode("utf-8")).hexdigest()[:12]
+
+
+def csl_name(creator: Creator) -> dict[str, str]:
+    """A person as family/given; an organisation as one literal name that no processor splits."""
+    if isinstance(creator, Organization):
+        return {"literal": creator.name}
+    name = {"family": creator.family, "given": creator.given}
+    return {part: value for part, value in name.items() if value}
+
+
+def csl_date(date: PartialDate) -> dict[str, list[list[int]]]:
+    """Only the known parts: a month-only date stays ``[[2022, 3]]``, never gains an invented day."""
+    return {"date-parts": [list(date.parts)]}
+
+
+def paper_doi(paper: Paper) -> str | None:
+    """The paper's DOI, else the DataCite DOI arXiv registers for a known arXiv id."""
+    if paper.doi:
+        return paper.doi
+    return f"{ARXIV_DOI_PREFIX}{paper.arxiv_id}" if paper.arxiv_id else None
+
+
+def primary_url(paper: Paper) -> str | None:
+    """The arXiv abstract page when the id is known, else the first link the listing gave."""
+    if paper.arxiv_id:
+        return f"{ARXIV_ABS_URL}{paper.arxiv_id}"
+    return paper.urls[0] if paper.urls else None
+
+
+def other_urls(paper: Paper) -> list[str]:
+    """Links beyond :func:`primary_url`; formats with one URL field keep them in a note."""
+    primary = primary_url(paper)
+    return [url for url in paper.urls if url != primary]
+
+
+def paper_notes(paper: Paper) -> list[str]:
+    """Sentences saying what the listing left unsaid or said besides the bibliographic fields.
+
+    None starts with a Zotero or CSL field name followed by a colon: Zotero reads such lines of
+    Extra as field values.
+    """
+    notes = []
+    if not paper.authors_known:
+        notes.append("The listing gave no authors.")
+    elif paper.authors_truncated:
+        notes.append(f"Author list truncated by the listing (et al.): only the first {len(paper.creators)} are given.")
+    if paper.date and paper.date.year_inferred:
+        notes.append(f"Publication year {paper.date.year} inferred by bibx: the listing gave no year.")
+    if paper.listing_date:
+        notes.append(f"Listed on {paper.listing_date.isoformat()} (the day a feed listed it, not its publication date).")
+    if paper.organizations:
+        notes.append("Affiliations: " + "; ".join(paper.organizations))
+    if links := other_urls(paper):
+        notes.append("Other links: " + " ".join(links))
+    return notes
+
+
+def encode_item(item: dict[str, Any]) -> str:
+    """One item as JSON on a single line, UTF-8 text kept readable."""
+    text = _ENCODER.encode(item)
+    for raw, escaped in _LINE_BREAKS_JSON_KEEPS.items():
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
+
+
+class CslJsonWriter:
+    """A JSON array written one item at a time: valid JSON at the end, ``[]`` for no papers."""
+
+    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        separator = "[\n"
+        for paper in papers:
+            out.write(separator)
+            out.write(encode_item(csl_item(paper)))
+            separator = ",\n"
+        out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+class NdjsonWriter:
+    """One CSL item per line (newline-delimited JSON), for streaming consumers and ``jq``."""
+
+    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        for paper in papers:
+            out.write(encode_item(csl_item(paper)))
+            out.write("\n")
+
+
+@hookimpl
+def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+    register(
+        WriterSpec(
+            name="csljson",
+            description=(
+                "CSL-JSON array (pandoc, citeproc, Zotero). The format that reaches Zotero intact: "
+                "imports as Preprint with repository, arXiv id, DOI, URL, abstract and citation key"
+            ),
+            extensions=("csl.json", "csljson"),
+            media_type="application/vnd.citationstyles.csl+json",
+            factory=lambda _context: CslJsonWriter(),
+        )
+    )
+    register(
+        WriterSpec(
+            name="ndjson",
+            description="CSL-JSON items, one per line (newline-delimited JSON)",
+            extensions=("ndjson", "jsonl"),
+            media_type="application/x-ndjson",
+            factory=lambda _context: NdjsonWriter(),
+        )
+    )

@@ -1,0 +1,232 @@
+"""The CSL-JSON writers: schema validity, the field mapping, and streaming output.
+
+``EDGE_PAPERS`` is the hand-made corpus the RIS and interop-client tests share: every shape of
+author list and date, and strings meant to break JSON and line-based formats.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bibx import Organization, Paper, PartialDate, Person, WriteContext, WriterSpec
+from bibx_plugins import csljson
+from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
+
+HOSTILE = 'Quotes " and \\ backslash \\" \u2028line\u2029para \x85nel \u202eevil\u202c \u2066iso\u2069 \x00\x1b ctrl\nER  - \nTY  - JOUR'
+
+EDGE_PAPERS = (
+    Paper(
+        title="Attention Is All You Need, Again",
+        creators=(Person("Vaswani", "Ashish"), Person("van der Berg", "Zoë"), Person("Ñúñez", "José")),
+        abstract="We revisit $O(n^2)$ attention & 100% of its costs_.",
+        category="cs.CL",
+        category_raw="CL",
+        date=PartialDate(2024, 11, 4),
+        arxiv_id="2411.02265",
+        urls=("https://github.com/example/again",),
+        key="vaswani2024attention",
+    ),
+    Paper(title="Hunyuan-Large", creators=(Organization("Tencent Hunyuan Team"),), date=PartialDate(2024), key="team2024hunyuan"),
+    Paper(
+        title="A Roadmap for Big Model",
+        creators=(Person("Yuan", "Sha"), Person("Zhao", "Hanyu")),
+        authors_truncated=True,
+        organizations=("bytedance", "pku"),
+        date=PartialDate(2022, 3),
+        key="yuan2022edge",
+    ),
+    Paper(
+        title="Listed Without Authors",
+        authors_known=False,
+        listing_date=PartialDate(2026, 11, 20),
+        date=PartialDate(2026, 5, 26, year_inferred=True),
+        key="listed2026",
+    ),
+    Paper(
+        title=HOSTILE,
+        creators=(Person('O"Brien\\', "Ann\u2028Marie"), Organization("Acme, Research \u202eLab")),
+        abstract=f"Paragraph one.\n\nParagraph two {HOSTILE}",
+        category="cs.CR",
+        key="obrien2023quotes",
+        date=PartialDate(2023, 2, 28),
+    ),
+    Paper(title="Only a Title", key="only2020title"),
+    Paper(title="Journal DOI Kept", creators=(Person("Plato"),), doi="10.1145/3292500.3330701", key="plato2019journal", date=PartialDate(2019, 7)),
+)
+
+
+def schema_path() -> Path:
+    """The shared CSL-JSON schema: ../shared/schemas beside the repository (or above it)."""
+    for folder in Path(__file__).resolve().parents:
+        candidate = folder / "shared" / "schemas" / "csl-data.json"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("shared/schemas/csl-data.json not found above the repository")
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft7Validator:
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def write(writer: CslJsonWriter | NdjsonWriter, papers: Iterator[Paper] | tuple[Paper, ...] | list[Paper]) -> str:
+    out = io.StringIO()
+    writer.write(papers, out)
+    return out.getvalue()
+
+
+def empty_values(value: Any, path: str = "") -> list[str]:
+    """Paths of every None, empty string, empty list or empty object inside ``value``."""
+    if value is None or value in ("", [], {}):
+        return [path or "<root>"]
+    if isinstance(value, dict):
+        return [found for key, inner in value.items() for found in empty_values(inner, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for index, inner in enumerate(value) for found in empty_values(inner, f"{path}[{index}]")]
+    return []
+
+
+def assert_valid_export(papers: list[Paper] | tuple[Paper, ...], validator: jsonschema.Draft7Validator) -> list[dict]:
+    items = json.loads(write(CslJsonWriter(), papers))
+    errors = [f"{error.json_path}: {error.message}" for error in validator.iter_errors(items)]
+    assert errors == []
+    assert [item["id"] for item in items] == [paper.key for paper in papers]
+    assert [path for item in items for path in empty_values(item, item["id"])] == []
+    return items
+
+
+def test_hand_made_edge_cases_are_valid_csl_json(validator: jsonschema.Draft7Validator) -> None:
+    assert_valid_export(EDGE_PAPERS, validator)
+
+
+def test_every_seed_paper_is_valid_csl_json(seeds: list[Paper], validator: jsonschema.Draft7Validator) -> None:
+    items = assert_valid_export(seeds, validator)
+    assert len(items) == len(seeds) == 200
+
+
+def test_an_arxiv_preprint_maps_to_every_field() -> None:
+    assert csl_item(EDGE_PAPERS[0]) == {
+        "id": "vaswani2024attention",
+        "type": "article",
+        "citation-key": "vaswani2024attention",
+        "title": "Attention Is All You Need, Again",
+        "author": [
+            {"family": "Vaswani", "given": "Ashish"},
+            {"family": "van der Berg", "given": "Zoë"},
+            {"family": "Ñúñez", "given": "José"},
+        ],
+        "issued": {"date-parts": [[2024, 11, 4]]},
+        "publisher": "arXiv",
+        "number": "arXiv:2411.02265",
+        "DOI": "10.48550/arXiv.2411.02265",
+        "URL": "https://arxiv.org/abs/2411.02265",
+        "abstract": "We revisit $O(n^2)$ attention & 100% of its costs_.",
+        "keyword": "cs.CL",
+        "note": "Other links: https://github.com/example/again\narXiv category: cs.CL",
+    }
+
+
+def test_a_papers_own_doi_and_first_link_win_over_arxiv_defaults() -> None:
+    item = csl_item(EDGE_PAPERS[6])
+    assert item["DOI"] == "10.1145/3292500.3330701"
+    assert "URL" not in item and "number" not in item and "publisher" not in item
+    assert item["author"] == [{"family": "Plato"}]
+    assert csl_item(Paper(title="T", urls=("https://a.example", "https://b.example")))["URL"] == "https://a.example"
+
+
+@pytest.mark.parametrize(
+    ("date", "parts"),
+    [(PartialDate(2022), [[2022]]), (PartialDate(2022, 3), [[2022, 3]]), (PartialDate(2022, 3, 26), [[2022, 3, 26]])],
+)
+def test_issued_has_only_the_known_date_parts(date: PartialDate, parts: list[list[int]]) -> None:
+    assert csl_item(Paper(title="T", date=date))["issued"] == {"date-parts": parts}
+
+
+def test_corporate_author_is_one_literal_name() -> None:
+    assert csl_item(EDGE_PAPERS[1])["author"] == [{"literal": "Tencent Hunyuan Team"}]
+
+
+def test_truncated_author_list_is_said_in_the_note_not_faked() -> None:
+    item = csl_item(EDGE_PAPERS[2])
+    assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu"}]
+    assert "Author list truncated by the listing (et al.): only the first 2 are given." in item["note"].splitlines()
+    assert "Affiliations: bytedance; pku" in item["note"].splitlines()
+
+
+def test_unknown_authors_listing_date_and_inferred_year_are_notes() -> None:
+    item = csl_item(EDGE_PAPERS[3])
+    assert "author" not in item
+    assert item["issued"] == {"date-parts": [[2026, 5, 26]]}
+    assert item["note"].splitlines() == [
+        "The listing gave no authors.",
+        "Publication year 2026 inferred by bibx: the listing gave no year.",
+        "Listed on 2026-11-20 (the day a feed listed it, not its publication date).",
+    ]
+
+
+def test_a_paper_without_key_gets_a_stable_id() -> None:
+    first, again = csl_item(Paper(title="No Key")), csl_item(Paper(title="No Key"))
+    assert first["id"] == again["id"] == first["citation-key"]
+    assert first["id"] != csl_item(Paper(title="Other"))["id"]
+    assert csl_item(Paper(title="No Key", arxiv_id="2401.00001"))["id"] == "arXiv:2401.00001"
+
+
+def test_hostile_strings_survive_exactly() -> None:
+    output = write(CslJsonWriter(), EDGE_PAPERS)
+    item = json.loads(output)[4]
+    assert item["title"] == HOSTILE
+    assert item["author"][0] == {"family": 'O"Brien\\', "given": "Ann\u2028Marie"}
+    assert item["author"][1] == {"literal": "Acme, Research \u202eLab"}
+
+
+def test_csljson_array_is_written_while_papers_arrive() -> None:
+    out = io.StringIO()
+    seen_before_each: list[str] = []
+
+    def papers() -> Iterator[Paper]:
+        for paper in EDGE_PAPERS[:3]:
+            seen_before_each.append(out.getvalue())
+            yield paper
+
+    CslJsonWriter().write(papers(), out)
+    assert seen_before_each[0] == ""
+    assert '"id": "vaswani2024attention"' in seen_before_each[1]
+    assert '"id": "team2024hunyuan"' in seen_before_each[2]
+    assert [item["id"] for item in json.loads(out.getvalue())] == [paper.key for paper in EDGE_PAPERS[:3]]
+
+
+def test_no_papers_give_an_empty_array_and_empty_ndjson() -> None:
+    assert json.loads(write(CslJsonWriter(), [])) == []
+    assert write(NdjsonWriter(), []) == ""
+
+
+def test_ndjson_is_one_item_per_line_even_with_unicode_line_separators() -> None:
+    output = write(NdjsonWriter(), EDGE_PAPERS)
+    # str.splitlines also breaks at U+2028, U+2029 and NEL, which the hostile title contains.
+    lines = output.splitlines()
+    assert len(lines) == len(EDGE_PAPERS)
+    assert [json.loads(line) for line in lines] == [csl_item(paper) for paper in EDGE_PAPERS]
+
+
+def test_csljson_array_holds_the_same_items_as_ndjson() -> None:
+    array = json.loads(write(CslJsonWriter(), EDGE_PAPERS))
+    assert array == [json.loads(line) for line in write(NdjsonWriter(), EDGE_PAPERS).splitlines()]
+
+
+def test_the_plugin_registers_both_writers() -> None:
+    specs: list[WriterSpec] = []
+    csljson.bibx_register_writers(specs.append)
+    by_name = {spec.name: spec for spec in specs}
+    assert set(by_name) == {"csljson", "ndjson"}
+    assert by_name["csljson"].media_type == "application/vnd.citationstyles.csl+json"
+    assert isinstance(by_name["csljson"].factory(WriteContext()), CslJsonWriter)
+    assert isinstance(by_name["ndjson"].factory(WriteContext()), NdjsonWriter)
