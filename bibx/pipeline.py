@@ -264,31 +264,50 @@ def _counted(papers: Iterator[Paper], accounting: Accounting, progress: Callable
 
 @contextmanager
 def _output(request: ExportRequest, accounting: Accounting) -> Iterator[TextIO]:
-    """A temporary file beside the target, renamed over it only when the export completes.
+    """A temporary file, published over the target only when the export completes.
 
-    Standard output is written directly, unless strict mode must be able to withhold everything.
+    A regular file is replaced atomically by a rename; a device or pipe (``-o /dev/stdout``) is
+    written into, never renamed over. Standard output is written directly, unless strict mode must
+    be able to withhold everything.
     """
     if request.output is None and not request.strict:
         yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(request.output) if request.output else None
-    directory = target.parent if target else None
+    renamable = target is not None and (target.is_file() or not target.exists())
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="\n", dir=directory, prefix=".bibx-", suffix=".tmp", delete=False
+        "w", encoding="utf-8", newline="\n", dir=target.parent if renamable else None, prefix=".bibx-", suffix=".tmp", delete=False
     )
     try:
         with handle:
             yield handle
-        withheld = request.strict and (accounting.summary.warnings or not accounting.summary.clean)
-        if withheld:
+        if request.strict and (accounting.summary.warnings or not accounting.summary.clean):
             return
-        if target:
+        if renamable:
+            os.chmod(handle.name, _file_mode(target))
             os.replace(handle.name, target)
         else:
-            with open(handle.name, encoding="utf-8") as written:
-                shutil.copyfileobj(written, sys.stdout)
+            with open(handle.name, encoding="utf-8") as written, _open_special(target) as out:
+                shutil.copyfileobj(written, out)
     finally:
         if os.path.exists(handle.name):
             os.unlink(handle.name)
 
+
+def _file_mode(target: Path) -> int:
+    """The mode the replaced file had, or what a new file gets under the current umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def _open_special(target: Path | None) -> Iterator[TextIO]:
+    if target is None:
+        yield sys.stdout
+        return
+    with open(target, "w", encoding="utf-8", newline="\n") as out:
+        yield out
