@@ -85,7 +85,14 @@ class TextInput:
         errors = "replace" if encoding == FALLBACK_ENCODING else "strict"
         with self.path.open("r", encoding=encoding, errors=errors, newline=None) as text:
             for line in text:
-                yield line.rstrip("\n").translate(CLEAN_LINE).rstrip()
+                yield clean_line(line)
+
+
+def clean_line(line: str) -> str:
+    """A line without its end, invisible characters or odd spaces (the ASCII case is the fast path)."""
+    if line.isascii():
+        return line.replace("\t", " ").rstrip()
+    return line.translate(CLEAN_LINE).rstrip()
 
 
 def open_input(path: str, spool_dir: Path) -> TextInput:
