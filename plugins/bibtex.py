@@ -1,0 +1,236 @@
+"""BibTeX and BibLaTeX writers: .bib files that LaTeX, BibTeX and biber read without a warning.
+
+Each paper becomes one ``bibtexparser.model.Entry`` written through bibtexparser's own writer as a
+one-entry library, so output streams paper by paper. Text goes through
+:mod:`bibx_plugins.latex_text`: escaped, harmless math kept, case protected in titles, and for
+BibTeX non-ASCII spelled as LaTeX (``í`` → ``{\\'\\i}``) while BibLaTeX keeps UTF-8 for biber.
+
+Mapping choices (the facts behind them are in INTEROP.md):
+
+* BibTeX: ``@misc`` as arXiv exports it (``eprint``, ``archivePrefix``, ``primaryClass``, ``url``),
+  plus ``eprinttype = {arxiv}``, which Zotero needs to keep the arXiv id and styles ignore.
+  ``month`` is the unbraced macro (``mar``) that styles and Zotero translate.
+* BibLaTeX: ``@online`` when a link or an identifier is known (its data model wants url, doi or
+  eprint), else ``@misc``; ``date`` in ISO form with only the known parts.
+* The notes every format shares (no authors listed, "et al.", an inferred year, the listing date,
+  affiliations, further links) go to ``note``: styles print it and Zotero keeps it as a note.
+  Affiliations are not written as ``institution``: biblatex's ``@online`` and ``@misc`` have no
+  such field (biber ``--validate-datamodel`` rejects it), BibTeX's ``@misc`` styles ignore it, and
+  Zotero would import it as the publisher.
+* Without authors there is no ``author`` field; BibTeX gets ``key`` (the title), which plain.bst
+  and plainnat.bst sort by instead of warning "to sort, need author or key". Without a date,
+  BibTeX gets ``year = {n.d.}`` ("no date"), as plainnat.bst warns about an empty year; BibLaTeX
+  gets no date at all.
+* A key that is malformed or already written, and a URL, DOI or arXiv id that could not be
+  written unescaped, are reported, never written or dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
+from bibx.model import Creator
+from bibx_plugins.csljson import item_id, paper_doi, paper_notes, primary_url
+from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
+
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Keys that BibTeX, biber and \cite all take as one token.
+CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
+# URLs and DOIs are verbatim in BibLaTeX and go to \url in natbib: they are written unescaped, so
+# anything that could end the field or the verbatim argument keeps them out.
+VERBATIM_SAFE = re.compile(r"[^\s{}\\]+")
+# Bibliography styles treat "and" between spaces as a name separator and a lone "others" as
+# "et al.": a name part containing either (or a comma) is braced into one token.
+_NAME_SPLITTERS = re.compile(r",|\band\b|^others$", re.IGNORECASE)
+
+_AND_OTHERS = "others"
+_UNDATED = "n.d."
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+
+ZOTERO_CAVEAT = (
+    'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '
+    "as an author named \"others\"; use csljson to reach Zotero intact."
+)
+
+
+class BibWriter(ABC):
+    """Streams entries; subclasses say which entry type and fields a paper becomes."""
+
+    ascii_only = False
+
+    def __init__(self, context: WriteContext) -> None:
+        self._report = context.report
+        self._keys_written: set[str] = set()
+
+    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        separator = ""
+        for paper in papers:
+            entry = self._entry(paper)
+            if entry is None:
+                continue
+            out.write(separator)
+            # Values are built enclosed, as a parsed library holds them, so no unparse middleware
+            # (each copies or rewrites every field) has anything left to do.
+            out.write(bibtexparser.write_string(Library([entry]), unparse_stack=(), bibtex_format=_FORMAT))
+            separator = "\n"
+
+    @abstractmethod
+    def entry_type(self, field_names: set[str]) -> str:
+        """The entry type (without ``@``) for an entry with these fields."""
+
+    @abstractmethod
+    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+        """(name, LaTeX value) pairs in output order; a None or empty value is left out."""
+
+    def _entry(self, paper: Paper) -> Entry | None:
+        key = item_id(paper)
+        if key in self._keys_written or not CITATION_KEY.fullmatch(key):
+            # BibTeX and biber warn about a repeated key and stop at a malformed one.
+            problem = "was already written" if key in self._keys_written else "is not a valid BibTeX key"
+            self._warn(paper, f"citation key {key!r} {problem}; paper not written", rejected=True)
+            return None
+        self._keys_written.add(key)
+        fields = [Field(name, value if name == "month" else f"{{{value}}}") for name, value in self.fields(paper) if value]
+        if self.ascii_only:
+            self._warn_about_unencodable(paper, fields)
+        return Entry(self.entry_type({field.key for field in fields}), key, fields)
+
+    def prose(self, text: str, protect_case: bool = False) -> str:
+        return latex_prose(text, ascii_only=self.ascii_only, protect_case=protect_case)
+
+    def literal(self, text: str | None) -> str | None:
+        return latex_literal(text, ascii_only=self.ascii_only) if text else None
+
+    def authors(self, paper: Paper) -> str | None:
+        """``Family, Given and {Organisation} and others``; None when the listing gave no names."""
+        names = [self._name(creator) for creator in paper.creators]
+        if paper.authors_truncated and names:
+            names.append(_AND_OTHERS)
+        return " and ".join(name for name in names if name) or None
+
+    def verbatim(self, paper: Paper, name: str, value: str | None) -> str | None:
+        """A URL or DOI as is, or None (with a warning) when it holds characters unsafe unescaped."""
+        if value and not VERBATIM_SAFE.fullmatch(value):
+            self._warn(paper, f"{name} {value!r} has spaces, braces or backslashes; left out")
+            return None
+        return value
+
+    def arxiv_id(self, paper: Paper) -> str | None:
+        if paper.arxiv_id and not ARXIV_ID.fullmatch(paper.arxiv_id):
+            self._warn(paper, f"arXiv id {paper.arxiv_id!r} is malformed; left out")
+            return None
+        return paper.arxiv_id
+
+    def note(self, paper: Paper) -> str | None:
+        return self.literal(" ".join(paper_notes(paper)))
+
+    def _name(self, creator: Creator) -> str:
+        if isinstance(creator, Person) and creator.family and creator.given:
+            return f"{self._name_part(creator.family)}, {self._name_part(creator.given)}"
+        # An organisation or a mononym is one token that no style may split into given and family.
+        whole = creator.name if isinstance(creator, Organization) else creator.family or creator.given
+        return f"{{{self.literal(whole)}}}" if whole.strip() else ""
+
+    def _name_part(self, text: str) -> str:
+        latex = self.literal(text) or ""
+        return f"{{{latex}}}" if _NAME_SPLITTERS.search(latex) else latex
+
+    def _warn_about_unencodable(self, paper: Paper, fields: list[Field]) -> None:
+        kept = unencodable_characters("".join(field.value for field in fields))
+        if kept:
+            self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 (pdfLaTeX needs e.g. the CJK package)")
+
+    def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
+        origin = paper.origin
+        path, line = (origin.path, origin.line) if origin else ("<paper>", None)
+        self._report(Report(message, path, line, rejected=rejected, raw=paper.title))
+
+
+class BibtexWriter(BibWriter):
+    """``@misc`` entries in arXiv's own shape, ASCII-only for classic BibTeX."""
+
+    ascii_only = True
+
+    def entry_type(self, field_names: set[str]) -> str:
+        return "misc"
+
+    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+        date, arxiv_id, authors = paper.date, self.arxiv_id(paper), self.authors(paper)
+        yield "title", self.prose(paper.title, protect_case=True)
+        yield "author", authors
+        # plain.bst and plainnat.bst sort an authorless entry by key, and warn without one.
+        yield "key", None if authors else self.literal(paper.title) or item_id(paper)
+        # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
+        yield "year", str(date.year) if date else _UNDATED
+        yield "month", MONTH_MACROS[date.month - 1] if date and date.month else None
+        yield "day", str(date.day) if date and date.day else None
+        yield "eprint", arxiv_id
+        yield "archivePrefix", "arXiv" if arxiv_id else None
+        yield "eprinttype", "arxiv" if arxiv_id else None
+        yield "primaryClass", self.literal(paper.category) if arxiv_id else None
+        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
+        yield "url", self.verbatim(paper, "URL", primary_url(paper))
+        yield "keywords", self.literal(paper.category or paper.category_raw)
+        yield "note", self.note(paper)
+        yield "abstract", self.prose(paper.abstract)
+
+
+class BiblatexWriter(BibWriter):
+    """``@online`` (or ``@misc`` without any link) for biblatex with biber, UTF-8 kept."""
+
+    def entry_type(self, field_names: set[str]) -> str:
+        # biblatex's data model requires one of these of an @online entry.
+        return "online" if field_names & {"url", "doi", "eprint"} else "misc"
+
+    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+        arxiv_id = self.arxiv_id(paper)
+        yield "title", self.prose(paper.title, protect_case=True)
+        yield "author", self.authors(paper)
+        yield "date", paper.date.isoformat() if paper.date else None
+        yield "eprint", arxiv_id
+        yield "eprinttype", "arxiv" if arxiv_id else None
+        yield "eprintclass", self.literal(paper.category) if arxiv_id else None
+        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
+        yield "url", self.verbatim(paper, "URL", primary_url(paper))
+        yield "keywords", self.literal(paper.category or paper.category_raw)
+        yield "note", self.note(paper)
+        yield "abstract", self.prose(paper.abstract)
+
+
+@hookimpl
+def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+    register(
+        WriterSpec(
+            name="bibtex",
+            description=(
+                "BibTeX @misc entries as arXiv exports them (eprint, archivePrefix, primaryClass, url), "
+                "ASCII with LaTeX accents, for pdflatex+bibtex and any .bst style (load url or hyperref); "
+                "undated papers get year = {n.d.}, which biber warns about: use biblatex for biber. " + ZOTERO_CAVEAT
+            ),
+            extensions=("bib",),
+            media_type="application/x-bibtex",
+            factory=BibtexWriter,
+        )
+    )
+    register(
+        WriterSpec(
+            name="biblatex",
+            description=(
+                "BibLaTeX @online entries (eprinttype arxiv, eprintclass, ISO date), UTF-8, for "
+                "biblatex with biber. " + ZOTERO_CAVEAT
+            ),
+            extensions=("biblatex.bib",),
+            media_type="application/x-bibtex",
+            factory=BiblatexWriter,
+        )
+    )

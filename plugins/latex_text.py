@@ -1,0 +1,202 @@
+"""Paper text as LaTeX that prints it and does nothing else: the one escaping path of the .bib writers.
+
+Text from a listing is data, never markup: every TeX special character is escaped, so
+``\\input{/etc/passwd}`` prints as those characters. The one exception is inline math such as
+``$160\\times$`` or ``AntM$^{2}$C``, kept as math only when :func:`is_harmless_math` accepts it:
+ASCII letters, digits, a few punctuation marks, braces, well-formed ``^``/``_`` scripts and
+commands from :data:`MATH_COMMANDS`. Anything else between dollars is escaped like text.
+
+Braces are written as ``\\textbraceleft{}``/``\\textbraceright{}``, not ``\\{``: BibTeX and biber
+count ``\\{`` as a brace when they look for the end of a field, so a lone ``{`` escaped that way
+would still unbalance the entry. Whitespace, newlines included, collapses to single spaces, so no
+line of a field can start a new ``@entry`` for a line-oriented parser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
+    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+)
+_SYMBOLS = (
+    "times sim approx simeq leq le geq ge neq ne ll gg pm mp cdot circ ast star div propto infty "
+    "to rightarrow leftarrow Rightarrow leftrightarrow mid in notin subset subseteq cup cap "
+    "forall exists partial nabla prime ldots cdots dots sum prod log ln exp min max"
+)
+# Symbols that take no argument and exist in plain LaTeX (no amsmath): they cannot read, write,
+# define or redefine anything, so a formula made only of them is inert.
+MATH_COMMANDS = frozenset(f"\\{name}" for name in f"{_GREEK} {_SYMBOLS} ,".split())
+
+# Backslash and braces become commands without a brace character of their own.
+_BACKSLASH_OR_BRACE = re.compile(r"[\\{}]")
+_BRACE_FREE_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+# Applied after backslashes and braces, whose escapes these would otherwise mangle.
+_SIMPLE_ESCAPES = (
+    ("&", r"\&"),
+    ("%", r"\%"),
+    ("$", r"\$"),
+    ("#", r"\#"),
+    ("_", r"\_"),
+    ("~", r"\textasciitilde{}"),
+    ("^", r"\textasciicircum{}"),
+)
+# Printable ASCII without TeX specials, in single-spaced words: such text is its own LaTeX.
+_VERBATIM_WORD = r"[^\\{}&%$#_~^\s\x00-\x1f\x7f-\U0010ffff]+"
+_VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
+
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\,|.", re.DOTALL)
+_MATH_ATOMS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-=<>()[].,;:/|!*")
+_MATH_SPACES = frozenset(" \t")
+# Formulas of plain symbols only (``$k$``, ``$3.0$``, ``$50+$``): no braces, scripts or commands.
+_PLAIN_FORMULA = re.compile(r"[A-Za-z0-9 +\-=<>()\[\].,;:/|!*]*")
+
+# A word with a capital after its first character (LLMs, MoE, GPT-3, HunyuanVideo), not preceded
+# by a backslash so that the names of the commands written by the escaping are left alone.
+_MIXED_CASE_WORD = re.compile(
+    r"(?<![\\A-Za-z0-9])(?=[A-Za-z0-9](?:[-.]?[A-Za-z0-9])*?[-.]?[A-Z])[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*"
+)
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ACCENT_COMMANDS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+_UNICODE_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=True,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
+
+
+def latex_literal(text: str, *, ascii_only: bool) -> str:
+    """``text`` escaped character for character (names, notes, keywords: no math in there)."""
+    if _VERBATIM_TEXT.fullmatch(text):
+        return text
+    return _text_segment(_collapse_whitespace(text), ascii_only, protect_case=False)
+
+
+def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> str:
+    """A title or abstract: escaped like :func:`latex_literal`, harmless inline math kept.
+
+    ``protect_case`` braces mixed-case words and every formula, so that styles which lowercase
+    titles (plain.bst's ``change.case$``) leave ``MoE`` and ``$K$`` as written. ``ascii_only``
+    spells non-ASCII characters as LaTeX commands (``í`` → ``{\\'\\i}``) for BibTeX; characters
+    without such a spelling are kept, see :func:`unencodable_characters`.
+    """
+    text = _collapse_whitespace(text)
+    if "$" not in text:
+        return _text_segment(text, ascii_only, protect_case)
+    parts = []
+    position = 0
+    for match in _INLINE_MATH.finditer(text):
+        if is_harmless_math(match.group(1)):
+            parts.append(_text_segment(text[position : match.start()], ascii_only, protect_case))
+            parts.append(f"{{{match.group()}}}" if protect_case else match.group())
+            position = match.end()
+    parts.append(_text_segment(text[position:], ascii_only, protect_case))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def is_harmless_math(formula: str) -> bool:
+    """Whether ``$formula$`` typesets without error and runs nothing but allow-listed symbols.
+
+    Besides the alphabet, this checks what would stop TeX: unbalanced braces, a script without
+    its argument (``x^``) and a double script (``x^2^3``; ``^^`` is also TeX's notation for
+    arbitrary characters).
+    """
+    if _PLAIN_FORMULA.fullmatch(formula):
+        return True
+    # One frame per open brace: the scripts the current atom already has, and whether a ^ or _
+    # still waits for its argument.
+    frames: list[tuple[set[str], bool]] = [(set(), False)]
+    for token in _MATH_TOKEN.findall(formula):
+        scripts, awaiting = frames[-1]
+        if token in _MATH_SPACES:
+            continue
+        if token in ("^", "_"):
+            if awaiting or token in scripts:
+                return False
+            scripts.add(token)
+            frames[-1] = (scripts, True)
+        elif token == "{":
+            frames.append((set(), False))
+        elif token == "}":
+            if len(frames) == 1 or awaiting:
+                return False
+            frames.pop()
+            frames[-1] = _after_atom(*frames[-1])
+        elif token in _MATH_ATOMS or token in MATH_COMMANDS:
+            frames[-1] = _after_atom(scripts, awaiting)
+        else:
+            return False
+    return len(frames) == 1 and not frames[0][1]
+
+
+def unencodable_characters(latex: str) -> str:
+    """The characters of ``latex`` that an ``ascii_only`` conversion had to keep as they are."""
+    return "" if latex.isascii() else "".join(dict.fromkeys(_NON_ASCII.findall(latex)))
+
+
+def _after_atom(scripts: set[str], awaiting: bool) -> tuple[set[str], bool]:
+    """An atom either is the argument a script waited for, or starts a new base without scripts."""
+    return (scripts, False) if awaiting else (set(), False)
+
+
+def _collapse_whitespace(text: str) -> str:
+    """One line, single-spaced, without the control and format characters TeX rejects or ignores."""
+    text = " ".join(text.split())
+    if not text.isprintable():
+        text = " ".join("".join(char for char in text if char.isprintable()).split())
+    return text
+
+
+def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
+    escaped = _escape_specials(text)
+    if protect_case:
+        escaped = _MIXED_CASE_WORD.sub(r"{\g<0>}", escaped)
+    return _encode_non_ascii(escaped) if ascii_only else escaped
+
+
+def _escape_specials(text: str) -> str:
+    # Substring tests and str.replace are several times faster than str.translate with a dict.
+    if "\\" in text or "{" in text or "}" in text:
+        text = _BACKSLASH_OR_BRACE.sub(lambda match: _BRACE_FREE_ESCAPES[match.group()], text)
+    for char, escaped in _SIMPLE_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
+
+
+def _encode_non_ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda match: _spell_character(match.group()), unicodedata.normalize("NFC", text))
+
+
+@lru_cache(maxsize=4096)
+def _spell_character(char: str) -> str:
+    """One non-ASCII character in LaTeX: pylatexenc's table, else an accent command over ASCII."""
+    spelled = _UNICODE_ENCODER.unicode_to_latex(char)
+    return spelled if spelled != char else _accented_ascii(char)
+
+
+def _accented_ascii(char: str) -> str:
+    """``ǎ`` → ``{\\v{a}}`` from the Unicode decomposition; the character itself when that fails."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not base.isascii() or not marks or any(mark not in _ACCENT_COMMANDS for mark in marks):
+        return char
+    spelled = "\\i" if base == "i" else base
+    for mark in marks:
+        spelled = f"\\{_ACCENT_COMMANDS[mark]}{{{spelled}}}"
+    return f"{{{spelled}}}"

@@ -1,0 +1,357 @@
+"""The BibTeX and BibLaTeX writers: field mapping, names, escaping, math, case, injection, round trips.
+
+``INJECTION_PAPERS`` is the hostile corpus that tests/test_latex_compile.py also compiles: every
+payload must come out as printed characters, never as a command.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+
+import bibtexparser
+import pybtex.database
+import pytest
+from bibtexparser.model import Entry
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker
+
+from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
+from bibx.plugins import spec_by_extension
+from bibx.testing import host_with
+from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
+from bibx_plugins.csljson import paper_doi, paper_notes, primary_url
+from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
+from tests.test_csljson import EDGE_PAPERS
+
+WRITERS: dict[str, type[BibWriter]] = {"bibtex": BibtexWriter, "biblatex": BiblatexWriter}
+
+INJECTION_PAPERS = (
+    Paper(
+        title=r"\input{/etc/passwd} \include{x} \write18{touch /tmp/pwned} \immediate\write18{id}",
+        creators=(Person(r"Evil\def\x{y}", "\\catcode`\\@=11"), Organization("AT&T {Labs} % not a comment")),
+        abstract="unbalanced } here { and\n@misc{pwned, title={owned}}\n@comment{ hidden \\end{document}",
+        date=PartialDate(2024, 3),
+        key="injection2024input",
+    ),
+    Paper(
+        title=r"Math $\input{x}$, $x^2^3$, $^^5cinput$, $x^$, $}{$ but $160\times$ and AntM$^{2}$C",
+        creators=(Person("Liu", "Ao"),),
+        abstract=r"50% & $ # _ ~ ^ \csname input\endcsname $\def\a{b}$ $a%b$ $\alpha_{i}^{2}$ \\ \verb|x|",
+        category="cs.CR",
+        arxiv_id="2403.01234",
+        date=PartialDate(2024, 3, 26),
+        key="injection2024math",
+    ),
+    Paper(
+        title="} closing first, then @string{x = {y}} and a trailing backslash \\",
+        authors_known=False,
+        urls=("https://example.org/}\\input{y}",),
+        arxiv_id="2403.01234}\\input{z}",
+        key="injection2024braces",
+    ),
+)
+
+# The only commands the injection corpus may come out with: the escapes, and the math symbols of
+# its harmless formulas (spelled out here, not taken from the writer's allow-list under test).
+ALLOWED_MACROS = frozenset(
+    {"textbackslash", "textbraceleft", "textbraceright", "textasciitilde", "textasciicircum", "&", "%", "$", "#", "_", "times", "alpha"}
+)
+LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+
+
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    symbols = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^")]
+    context.add_context_category("bibx-escapes", macros=[MacroTextSpec(name, text) for name, text in symbols], prepend=True)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+
+
+DECODER = _decoder()
+
+
+def decode(latex: str) -> str:
+    """What LaTeX prints for ``latex`` (math left as source), whitespace collapsed."""
+    return " ".join(DECODER.latex_to_text(latex).split())
+
+
+def printed(text: str) -> str:
+    """What a model string should print as: single-spaced, no control characters, TeX ligatures."""
+    text = " ".join("".join(char for char in text if char.isprintable() or char.isspace()).split())
+    for source, ligature in LIGATURES:
+        text = text.replace(source, ligature)
+    return text
+
+
+def write_bib(writer: str, papers: Sequence[Paper] | Iterator[Paper], reports: list[Report] | None = None) -> str:
+    out = io.StringIO()
+    WRITERS[writer](WriteContext(report=(reports if reports is not None else []).append)).write(papers, out)
+    return out.getvalue()
+
+
+def parse_entries(text: str) -> dict[str, Entry]:
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    return {entry.key: entry for entry in library.entries}
+
+
+def fields_of(writer: str, paper: Paper) -> dict[str, str]:
+    (entry,) = parse_entries(write_bib(writer, [paper])).values()
+    return {field.key: field.value for field in entry.fields}
+
+
+def macro_names(latex: str) -> set[str]:
+    """Every command ``latex`` runs, found by parsing it as LaTeX, inside groups and math too."""
+    nodes, _, _ = LatexWalker(latex, tolerant_parsing=False).get_latex_nodes()
+    names: set[str] = set()
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        if node is None:
+            continue
+        names.add(getattr(node, "macroname", None) or getattr(node, "environmentname", None) or "")
+        pending.extend(getattr(node, "nodelist", None) or [])
+        if getattr(node, "nodeargd", None) is not None:
+            pending.extend(node.nodeargd.argnlist)
+    return names - {""}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_names_are_family_comma_given_with_corporate_braces_and_others(writer: str) -> None:
+    team = Paper(title="T", creators=(Organization("Tencent Hunyuan Team"),), key="team")
+    assert "  author = {{Tencent Hunyuan Team}}" in write_bib(writer, [team])
+    mixed = Paper(title="T", creators=(Organization("Tencent Hunyuan Team"), Person("Liu", "Ao")), authors_truncated=True, key="k")
+    assert fields_of(writer, mixed)["author"] == "{Tencent Hunyuan Team} and Liu, Ao and others"
+
+
+def test_name_parts_that_styles_would_split_are_braced() -> None:
+    paper = Paper(
+        title="T",
+        creators=(Person("Smith and Sons", "Bob, Jr"), Person("van der Berg", "Jan"), Person("Plato"), Person("others"), Person("Rodríguez", "José")),
+        key="k",
+    )
+    assert fields_of("bibtex", paper)["author"] == (
+        "{Smith and Sons}, {Bob, Jr} and van der Berg, Jan and {Plato} and {others} and Rodr{\\'\\i}guez, Jos{\\'e}"
+    )
+    assert fields_of("biblatex", paper)["author"].endswith("{others} and Rodríguez, José")
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_listing_without_authors_gets_a_note_and_no_author(writer: str) -> None:
+    fields = fields_of(writer, Paper(title="Scale Efficient Training", authors_known=False, key="k"))
+    assert "author" not in fields
+    assert fields["note"] == "The listing gave no authors."
+    # plain.bst and plainnat.bst sort an authorless entry by its key field instead of warning.
+    assert fields.get("key") == ("Scale Efficient Training" if writer == "bibtex" else None)
+
+
+def test_every_tex_special_character_is_escaped() -> None:
+    text = "a & b % c $ d # e _ f { g } h ~ i ^ j \\ k"
+    expected = (
+        r"a \& b \% c \$ d \# e \_ f \textbraceleft{} g \textbraceright{} h \textasciitilde{} i "
+        r"\textasciicircum{} j \textbackslash{} k"
+    )
+    assert latex_prose(text, ascii_only=True) == latex_literal(text, ascii_only=False) == expected
+    assert decode(expected) == text
+
+
+@pytest.mark.parametrize("word", ["LLMs", "MoE", "GPT-3", "TAPAS", "HunyuanVideo", "Hunyuan-TurboS", "GPT-3.5"])
+def test_acronyms_and_mixed_case_words_are_case_protected_in_titles(word: str) -> None:
+    assert latex_prose(f"Scaling {word} Further", ascii_only=True, protect_case=True) == f"Scaling {{{word}}} Further"
+    assert latex_prose(f"Scaling {word} Further", ascii_only=True) == f"Scaling {word} Further"
+
+
+def test_ordinary_title_case_words_and_escaped_commands_are_not_braced() -> None:
+    assert latex_prose("A Roadmap for Big Model", ascii_only=True, protect_case=True) == "A Roadmap for Big Model"
+    assert latex_prose("\\LaTeX", ascii_only=True, protect_case=True) == r"\textbackslash{}{LaTeX}"
+
+
+@pytest.mark.parametrize(
+    "formula", ["160\\times", "^{2}", "4.1\\times\\sim 1.6\\times", "k", "300+", "\\alpha_{i}^{2}", "O(n)", "a\\,b", " "]
+)
+def test_harmless_math_is_kept_as_math(formula: str) -> None:
+    assert is_harmless_math(formula)
+    assert latex_prose(f"up to ${formula}$ faster", ascii_only=True) == f"up to ${formula}$ faster"
+    assert latex_prose(f"${formula}$", ascii_only=True, protect_case=True) == f"{{${formula}$}}"
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["\\input{x}", "\\def\\a{b}", "x^2^3", "^^5cinput", "x^", "x_", "}{", "{x", "a%b", "a&b", "#1", "é", "\\textbf{x}", "a'^2", "\\\\"],
+)
+def test_math_outside_the_allow_list_is_escaped_as_text(formula: str) -> None:
+    assert not is_harmless_math(formula)
+    latex = latex_prose(f"see ${formula}$ here", ascii_only=False)
+    assert latex.startswith(r"see \$") and latex.endswith(r"\$ here")
+    assert decode(latex) == f"see ${formula}$ here"
+
+
+def test_bibtex_spells_non_ascii_as_latex_and_biblatex_keeps_utf8() -> None:
+    title = "Bǎilíng at 360° — naïve"
+    assert latex_prose(title, ascii_only=True) == r"B{\v{a}}il{\'\i}ng at 360{\textdegree} {\textemdash} na{\"\i}ve"
+    assert latex_prose(title, ascii_only=False) == title
+    assert decode(latex_prose(title, ascii_only=True)) == title
+
+
+def test_characters_without_latex_spelling_are_kept_and_reported() -> None:
+    reports: list[Report] = []
+    fields = parse_entries(write_bib("bibtex", [Paper(title="中文 Title", key="k")], reports))["k"].fields_dict
+    assert fields["title"].value == "中文 Title"
+    assert [(report.rejected, "'中文'" in report.message) for report in reports] == [(False, True)]
+    biblatex_reports: list[Report] = []
+    assert "title = {中文 Title}" in write_bib("biblatex", [Paper(title="中文 Title", key="k")], biblatex_reports)
+    assert biblatex_reports == []
+
+
+def test_bibtex_entry_has_arxivs_own_fields() -> None:
+    paper = Paper(
+        title="T", creators=(Person("Yuan", "Sha"),), category="cs.LG", date=PartialDate(2022, 3, 26), arxiv_id="2203.14101", key="yuan2022"
+    )
+    text = write_bib("bibtex", [paper])
+    assert text.startswith("@misc{yuan2022,\n") and "  month = mar,\n" in text
+    fields = parse_entries(text)["yuan2022"].fields_dict
+    assert {name: field.value for name, field in fields.items() if name != "title" and name != "author"} == {
+        "year": "2022",
+        "month": "mar",
+        "day": "26",
+        "eprint": "2203.14101",
+        "archivePrefix": "arXiv",
+        "eprinttype": "arxiv",
+        "primaryClass": "cs.LG",
+        "doi": "10.48550/arXiv.2203.14101",
+        "url": "https://arxiv.org/abs/2203.14101",
+        "keywords": "cs.LG",
+    }
+
+
+def test_biblatex_entry_is_online_with_eprint_fields_and_iso_date() -> None:
+    paper = Paper(title="T", category="cs.LG", date=PartialDate(2022, 3), arxiv_id="2203.14101", key="k")
+    (entry,) = parse_entries(write_bib("biblatex", [paper])).values()
+    assert entry.entry_type == "online"
+    assert {name: entry.fields_dict[name].value for name in ("date", "eprint", "eprinttype", "eprintclass")} == {
+        "date": "2022-03",
+        "eprint": "2203.14101",
+        "eprinttype": "arxiv",
+        "eprintclass": "cs.LG",
+    }
+
+
+@pytest.mark.parametrize(
+    ("date", "iso", "bibtex_date"),
+    [
+        (PartialDate(2022), "2022", {"year": "2022"}),
+        (PartialDate(2022, 3), "2022-03", {"year": "2022", "month": "mar"}),
+        (PartialDate(2022, 3, 6), "2022-03-06", {"year": "2022", "month": "mar", "day": "6"}),
+        # plainnat.bst warns about an empty year; "n.d." says "no date" without inventing one.
+        (None, None, {"year": "n.d."}),
+    ],
+)
+def test_dates_have_only_the_known_parts(date: PartialDate | None, iso: str | None, bibtex_date: dict[str, str]) -> None:
+    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == iso
+    bibtex = fields_of("bibtex", Paper(title="T", date=date, key="k"))
+    assert {name: value for name, value in bibtex.items() if name in ("year", "month", "day")} == bibtex_date
+
+
+@pytest.mark.parametrize("urls", [(), ("https://example.org/{x}",)])
+def test_without_a_writable_link_or_identifier_biblatex_writes_misc(urls: tuple[str, ...]) -> None:
+    (entry,) = parse_entries(write_bib("biblatex", [Paper(title="T", urls=urls, key="k")])).values()
+    assert entry.entry_type == "misc"
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_injection_payloads_come_out_inert(writer: str) -> None:
+    reports: list[Report] = []
+    entries = parse_entries(write_bib(writer, INJECTION_PAPERS, reports))
+    assert list(entries) == [paper.key for paper in INJECTION_PAPERS]
+    for entry in entries.values():
+        for field in entry.fields:
+            assert macro_names(field.value) <= ALLOWED_MACROS, (entry.key, field.key, field.value)
+    # The malformed arXiv id and the URL and DOI derived from it are left out, each with a warning.
+    assert sorted(report.message.split(" ")[0] for report in reports) == ["DOI", "URL", "arXiv"]
+
+
+def test_repeated_and_malformed_keys_are_reported_not_written() -> None:
+    reports: list[Report] = []
+    papers = [Paper(title="A", key="same"), Paper(title="B", key="same"), Paper(title="C", key="has space")]
+    assert list(parse_entries(write_bib("bibtex", papers, reports))) == ["same"]
+    assert [(report.rejected, report.raw) for report in reports] == [(True, "B"), (True, "C")]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_entries_are_written_while_papers_arrive(writer: str) -> None:
+    out = io.StringIO()
+    seen_before_each: list[str] = []
+
+    def papers() -> Iterator[Paper]:
+        for paper in EDGE_PAPERS[:3]:
+            seen_before_each.append(out.getvalue())
+            yield paper
+
+    WRITERS[writer](WriteContext()).write(papers(), out)
+    assert [text.count("\n@") + text.startswith("@") for text in seen_before_each] == [0, 1, 2]
+
+
+def test_both_writers_are_registered_with_the_zotero_caveat() -> None:
+    specs = host_with().writers.specs
+    assert isinstance(specs["bibtex"].factory(WriteContext()), BibtexWriter)
+    assert isinstance(specs["biblatex"].factory(WriteContext()), BiblatexWriter)
+    assert spec_by_extension(specs, "refs.bib") is specs["bibtex"]
+    assert spec_by_extension(specs, "refs.biblatex.bib") is specs["biblatex"]
+    for name in WRITERS:
+        assert '"others"' in specs[name].description and "Zotero" in specs[name].description
+
+
+def expected_names(paper: Paper) -> list[tuple[str, str]]:
+    names = [(c.name, "") if isinstance(c, Organization) else (c.family or c.given, c.given if c.family else "") for c in paper.creators]
+    return [(printed(family), printed(given)) for family, given in names] + ([("others", "")] if paper.authors_truncated else [])
+
+
+def pybtex_names(bib: pybtex.database.BibliographyData, key: str) -> list[tuple[str, str]]:
+    persons = bib.entries[key].persons.get("author", [])
+    return [(decode(" ".join(p.prelast_names + p.last_names)), decode(" ".join(p.first_names + p.middle_names))) for p in persons]
+
+
+def written_date_parts(writer: str, fields: dict[str, str]) -> tuple[int, ...]:
+    """The date an entry states: biblatex's ISO ``date``, or BibTeX's year, month macro and day."""
+    if writer == "biblatex":
+        return tuple(int(part) for part in fields["date"].split("-")) if "date" in fields else ()
+    if fields["year"] == "n.d.":
+        return ()
+    month = (MONTH_MACROS.index(fields["month"]) + 1,) if "month" in fields else ()
+    return (int(fields["year"]), *month, *((int(fields["day"]),) if "day" in fields else ()))
+
+
+def assert_round_trip(writer: str, papers: Sequence[Paper]) -> None:
+    """bibtexparser and pybtex both read every paper back, field by field, as the model says."""
+    text = write_bib(writer, papers)
+    entries = parse_entries(text)
+    bib = pybtex.database.parse_string(text, "bibtex")
+    assert list(entries) == list(bib.entries) == [paper.key for paper in papers]
+    for paper in papers:
+        fields = {field.key: field.value for field in entries[paper.key].fields}
+        url, doi = primary_url(paper), paper_doi(paper)
+        expected = {
+            "title": printed(paper.title),
+            "abstract": printed(paper.abstract) or None,
+            "note": printed(" ".join(paper_notes(paper))) or None,
+            "keywords": paper.category or paper.category_raw,
+            "url": url if url and not re.search(r"[\s{}\\]", url) else None,
+            "doi": doi,
+            "eprint": paper.arxiv_id,
+        }
+        decoded = {name: decode(fields[name]) if name in fields else None for name in expected}
+        assert decoded == expected, paper.key
+        assert written_date_parts(writer, fields) == (paper.date.parts if paper.date else ()), paper.key
+        assert pybtex_names(bib, paper.key) == expected_names(paper), paper.key
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_seed_papers_read_back_as_the_model(writer: str, seeds: list[Paper]) -> None:
+    assert_round_trip(writer, seeds)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_edge_and_injection_papers_read_back_as_the_model(writer: str) -> None:
+    safe_ids = [paper for paper in INJECTION_PAPERS if paper.key != "injection2024braces"]
+    assert_round_trip(writer, [*EDGE_PAPERS, *safe_ids])

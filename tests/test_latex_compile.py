@@ -1,0 +1,92 @@
+"""Real LaTeX runs: the seed papers and the hostile corpora compile without a single warning.
+
+pdflatex + bibtex with plain, unsrt and natbib's plainnat read the ``bibtex`` writer's output;
+pdflatex + biber with biblatex (numeric and authoryear) read the ``biblatex`` writer's. Any line of
+the .blg or .log that reports a warning fails the test and is shown in the message.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bibx import Paper, WriteContext
+from tests.helpers import require_tool
+from tests.test_bibtex import INJECTION_PAPERS, WRITERS
+from tests.test_csljson import EDGE_PAPERS
+
+pytestmark = pytest.mark.external
+
+# T1 has a glyph for every character the escaping writes (\textbackslash, \textbraceleft, ...);
+# OT1 substitutes some from other fonts, with a font warning.
+PREAMBLE = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage{url}
+"""
+BIBTEX_BODY = r"""\begin{document}
+\nocite{*}
+\bibliographystyle{STYLE}
+\bibliography{refs}
+\end{document}
+"""
+BIBLATEX_DOCUMENT = r"""\usepackage[backend=biber,style=STYLE]{biblatex}
+\addbibresource{refs.bib}
+\begin{document}
+\nocite{*}
+\printbibliography
+\end{document}
+"""
+# BibTeX: "Warning--..." and errors; biber: "WARN - " and "ERROR - "; LaTeX: "... Warning: ...".
+BLG_PROBLEM = re.compile(r"Warning--|WARN - |ERROR - |error message", re.IGNORECASE)
+LOG_PROBLEM = re.compile(r"Warning|^! |runsystem")
+
+
+def run(tool: str, *args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [require_tool(tool), *args], cwd=cwd, capture_output=True, text=True, errors="replace", timeout=120
+    )
+    assert result.returncode == 0, f"{tool} {' '.join(args)} failed:\n{result.stdout[-3000:]}"
+    return result.stdout
+
+
+def compile_document(directory: Path, document: str, bibliography_tool: str) -> list[str]:
+    """Run LaTeX, the bibliography tool, then LaTeX twice; return every warning line found."""
+    (directory / "doc.tex").write_text(document, encoding="utf-8")
+    latex = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc")
+    run("pdflatex", *latex, cwd=directory)
+    run(bibliography_tool, "doc", cwd=directory)
+    run("pdflatex", *latex, cwd=directory)
+    run("pdflatex", *latex, cwd=directory)
+    blg = (directory / "doc.blg").read_text(encoding="utf-8", errors="replace").splitlines()
+    log = (directory / "doc.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    return [f"doc.blg: {line}" for line in blg if BLG_PROBLEM.search(line)] + [
+        f"doc.log: {line}" for line in log if LOG_PROBLEM.search(line)
+    ]
+
+
+@pytest.fixture(scope="module")
+def papers(seeds: list[Paper]) -> list[Paper]:
+    return [*seeds, *EDGE_PAPERS, *INJECTION_PAPERS]
+
+
+@pytest.mark.parametrize(
+    ("writer", "style"),
+    [("bibtex", "plain"), ("bibtex", "unsrt"), ("bibtex", "plainnat"), ("biblatex", "numeric"), ("biblatex", "authoryear")],
+)
+def test_export_compiles_without_warnings(writer: str, style: str, papers: list[Paper], tmp_path: Path) -> None:
+    out = io.StringIO()
+    WRITERS[writer](WriteContext()).write(papers, out)
+    (tmp_path / "refs.bib").write_text(out.getvalue(), encoding="utf-8")
+    if writer == "bibtex":
+        natbib = "\\usepackage{natbib}\n" if style == "plainnat" else ""
+        problems = compile_document(tmp_path, PREAMBLE + natbib + BIBTEX_BODY.replace("STYLE", style), "bibtex")
+    else:
+        problems = compile_document(tmp_path, PREAMBLE + BIBLATEX_DOCUMENT.replace("STYLE", style), "biber")
+    assert problems == [], "\n".join(problems)
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\bibitem" if writer == "bibtex" else "\\entry{") == len(papers)
+    assert "\\input{" not in bbl and "\\write18" not in bbl
