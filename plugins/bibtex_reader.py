@@ -1,0 +1,281 @@
+"""BibTeX and BibLaTeX reader (``--from bibtex``), so an existing .bib can be merged with new dumps.
+
+The text is streamed entry by entry: lines are cut where bibtexparser itself starts a new block
+(an ``@type{`` or ``@type(`` at the start of a line) and each piece is parsed by bibtexparser 2
+on its own, with the ``@string`` macros defined so far. A block bibtexparser cannot parse is
+reported with the line it starts on and the next entry is still read.
+
+Mapping, the inverse of :mod:`bibx_plugins.bibtex`'s:
+
+* the entry key becomes the paper's key, which the export keeps (and reserves against new keys);
+* ``author``: ``Family, Given`` or ``Given Family`` as BibTeX splits them; a name that is one brace
+  group (``{Tencent Hunyuan Team}``) is an organisation; a final ``others`` means "et al.";
+* ``date`` (BibLaTeX, ISO, the start of a range), else ``year``, ``month`` (``mar``, ``3`` or
+  ``March``) and ``day``;
+* ``eprint`` is the arXiv id unless ``archivePrefix``/``eprinttype`` name another archive;
+  ``primaryClass``/``eprintclass``, else an arXiv class among ``keywords``, is the category;
+* ``title``, ``abstract``, ``note`` and name parts are decoded from LaTeX to text (accents,
+  escapes, ``\\textbackslash{}``…; inline math is kept as ``$…$``, as bibx writes it);
+  ``doi`` and ``url`` are taken verbatim; bibx's own sentences in ``note`` are read back.
+
+Every other field (``journal``, ``pages``, …) has no place in bibx's model; they are named in one
+warning per file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
+from pylatexenc.latex2text import LatexNodes2Text
+
+from bibx import PartialDate, Paper, Person, ReaderSpec, Report, hookimpl
+from bibx.dates import MONTHS
+from bibx.model import Creator
+from bibx.specs import ReadContext
+from bibx_plugins.csljson_reader import (
+    RAW_LIMIT,
+    RecordFields,
+    UnusedFields,
+    date_from_text,
+    finish_record,
+    single_field_creator,
+    split_keywords,
+)
+
+# bibtexparser logs every block it cannot parse; here each becomes a Report, so its log stays quiet
+# instead of reaching stderr through logging's last-resort handler.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+# Where bibtexparser's splitter starts a block (and aborts an unfinished one).
+BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
+FIELDS_READ = frozenset(
+    "title author date year month day eprint archiveprefix eprinttype primaryclass eprintclass "
+    "doi url keywords note abstract key".split()
+)
+ARXIV_ARCHIVES = frozenset({"arxiv"})
+# What a year says when there is none (bibx's BibTeX writer puts "n.d." there for plainnat's sake).
+NO_YEAR = frozenset({"n.d.", "n. d.", "nd", "no date", "undated"})
+
+# LaTeX in field values: the escapes bibx writes are undone here directly; accents and other
+# commands go through pylatexenc, once per distinct command (it takes milliseconds per abstract).
+_LATEX_PIECE = re.compile(
+    r"(?P<math>\$[^$]*\$)"
+    r"|\\(?P<escaped>[%&_#$])"
+    r"|\\(?P<named>textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum)(?:\{\}|(?![A-Za-z])\s?)"
+    r"|\{(?P<group>(?:[^{}]|\{[^{}]*\})*)\}"
+    r"|(?P<command>\\[^A-Za-z](?:\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])?"  # \'e \"{u} \'\i
+    r"|\\[A-Za-z]+(?:\s*\{(?:[^{}]|\{[^{}]*\})*\})*)"  # \ss \v{a} \emph{x}
+    r"|(?P<brace>[{}])"
+    r"|(?P<tie>~)"
+)
+_VERBATIM_ESCAPE = re.compile(r"\\([%&_#~$])")
+_NAMED = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~", "textasciicircum": "^"}
+_PYLATEXENC = LatexNodes2Text(math_mode="verbatim")
+
+
+def latex_to_text(latex: str) -> str:
+    """Field text as a reader sees it: escapes undone, accents applied, grouping braces gone, one line."""
+    return " ".join(_decode(latex).split())
+
+
+def _decode(latex: str) -> str:
+    if not any(char in latex for char in "\\{}~"):
+        return latex
+    return _LATEX_PIECE.sub(_decode_piece, latex)
+
+
+def _decode_piece(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "math":
+        return match.group()
+    if kind == "escaped":
+        return match["escaped"]
+    if kind == "named":
+        return _NAMED[match["named"]]
+    if kind == "group":
+        return _decode(match["group"])
+    if kind == "command":
+        return _command_text(match.group())
+    return " " if kind == "tie" else ""
+
+
+@lru_cache(maxsize=4096)
+def _command_text(command: str) -> str:
+    """``\\'\\i`` → ``í``, ``\\v{a}`` → ``ǎ``, ``\\emph{x}`` → ``x``: pylatexenc for what bibx did not escape itself."""
+    return _PYLATEXENC.latex_to_text(command)
+
+
+def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each piece that starts a new block, as bibtexparser's splitter would cut."""
+    start, piece = 1, []
+    for number, line in enumerate(lines, start=1):
+        if BLOCK_START.match(line) and piece:
+            yield start, "\n".join(piece)
+            start, piece = number, []
+        piece.append(line)
+    if piece:
+        yield start, "\n".join(piece)
+
+
+def parse_blocks(lines: Iterable[str]) -> Iterator[tuple[int, Block]]:
+    """(line in the file, block) for every block, each parsed as soon as its text is complete."""
+    strings: list[String] = []
+    for first_line, text in split_blocks(lines):
+        try:
+            library = bibtexparser.parse_string(text, library=Library(list(strings))) if strings else bibtexparser.parse_string(text)
+        except Exception as error:  # noqa: BLE001 - bibtexparser raises on its own internal errors; one block is lost, not the file
+            yield first_line, ParsingFailedBlock(error, 0, text)
+            continue
+        for block in library.blocks[len(strings) :]:
+            if isinstance(block, String):
+                strings.append(block)
+            yield first_line + (block.start_line or 0), block
+
+
+def _failure_reason(block: ParsingFailedBlock) -> str:
+    error = block.error
+    reason = " ".join((getattr(error, "abort_reason", None) or str(error) or type(error).__name__).split())
+    if reason.startswith("Unexpectedly reached end of file"):
+        # Each block is parsed on its own: its "end of file" is where the next block starts.
+        reason = "the entry ends (at the next @entry or the end of the file) with a brace or quote still open"
+    return f"unparseable BibTeX block: {reason}"
+
+
+def creators(author_field: str) -> tuple[list[Creator], bool]:
+    """The creators of an ``author`` field, and whether it ends in ``others`` (et al.)."""
+    names = split_multiple_persons_names(author_field)
+    truncated = bool(names) and names[-1].strip() == "others"
+    return [_creator(name) for name in (names[:-1] if truncated else names)], truncated
+
+
+def _creator(name: str) -> Creator:
+    name = name.strip()
+    if _is_one_brace_group(name):
+        return single_field_creator(latex_to_text(name))
+    parts = parse_single_name_into_parts(name, strict=False)
+    family = latex_to_text(" ".join([*parts.von, *parts.last, *parts.jr]))
+    given = latex_to_text(" ".join(parts.first))
+    return Person(family, given) if family else Person(given)
+
+
+def _is_one_brace_group(name: str) -> bool:
+    """``{Tencent Hunyuan Team}``: the brace that opens the name closes it at its very end."""
+    if not name.startswith("{"):
+        return False
+    depth = 0
+    for position, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(name) - 1
+    return False
+
+
+def month_number(text: str) -> int:
+    """``mar``, ``March``, ``3`` or ``03``; raises ValueError for anything else."""
+    text = latex_to_text(text).strip().rstrip(".")
+    if text.isdigit():
+        return int(text)
+    abbreviations = [month.lower() for month in MONTHS]
+    if len(text) >= 3 and text[:3].lower() in abbreviations:
+        return abbreviations.index(text[:3].lower()) + 1
+    raise ValueError(f"month {text!r} not understood")
+
+
+def _date(values: dict[str, str], record: RecordFields) -> PartialDate | None:
+    """``date`` if given, else ``year`` with ``month`` and ``day``; what cannot be read is left out with a warning."""
+    if "date" in values:
+        return _warn_unless_valid(lambda: date_from_text(values["date"]), record, "the date is left out")
+    year = latex_to_text(values.get("year", ""))
+    if not year or year.lower() in NO_YEAR:
+        return None
+    if not year.isdigit():
+        record.warnings.append(f"year {year!r} not understood; the date is left out")
+        return None
+    with_month = _warn_unless_valid(lambda: _year_month_day(int(year), values), record, f"only the year {year} is kept")
+    return with_month or PartialDate(int(year))
+
+
+def _year_month_day(year: int, values: dict[str, str]) -> PartialDate:
+    month = month_number(values["month"]) if "month" in values else None
+    day = values.get("day", "").strip()
+    if day and not day.isdigit():
+        raise ValueError(f"day {day!r} not understood")
+    return PartialDate(year, month, int(day) if day and month else None)
+
+
+def _warn_unless_valid(build: Callable[[], PartialDate], record: RecordFields, consequence: str) -> PartialDate | None:
+    try:
+        return build()
+    except ValueError as error:
+        record.warnings.append(f"{error}; {consequence}")
+        return None
+
+
+def entry_record(entry: Entry, line: int) -> RecordFields:
+    """The fields of one entry in bibx's terms."""
+    values = {field.key.lower(): field.value for field in entry.fields if isinstance(field.value, str)}
+    record = RecordFields(line=line, raw=(entry.raw or "")[:RAW_LIMIT], key=entry.key)
+    record.title = latex_to_text(values.get("title", ""))
+    record.creators, record.truncated = creators(values.get("author", ""))
+    record.date = _date(values, record)
+    archives = {latex_to_text(values[name]).lower() for name in ("archiveprefix", "eprinttype") if name in values}
+    if "eprint" in values and archives <= ARXIV_ARCHIVES:
+        record.arxiv_id = values["eprint"].strip()
+        record.category = latex_to_text(values.get("primaryclass") or values.get("eprintclass") or "") or None
+    else:
+        record.unused += [name for name in ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass") if name in values]
+    record.doi = _verbatim(values.get("doi"))
+    record.urls = [url] if (url := _verbatim(values.get("url"))) else []
+    record.abstract = latex_to_text(values.get("abstract", ""))
+    record.keywords = split_keywords(latex_to_text(values.get("keywords", "")))
+    record.note = latex_to_text(values.get("note", ""))
+    record.unused += sorted(name for name in values if name not in FIELDS_READ)
+    return record
+
+
+def _verbatim(value: str | None) -> str | None:
+    """A URL or DOI: taken as written, except the escapes a LaTeX author may have put in it."""
+    if value is None:
+        return None
+    return _VERBATIM_ESCAPE.sub(r"\1", value).strip() or None
+
+
+def sniff(head: Sequence[str]) -> float:
+    starts = [line for line in head if BLOCK_START.match(line)]
+    if not starts:
+        return 0.0
+    first = next(line for line in head if line.strip() and not line.lstrip().startswith("%"))
+    return 0.95 if BLOCK_START.match(first) else 0.8
+
+
+def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    unused = UnusedFields()
+    for line, block in parse_blocks(lines):
+        if isinstance(block, ParsingFailedBlock):
+            yield Report(_failure_reason(block), context.path, line, rejected=True, raw=(block.raw or "")[:RAW_LIMIT])
+        elif isinstance(block, Entry):
+            yield from finish_record(entry_record(block, line), context, unused)
+        elif isinstance(block, Preamble):
+            unused.add(["@preamble"], line)
+    if report := unused.report(context.path):
+        yield report
+
+
+@hookimpl
+def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+    register(
+        ReaderSpec(
+            name="bibtex",
+            description="BibTeX or BibLaTeX (.bib): keys kept, LaTeX decoded, arXiv eprints, 'and others' as et al.",
+            read=read,
+            sniff=sniff,
+            extensions=("bib",),
+        )
+    )

@@ -1,0 +1,154 @@
+"""RIS reader (``--from ris``): records from Zotero, EndNote, Mendeley, or bibx's own RIS writer.
+
+Streamed record by record: lines are grouped from ``TY`` to ``ER`` and each record is parsed by
+rispy on its own. A record that never reaches its ``ER``, text outside any record, and a record
+without a title are reported with their line. Counter lines such as ``1.``, which some writers put
+before each record, are skipped.
+
+Mapping, the inverse of :mod:`bibx_plugins.ris`'s: ``ID`` is the key; ``TI`` (or ``T1``) the title;
+``AU``/``A1`` the authors, ``Family, Given`` a person and a name without a comma an organisation
+(RIS cannot mark either); ``DA``, else ``PY``/``Y1``, the date (``2022/03/26/``, ``2022/03//``,
+``2022``); ``AN`` the arXiv id when ``DB`` or ``T2`` names arXiv; ``DO``, ``UR``, ``AB`` (else
+``N2``); the first arXiv class among ``KW`` the category; bibx's own sentences among the ``N1``
+notes are read back. Other tags (``JO``, ``VL``, ``SP``…) are named in one warning per file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import rispy
+
+from bibx import Paper, Person, ReaderSpec, Report, hookimpl
+from bibx.model import Creator
+from bibx.specs import ReadContext
+from bibx_plugins.csljson_reader import RAW_LIMIT, RecordFields, UnusedFields, date_from_text, finish_record, single_field_creator
+
+RECORD_START = re.compile(r"^TY  -(?: |$)")
+RECORD_END = re.compile(r"^ER  -(?: |$)")
+COUNTER_LINE = re.compile(r"^\d+\.$")
+STRAY_LINES_KEPT = 10
+# rispy's field names, for naming the tags bibx does not read.
+TAG_OF_FIELD = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+FIELDS_READ = frozenset(
+    "type_of_reference id title primary_title authors first_authors date year publication_year "
+    "secondary_title name_of_database accession_number doi urls abstract notes_abstract keywords notes".split()
+)
+ARXIV_MARK = re.compile(r"arxiv", re.IGNORECASE)
+
+
+class _Record:
+    """The lines of one record, or of one stretch of text outside any record, and where they start."""
+
+    def __init__(self, line: int, opened: bool) -> None:
+        self.line = line
+        self.lines: list[str] = []
+        self.opened = opened  # began with a TY line
+        self.closed = False  # reached its ER line
+
+
+def split_records(lines: Iterable[str]) -> Iterator[_Record]:
+    """Each ``TY`` … ``ER`` record as soon as it closes, and each stretch of stray text between records."""
+    current: _Record | None = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if RECORD_START.match(line):
+            if current:  # stray text, or a record that never reached its ER
+                yield current
+            current = _Record(number, opened=True)
+        elif current is None or not current.opened:
+            if COUNTER_LINE.match(stripped):
+                continue
+            current = current or _Record(number, opened=False)
+            if len(current.lines) >= STRAY_LINES_KEPT:
+                continue  # enough to quote in the report; a non-RIS file is not held in memory
+        current.lines.append(line)
+        if current.opened and RECORD_END.match(line):
+            current.closed = True
+            yield current
+            current = None
+    if current:
+        yield current
+
+
+def _rejection(record: _Record) -> str | None:
+    if not record.opened:
+        return "text outside any RIS record (a record runs from 'TY  - ' to 'ER  - ')"
+    if not record.closed:
+        return "RIS record without its closing 'ER  - ' line"
+    return None
+
+
+def _creator(name: str) -> Creator:
+    family, comma, given = name.partition(",")
+    if not comma:
+        return single_field_creator(name)
+    return Person(family.strip(), given.strip())
+
+
+def _first(data: dict[str, Any], *names: str) -> str:
+    return next((str(data[name]).strip() for name in names if data.get(name)), "")
+
+
+def ris_record(data: dict[str, Any], line: int, raw: str) -> RecordFields:
+    """The fields of one parsed record in bibx's terms."""
+    record = RecordFields(line=line, raw=raw, key=_first(data, "id") or None, note_field="N1", keyword_field="KW")
+    record.title = _first(data, "title", "primary_title")
+    names = [*data.get("authors", []), *data.get("first_authors", [])]
+    record.creators = [_creator(name) for name in names if name.strip()]
+    if date_text := _first(data, "date", "year", "publication_year"):
+        try:
+            record.date = date_from_text(date_text)
+        except ValueError as error:
+            record.warnings.append(f"{error}; the date is left out")
+    in_arxiv = any(ARXIV_MARK.search(str(data.get(name, ""))) for name in ("name_of_database", "secondary_title"))
+    if in_arxiv:
+        record.arxiv_id = _first(data, "accession_number") or None
+    record.doi = _first(data, "doi") or None
+    record.urls = [url.strip() for url in data.get("urls", []) if url.strip()]
+    record.abstract = _first(data, "abstract", "notes_abstract")
+    record.keywords = [keyword.strip() for keyword in data.get("keywords", []) if keyword.strip()]
+    record.note = "\n".join(data.get("notes", []))
+    unread = [name for name in data if name not in FIELDS_READ]
+    if not in_arxiv:
+        unread += [name for name in ("secondary_title", "name_of_database", "accession_number") if name in data]
+    record.unused += sorted(TAG_OF_FIELD.get(name, name) for name in unread if name != "unknown_tag")
+    record.unused += sorted(data.get("unknown_tag", {}))
+    return record
+
+
+def sniff(head: Sequence[str]) -> float:
+    lines = [line for line in head if line.strip() and not COUNTER_LINE.match(line.strip())]
+    if not lines or not any(RECORD_START.match(line) for line in lines):
+        return 0.0
+    return 0.95 if RECORD_START.match(lines[0]) else 0.6
+
+
+def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    unused = UnusedFields()
+    for record in split_records(lines):
+        raw = "\n".join(record.lines)[:RAW_LIMIT]
+        if reason := _rejection(record):
+            yield Report(reason, context.path, record.line, rejected=True, raw=raw)
+            continue
+        (data,) = rispy.RisParser().parse_lines(iter(record.lines))
+        yield from finish_record(ris_record(data, record.line, raw), context, unused)
+    if report := unused.report(context.path):
+        yield report
+
+
+@hookimpl
+def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+    register(
+        ReaderSpec(
+            name="ris",
+            description="RIS (Zotero, EndNote, Mendeley): TY…ER records; names without a comma as organisations",
+            read=read,
+            sniff=sniff,
+            extensions=("ris",),
+        )
+    )
