@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bibx.model import PartialDate
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_PATTERN = "|".join(MONTHS)
+ISO_LIKE_DATE = re.compile(r"^\s*(\d{4})(?:[-/](\d{1,2})?(?:[-/](\d{1,2})?)?)?")
 
 
 def listing_date(month_abbr: str, day: int, year: int | None, as_of: dt.date) -> PartialDate:
@@ -31,3 +33,12 @@ def listing_date(month_abbr: str, day: int, year: int | None, as_of: dt.date) ->
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def partial_date_from_text(text: str) -> PartialDate:
+    """``2022``, ``2022-03``, ``2022-03-26``, RIS's ``2022/03//``; raises ValueError for anything else."""
+    match = ISO_LIKE_DATE.match(text)
+    if match is None:
+        raise ValueError(f"date {text!r} not understood")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    return PartialDate(year, month, day if month else None)  # type: ignore[arg-type]

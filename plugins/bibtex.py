@@ -38,7 +38,7 @@ from bibtexparser.model import Entry, Field
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
-from bibx_plugins.csljson import item_id, paper_doi, paper_notes, primary_url
+from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

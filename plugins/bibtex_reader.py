@@ -39,11 +39,11 @@ from bibx import PartialDate, Paper, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import MONTHS
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.csljson_reader import (
+from bibx.dates import partial_date_from_text
+from bibx_plugins.standard_record import (
     RAW_LIMIT,
     RecordFields,
     UnusedFields,
-    date_from_text,
     finish_record,
     single_field_creator,
     split_keywords,
@@ -191,7 +191,7 @@ def month_number(text: str) -> int:
 def _date(values: dict[str, str], record: RecordFields) -> PartialDate | None:
     """``date`` if given, else ``year`` with ``month`` and ``day``; what cannot be read is left out with a warning."""
     if "date" in values:
-        return _warn_unless_valid(lambda: date_from_text(values["date"]), record, "the date is left out")
+        return _warn_unless_valid(lambda: partial_date_from_text(values["date"]), record, "the date is left out")
     year = latex_to_text(values.get("year", ""))
     if not year or year.lower() in NO_YEAR:
         return None

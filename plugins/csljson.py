@@ -5,24 +5,20 @@ CSL-JSON is the format that reaches Zotero intact: ``type: "article"`` imports a
 ``note`` as Extra. Pandoc and citeproc-js read the same items.
 
 :func:`csl_item` is the only mapping from a :class:`Paper` to a CSL item: the formatted-references
-writer feeds citeproc-py exactly these dicts, and the RIS writer shares the helpers below (links,
-DOI, notes) so that every format says the same things about a paper.
+writer feeds citeproc-py exactly these dicts. What every format says besides (links, DOI, notes)
+comes from :mod:`bibx_plugins.paper_facts`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
+
 from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
 from bibx.model import Creator
-
-ARXIV = "arXiv"
-# arXiv registers a DataCite DOI for every paper under this prefix.
-ARXIV_DOI_PREFIX = "10.48550/arXiv."
-ARXIV_ABS_URL = "https://arxiv.org/abs/"
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
@@ -63,15 +59,6 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     return {name: value for name, value in item.items() if value}
 
 
-def item_id(paper: Paper) -> str:
-    """The citation key; a paper that reaches a writer without one gets a stable stand-in."""
-    if paper.key:
-        return paper.key
-    if paper.arxiv_id:
-        return f"arXiv:{paper.arxiv_id}"
-    return "paper-" + hashlib.sha1(paper.title.encode("utf-8")).hexdigest()[:12]
-
-
 def csl_name(creator: Creator) -> dict[str, str]:
     """A person as family/given; an organisation as one literal name that no processor splits."""
     if isinstance(creator, Organization):
@@ -83,48 +70,6 @@ def csl_name(creator: Creator) -> dict[str, str]:
 def csl_date(date: PartialDate) -> dict[str, list[list[int]]]:
     """Only the known parts: a month-only date stays ``[[2022, 3]]``, never gains an invented day."""
     return {"date-parts": [list(date.parts)]}
-
-
-def paper_doi(paper: Paper) -> str | None:
-    """The paper's DOI, else the DataCite DOI arXiv registers for a known arXiv id."""
-    if paper.doi:
-        return paper.doi
-    return f"{ARXIV_DOI_PREFIX}{paper.arxiv_id}" if paper.arxiv_id else None
-
-
-def primary_url(paper: Paper) -> str | None:
-    """The arXiv abstract page when the id is known, else the first link the listing gave."""
-    if paper.arxiv_id:
-        return f"{ARXIV_ABS_URL}{paper.arxiv_id}"
-    return paper.urls[0] if paper.urls else None
-
-
-def other_urls(paper: Paper) -> list[str]:
-    """Links beyond :func:`primary_url`; formats with one URL field keep them in a note."""
-    primary = primary_url(paper)
-    return [url for url in paper.urls if url != primary]
-
-
-def paper_notes(paper: Paper) -> list[str]:
-    """Sentences saying what the listing left unsaid or said besides the bibliographic fields.
-
-    None starts with a Zotero or CSL field name followed by a colon: Zotero reads such lines of
-    Extra as field values.
-    """
-    notes = []
-    if not paper.authors_known:
-        notes.append("The listing gave no authors.")
-    elif paper.authors_truncated:
-        notes.append(f"Author list truncated by the listing (et al.): only the first {len(paper.creators)} are given.")
-    if paper.date and paper.date.year_inferred:
-        notes.append(f"Publication year {paper.date.year} inferred by bibx: the listing gave no year.")
-    if paper.listing_date:
-        notes.append(f"Listed on {paper.listing_date.isoformat()} (the day a feed listed it, not its publication date).")
-    if paper.organizations:
-        notes.append("Affiliations: " + "; ".join(paper.organizations))
-    if links := other_urls(paper):
-        notes.append("Other links: " + " ".join(links))
-    return notes
 
 
 def encode_item(item: dict[str, Any]) -> str:

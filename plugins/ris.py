@@ -14,7 +14,7 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
-from bibx_plugins.csljson import ARXIV, item_id, paper_doi, paper_notes, primary_url
+from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
 # type, and UNPB and GEN fall back to journalArticle. JOUR says so outright, and other readers

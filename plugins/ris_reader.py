@@ -24,7 +24,8 @@ import rispy
 from bibx import Paper, Person, ReaderSpec, Report, hookimpl
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.csljson_reader import RAW_LIMIT, RecordFields, UnusedFields, date_from_text, finish_record, single_field_creator
+from bibx.dates import partial_date_from_text
+from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, UnusedFields, finish_record, single_field_creator
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
@@ -102,7 +103,7 @@ def ris_record(data: dict[str, Any], line: int, raw: str) -> RecordFields:
     record.creators = [_creator(name) for name in names if name.strip()]
     if date_text := _first(data, "date", "year", "publication_year"):
         try:
-            record.date = date_from_text(date_text)
+            record.date = partial_date_from_text(date_text)
         except ValueError as error:
             record.warnings.append(f"{error}; the date is left out")
     in_arxiv = any(ARXIV_MARK.search(str(data.get(name, ""))) for name in ("name_of_database", "secondary_title"))

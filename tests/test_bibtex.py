@@ -21,7 +21,7 @@ from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
 from bibx.plugins import spec_by_extension
 from bibx.testing import host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
-from bibx_plugins.csljson import paper_doi, paper_notes, primary_url
+from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
 from tests.test_csljson import EDGE_PAPERS
 

@@ -11,7 +11,7 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext, WriterSpec
 from bibx_plugins import ris
-from bibx_plugins.csljson import paper_notes
+from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line
 from tests.test_csljson import EDGE_PAPERS
 

@@ -1,0 +1,125 @@
+"""What the standard-format readers (BibTeX, CSL-JSON, RIS) share: a record in bibx's terms, turned into a paper.
+
+Each reader fills a :class:`RecordFields` from its format; :func:`finish_record` reads bibx's own
+note sentences back (:mod:`bibx_plugins.paper_facts`), builds the paper, and reports what the
+model has no place for once per file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from bibx_plugins.paper_facts import arxiv_identity, read_notes
+
+from bibx.arxiv import normalise_category
+from bibx.model import Creator, Organization, Paper, PartialDate, Provenance, Report
+from bibx.specs import ReadContext
+
+_KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
+# How much of a record's text a report quotes.
+RAW_LIMIT = 500
+
+
+@dataclass
+class RecordFields:
+    """One bibliography record in bibx's terms, as a reader found it, before its notes are read back.
+
+    ``unused`` names the record's fields that bibx's model has no place for; ``warnings`` are
+    problems with a value that was left out. ``note_field`` and ``keyword_field`` are what the
+    format calls those fields, for the report of what was not carried over.
+    """
+
+    line: int
+    raw: str
+    title: str = ""
+    key: str | None = None
+    creators: list[Creator] = field(default_factory=list)
+    truncated: bool = False
+    date: PartialDate | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    urls: list[str] = field(default_factory=list)
+    abstract: str = ""
+    category: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    note: str = ""
+    unused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    note_field: str = "note"
+    keyword_field: str = "keywords"
+
+
+class UnusedFields:
+    """Counts, over one file, the fields bibx has no place for, to say so in one warning."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first_line: int | None = None
+
+    def add(self, names: Iterable[str], line: int) -> None:
+        names = set(names)
+        if names and self.first_line is None:
+            self.first_line = line
+        self.counts.update(names)
+
+    def report(self, path: str) -> Report | None:
+        if not self.counts:
+            return None
+        listed = ", ".join(f"{name} ({count})" for name, count in sorted(self.counts.items()))
+        return Report(f"fields bibx has no place for were not carried over (records per field): {listed}", path, self.first_line)
+
+
+def single_field_creator(name: str) -> Creator:
+    """A name a format gives as one field (a braced BibTeX name, a CSL literal, a RIS name without a comma)."""
+    return Organization(" ".join(name.split()))
+
+
+def finish_record(record: RecordFields, context: ReadContext, unused: UnusedFields) -> Iterator[Paper | Report]:
+    """The record's warnings and its paper, or its rejection when it has no title."""
+    if not record.title.strip():
+        yield Report("record has no title", context.path, record.line, rejected=True, raw=record.raw)
+        return
+    paper = _paper(record, context)
+    unused.add(record.unused, record.line)
+    for warning in record.warnings:
+        yield Report(warning, context.path, record.line, raw=record.raw)
+    yield paper
+
+
+def _paper(record: RecordFields, context: ReadContext) -> Paper:
+    """The paper; a note or keywords it could not place are added to ``record.unused``."""
+    notes = read_notes(record.note)
+    if notes.rest:
+        record.unused.append(record.note_field)
+    arxiv_id, doi, urls = arxiv_identity(record.arxiv_id, record.doi, [*record.urls, *notes.links])
+    category = record.category or notes.category
+    categories = [normalise_category(keyword) for keyword in record.keywords]
+    category = category or next((found for found in categories if found), None)
+    if any(found is None or found != category for found in categories):
+        record.unused.append(record.keyword_field)
+    date = record.date
+    if date and notes.inferred_year == date.year:
+        date = replace(date, year_inferred=True)
+    return Paper(
+        title=record.title,
+        creators=tuple(record.creators),
+        authors_truncated=bool(record.creators) and (record.truncated or notes.truncated),
+        authors_known=bool(record.creators) or not notes.no_authors,
+        organizations=notes.affiliations,
+        abstract=record.abstract,
+        category=category,
+        date=date,
+        listing_date=notes.listed,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        urls=urls,
+        key=record.key or None,
+        sources=(Provenance(context.path, record.line, context.reader),),
+    )
+
+
+def split_keywords(text: str) -> list[str]:
+    return [keyword for keyword in _KEYWORD_SEPARATOR.split(text.strip()) if keyword]
