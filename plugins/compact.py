@@ -28,9 +28,11 @@ from bibx_plugins.listing import (
     record_meta,
     reject,
     split_records,
+    title_problem,
 )
 
 MAX_NAME_WORDS = 4
+MAX_GIVEN_NAME = 40
 WORD = re.compile(r"\S+")
 
 
@@ -50,12 +52,15 @@ def split_title_and_authors(line: str) -> tuple[str, str] | None:
     """
     names, _ = split_et_al(line)
     parts = names.split(",")
-    offset = 0
-    for index, part in enumerate(parts):
-        if all(looks_like_name(rest) for rest in parts[index + 1 :]):
-            cut = _first_author_start(part)
-            if cut is not None:
-                return line[: offset + cut].strip(), line[offset + cut :].strip()
+    # Only a part after which every part is a name can hold the title's end and the first author.
+    first_candidate = len(parts) - 1
+    while first_candidate > 0 and looks_like_name(parts[first_candidate]):
+        first_candidate -= 1
+    offset = sum(len(part) + 1 for part in parts[:first_candidate])
+    for part in parts[first_candidate:]:
+        cut = _first_author_start(part)
+        if cut is not None:
+            return line[: offset + cut].strip(), line[offset + cut :].strip()
         offset += len(part) + 1
     return None
 
@@ -63,6 +68,8 @@ def split_title_and_authors(line: str) -> tuple[str, str] | None:
 def _first_author_start(part: str) -> int | None:
     """Where the first author begins in ``"...for Fine-TuningYuze Zhao"``, if the part ends with a name."""
     words = [(match.start(), match.group()) for match in WORD.finditer(part)]
+    if not words:
+        return None
     start = len(words) - 1  # the family name is the last word, whatever its shape
     while start > 0 and len(words) - start < MAX_NAME_WORDS and _is_inner_name_word(words[start - 1][1]):
         start -= 1
@@ -81,7 +88,8 @@ def _is_inner_name_word(word: str) -> bool:
 
 def _given_name_start(glued: str) -> int | None:
     """Index where a given name glued to the title's last word begins (the longest valid one)."""
-    for cut in range(1, len(glued)):
+    # No given name is longer than this; looking further back only costs time on garbage lines.
+    for cut in range(max(1, len(glued) - MAX_GIVEN_NAME), len(glued)):
         if glued[cut].isupper() and is_name_word(glued[cut:]):
             return cut
     return None
@@ -96,6 +104,8 @@ def _interpret(record: Record, context: ReadContext) -> Paper | Report:
     meta = record_meta(record, context)
     if isinstance(meta, Report):
         return meta
+    if problem := title_problem(record.body[0]):
+        return reject(record, problem, context)
     split = split_title_and_authors(record.body[0])
     if split is None:
         return reject(record, f"cannot find the authors after the title in {record.body[0][:80]!r}", context, record.line + 1)

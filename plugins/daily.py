@@ -14,6 +14,7 @@ from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import PartialDate, Paper, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec
+from bibx_plugins.listing import title_problem
 
 PAGE_MARK = "Daily Papers"
 DATE_LINE = re.compile(rf"^(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?$")
@@ -34,6 +35,9 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
     title: tuple[int, str] | None = None
     for number, line in numbered:
         if title is None:
+            if problem := title_problem(line):
+                yield Report(problem, context.path, number, rejected=True, raw=line[:200])
+                continue
             title = (number, line)
             continue
         yield _paper(title, line, listed, context)

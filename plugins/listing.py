@@ -22,6 +22,10 @@ META_LINE = re.compile(
     rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?(?P<code>Code)?$"
 )
 ORGANIZATIONS_SEPARATOR = " · "
+# The longest titles on arXiv run to about 300 characters; a far longer line is not a title.
+MAX_TITLE_LENGTH = 1000
+# How much of a rejected record a report quotes.
+RAW_QUOTE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,14 @@ def record_meta(record: Record, context: ReadContext) -> RecordMeta | Report:
 
 
 def reject(record: Record, reason: str, context: ReadContext, line: int | None = None) -> Report:
-    return Report(reason, context.path, line or record.line, rejected=True, raw=record.raw)
+    return Report(reason, context.path, line or record.line, rejected=True, raw=record.raw[:RAW_QUOTE])
+
+
+def title_problem(title: str) -> str | None:
+    """Why ``title`` cannot be a paper's title, or None when it can."""
+    if len(title) > MAX_TITLE_LENGTH:
+        return f"a {len(title):,}-character line where a title should be: not a title"
+    return None
 
 
 def is_meta_line(line: str) -> bool:

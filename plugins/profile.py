@@ -27,6 +27,7 @@ from bibx_plugins.listing import (
     reject,
     split_organizations,
     split_records,
+    title_problem,
 )
 
 PAPER_COUNT = re.compile(r"^(\d[\d,]*) Papers?$")
@@ -64,6 +65,8 @@ def _interpret(record: Record, context: ReadContext) -> Paper | Report:
     if isinstance(meta, Report):
         return meta
     title, *rest = record.body
+    if problem := title_problem(title):
+        return reject(record, problem, context)
     if not rest or not looks_like_author_line(rest[0]):
         return reject(record, f"no author line after the title {title[:60]!r}", context)
     if len(rest) < 2:
