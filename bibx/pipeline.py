@@ -75,6 +75,7 @@ class Summary:
 class _Opened:
     source: TextInput
     reader: ReaderSpec
+    plugin: str
 
 
 class Accounting:
@@ -137,7 +138,11 @@ def _open_inputs(request: ReadRequest, host: PluginHost, accounting: Accounting,
         except InputError as error:
             accounting.reader_report(error.report)
             continue
-        yield _Opened(source, reader)
+        yield _Opened(source, reader, _plugin_of(reader, host))
+
+
+def _plugin_of(reader: ReaderSpec, host: PluginHost) -> str:
+    return next((name.split(":")[0] for name, spec in host.readers.qualified.items() if spec is reader), reader.name)
 
 
 def _named_reader(name: str | None, host: PluginHost) -> ReaderSpec | None:
@@ -162,24 +167,60 @@ def detect_reader(source: TextInput, host: PluginHost) -> ReaderSpec:
 
 def sniff_scores(head: list[str], host: PluginHost) -> list[tuple[ReaderSpec, float]]:
     """Each auto-detectable reader with its confidence that ``head`` is its format."""
-    return [(spec, spec.sniff(head)) for spec in host.readers.specs.values() if spec.sniff]
+    return [(spec, _sniff(spec, head, host)) for spec in host.readers.specs.values() if spec.sniff]
+
+
+def _sniff(spec: ReaderSpec, head: list[str], host: PluginHost) -> float:
+    """One reader's confidence; a sniff that raises is a plugin bug, reported, and must not stop detection."""
+    try:
+        return spec.sniff(head)  # type: ignore[misc]
+    except Exception as error:  # noqa: BLE001
+        host.warn(f"the {spec.name} reader (plugin {_plugin_of(spec, host)!r}) failed to sniff an input: {type(error).__name__}: {error}")
+        return 0.0
 
 
 def _stream(opened: Sequence[_Opened], request: ReadRequest, accounting: Accounting | None) -> Iterator[Paper]:
-    """Papers of every input in order; reports go to ``accounting`` (None: a silent counting pass)."""
+    """Papers of every input in order; reports go to ``accounting`` (None: a silent counting pass).
+
+    An input that cannot be read to its end, or whose reader raises, is reported at the line reached;
+    its papers before that line and every other input are still exported.
+    """
     for item in opened:
         context = ReadContext(item.source.name, request.as_of, item.reader.name)
         sink = accounting.reader_report if accounting else (lambda report: None)
         papers_before = accounting.summary.read if accounting else 0
-        for result in item.reader.read(item.source.lines(sink), context):
-            if isinstance(result, Report):
-                sink(result)
-            else:
-                if accounting:
-                    accounting.summary.read += 1
-                yield result
+        lines = _LineCounter(item.source.lines(sink))
+        try:
+            for result in item.reader.read(lines, context):
+                if isinstance(result, Report):
+                    sink(result)
+                else:
+                    if accounting:
+                        accounting.summary.read += 1
+                    yield result
+        except InputError as error:
+            sink(error.report)
+        except Exception as error:  # noqa: BLE001 - a reader plugin's bug costs its own input, not the export
+            message = f"the {item.reader.name} reader (plugin {item.plugin!r}) failed: {type(error).__name__}: {error}; the rest of this input is skipped"
+            sink(Report(message, item.source.name, lines.count or None, rejected=True))
         if accounting and accounting.summary.read == papers_before:
             sink(Report(f"no papers found by the {item.reader.name} reader", item.source.name, 1, rejected=True))
+
+
+class _LineCounter:
+    """Passes lines through and remembers how many were taken, to say where a failing reader stopped."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
 
 
 def _merged(papers: Iterator[Paper], counts: Counter[bytes], accounting: Accounting) -> Iterator[Paper]:
@@ -276,9 +317,12 @@ def _output(request: ExportRequest, accounting: Accounting) -> Iterator[TextIO]:
         return
     target = Path(request.output) if request.output else None
     renamable = target is not None and (target.is_file() or not target.exists())
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="\n", dir=target.parent if renamable else None, prefix=".bibx-", suffix=".tmp", delete=False
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="\n", dir=target.parent if renamable else None, prefix=".bibx-", suffix=".tmp", delete=False
+        )
+    except OSError as error:  # checked before anything is read: a missing or read-only folder
+        raise UsageProblem(f"cannot write {request.output}: {error.strerror or error}") from None
     try:
         with handle:
             yield handle

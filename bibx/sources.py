@@ -1,8 +1,8 @@
 """Reading input text: byte-order marks, UTF-8 with a legacy fall-back, any line ending, invisible characters.
 
 Everything about bytes and encodings happens here, once, so readers only ever see clean lines.
-Inputs are read lazily, line by line; standard input is spooled to a temporary file so it can be
-read twice (once to find duplicates, once to write).
+Inputs are read lazily, line by line; standard input and pipes are spooled to a temporary file so
+they can be read twice (once to find duplicates, once to write).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
 from bibx.model import Report
 
 STDIN_NAME = "<stdin>"
@@ -31,11 +33,14 @@ BYTE_ORDER_MARKS = (
 # Zero-width characters vanish; no-break and other odd spaces become plain spaces.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
-CLEAN_LINE = str.maketrans({**INVISIBLE, **SPACES})
+# Control characters never belong to a listing, and raw they would reach terminals and files (an
+# ESC starts a terminal command): those that separate (VT, FF, NEL, ...) become spaces, the rest vanish.
+CONTROLS = {code: " " if chr(code).isspace() else None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(code) not in "\n\r"}
+CLEAN_LINE = str.maketrans({**CONTROLS, **INVISIBLE, **SPACES})
 
 
 class InputError(Exception):
-    """An input that cannot be read at all (missing, a directory, binary); ``report`` names file and line."""
+    """An input that cannot be read (missing, a directory, binary) or not past a line; ``report`` names file and line."""
 
     def __init__(self, path: str, line: int | None, message: str) -> None:
         self.report = Report(message, path, line, rejected=True)
@@ -50,30 +55,42 @@ class TextInput:
     name: str
 
     def head(self) -> list[str]:
-        """The first lines, for format detection."""
-        return list(itertools.islice(self.lines(lambda report: None), HEAD_LINES))
+        """The first lines, for format detection: those before any line that cannot be read.
+
+        A bad line further down is left for :meth:`lines` to report with the papers before it.
+        """
+        head: list[str] = []
+        try:
+            for line in itertools.islice(self.lines(_ignore), HEAD_LINES):
+                head.append(line)
+        except InputError:
+            if not head:
+                raise
+        return head
 
     def lines(self, report: Callable[[Report], None]) -> Iterator[str]:
         """Every line, decoded and cleaned, without its line end.
 
-        UTF-8 is expected; a file that is not valid UTF-8 is read as cp1252 with one warning.
+        UTF-8 is expected, with or without a byte-order mark; a line that is not valid UTF-8 is read
+        as cp1252 and the first such line is reported. UTF-16 and UTF-32 need their byte-order mark.
+        Raises :class:`InputError` where reading has to stop: an unreadable file, or UTF-16/32 that
+        does not decode.
         """
         encoding = self._declared_encoding()
-        produced = 0
         try:
-            for line in self._decoded_lines(encoding or "utf-8"):
-                produced += 1
-                yield line
-            return
-        except UnicodeDecodeError as error:
-            if encoding:
-                raise InputError(self.name, produced + 1, f"not valid {encoding}: {error.reason}") from None
-        report(Report(f"not valid UTF-8; read as {FALLBACK_ENCODING} (Windows Latin-1)", self.name, produced + 1))
-        yield from itertools.islice(self._decoded_lines(FALLBACK_ENCODING), produced, None)
+            if encoding in (None, "utf-8-sig"):
+                yield from self._utf8_lines(encoding is not None, report)
+            else:
+                yield from self._wide_lines(encoding)
+        except OSError as error:
+            raise InputError(self.name, None, f"cannot be read: {error.strerror or error}") from None
 
     def _declared_encoding(self) -> str | None:
-        with self.path.open("rb") as raw:
-            start = raw.read(4096)
+        try:
+            with self.path.open("rb") as raw:
+                start = raw.read(4096)
+        except OSError as error:
+            raise InputError(self.name, None, f"cannot be read: {error.strerror or error}") from None
         for mark, encoding in BYTE_ORDER_MARKS:
             if start.startswith(mark):
                 return encoding
@@ -81,33 +98,81 @@ class TextInput:
             raise InputError(self.name, 1, "binary data (NUL bytes), not a text listing")
         return None
 
-    def _decoded_lines(self, encoding: str) -> Iterator[str]:
-        errors = "replace" if encoding == FALLBACK_ENCODING else "strict"
-        with self.path.open("r", encoding=encoding, errors=errors, newline=None) as text:
-            for line in text:
+    def _utf8_lines(self, has_mark: bool, report: Callable[[Report], None]) -> Iterator[str]:
+        """UTF-8 decoded line by line, so a stray legacy byte costs only its own line a fall-back.
+
+        Latin-1 maps every byte to one character: the universal-newline reader splits the raw bytes
+        into lines (CR, LF and CRLF never occur inside a UTF-8 or cp1252 character) and each line is
+        decoded on its own.
+        """
+        fallback_reported = False
+        with self.path.open("r", encoding="latin-1", newline=None) as text:
+            if has_mark:
+                text.read(len(codecs.BOM_UTF8))
+            for number, raw in enumerate(text, start=1):
+                if raw.isascii():
+                    yield clean_line(raw)
+                    continue
+                data = raw.encode("latin-1")
+                try:
+                    line = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = data.decode(FALLBACK_ENCODING, errors="replace")
+                    if not fallback_reported:
+                        fallback_reported = True
+                        message = f"not valid UTF-8; read as {FALLBACK_ENCODING} (Windows Latin-1) here and on every such line"
+                        report(Report(message, self.name, number))
                 yield clean_line(line)
+
+    def _wide_lines(self, encoding: str) -> Iterator[str]:
+        """UTF-16 or UTF-32 lines; the byte-order mark says which byte order."""
+        number = 0
+        with self.path.open("r", encoding=encoding, newline=None) as text:
+            try:
+                for number, raw in enumerate(text, start=1):
+                    yield clean_line(raw)
+            except UnicodeDecodeError as error:
+                # Decoding runs a block ahead of the lines handed out, so the bad byte is at or after this line.
+                raise InputError(self.name, number + 1, f"not valid {encoding.upper()} from here on: {error.reason}") from None
+
+
+def _ignore(report: Report) -> None:
+    """The report sink of a pass whose reports are made again by the pass that counts them."""
 
 
 def clean_line(line: str) -> str:
-    """A line without its end, invisible characters or odd spaces (the ASCII case is the fast path)."""
-    if line.isascii():
-        return line.replace("\t", " ").rstrip()
-    return line.translate(CLEAN_LINE).rstrip()
+    """A line without its end, control or invisible characters, or odd spaces.
+
+    Every character the cleaning changes is unprintable, so a printable line is already clean.
+    """
+    text = line.rstrip()
+    if text.isprintable():
+        return text
+    return text.translate(CLEAN_LINE).rstrip()
 
 
 def open_input(path: str, spool_dir: Path) -> TextInput:
-    """A readable input for a path argument, ``-`` meaning standard input."""
+    """A readable input for a path argument, ``-`` meaning standard input.
+
+    Standard input and pipes (bash's ``<(command)``) are copied to ``spool_dir`` first, because
+    merging reads every input twice.
+    """
     if path == "-":
-        return TextInput(_spool_stdin(spool_dir), STDIN_NAME)
+        return TextInput(_spool(sys.stdin.buffer, spool_dir), STDIN_NAME)
     file = Path(path)
     if file.is_dir():
         raise InputError(path, None, "is a directory, not a file")
-    if not file.is_file():
+    if file.is_fifo():
+        with file.open("rb") as pipe:
+            return TextInput(_spool(pipe, spool_dir), path)
+    if not file.exists():
         raise InputError(path, None, "no such file")
+    if not file.is_file():
+        raise InputError(path, None, "not a regular file")
     return TextInput(file, path)
 
 
-def _spool_stdin(spool_dir: Path) -> Path:
-    with tempfile.NamedTemporaryFile(dir=spool_dir, prefix="stdin-", delete=False) as spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool)
+def _spool(stream: BinaryIO, spool_dir: Path) -> Path:
+    with tempfile.NamedTemporaryFile(dir=spool_dir, prefix="input-", delete=False) as spool:
+        shutil.copyfileobj(stream, spool)
     return Path(spool.name)
