@@ -96,7 +96,17 @@ def _given_name_start(glued: str) -> int | None:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
-    for record in split_records(lines):
+    first_stray, strays = 0, 0  # non-blank lines before the first record
+
+    def note_stray_line(number: int, line: str) -> None:
+        nonlocal first_stray, strays
+        if line:
+            first_stray, strays = first_stray or number, strays + 1
+
+    for record in split_records(lines, preamble=note_stray_line):
+        if strays:
+            yield Report(f"{strays} line(s) before the first record belong to no paper", context.path, first_stray)
+            strays = 0
         yield _interpret(record, context)
 
 

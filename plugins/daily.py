@@ -17,6 +17,8 @@ from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import title_problem
 
 PAGE_MARK = "Daily Papers"
+# Abstracts on the page run to hundreds of characters and end in a full stop; titles are shorter.
+TITLE_LIKE_LENGTH = 250
 DATE_LINE = re.compile(rf"^(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?$")
 
 
@@ -37,13 +39,27 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         if title is None:
             if problem := title_problem(line):
                 yield Report(problem, context.path, number, rejected=True, raw=line[:200])
-                continue
+            else:
+                title = (number, line)
+        elif _looks_like_title(line):
+            # The previous title lost its abstract; pairing on would shift every later paper.
+            yield _missing_abstract(title, context)
             title = (number, line)
-            continue
-        yield _paper(title, line, listed, context)
-        title = None
+        else:
+            yield _paper(title, line, listed, context)
+            title = None
     if title:
-        yield Report(f"the title {title[1][:60]!r} has no abstract after it", context.path, title[0], rejected=True, raw=title[1])
+        yield _missing_abstract(title, context)
+
+
+def _looks_like_title(line: str) -> bool:
+    """A short line without closing punctuation: a title, where an abstract was expected."""
+    return len(line) <= TITLE_LIKE_LENGTH and not line.endswith((".", "!", "?", ")", '"'))
+
+
+def _missing_abstract(title: tuple[int, str], context: ReadContext) -> Report:
+    number, text = title
+    return Report(f"the title {text[:60]!r} has no abstract after it", context.path, number, rejected=True, raw=text)
 
 
 def _listing_date(numbered: Iterator[tuple[int, str]], context: ReadContext) -> PartialDate | Report:

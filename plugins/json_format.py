@@ -57,7 +57,8 @@ class JsonWriter:
         separator = "[\n"
         for paper in papers:
             out.write(separator)
-            out.write(json.dumps(paper_to_json(paper), ensure_ascii=False))
+            # ASCII escapes keep every character exact: input cleaning never touches an escaped one.
+            out.write(json.dumps(paper_to_json(paper), ensure_ascii=True))
             separator = ",\n"
         out.write("[]\n" if separator == "[\n" else "\n]\n")
 

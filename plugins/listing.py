@@ -21,6 +21,10 @@ META_LINE = re.compile(
     rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+)"
     rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?(?P<code>Code)?$"
 )
+# A short line ending in a month and day that META_LINE rejects: a mistyped opening line. It still
+# opens a record, which is then reported, so the paper is neither dropped nor glued to the previous one.
+NEAR_META_LINE = re.compile(rf"^.{{0,16}}?(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?\s*(?:Code)?\s*$")
+NEAR_META_MAX_LENGTH = 40
 ORGANIZATIONS_SEPARATOR = " · "
 # The longest titles on arXiv run to about 300 characters; a far longer line is not a title.
 MAX_TITLE_LENGTH = 1000
@@ -55,7 +59,7 @@ def split_records(lines: Iterable[str], preamble: Callable[[int, str], None] = l
     """Group lines into records, each starting at an opening line; lines before the first go to ``preamble``."""
     record: Record | None = None
     for number, line in enumerate(lines, start=1):
-        if is_meta_line(line):
+        if opens_record(line):
             if record:
                 yield record
             record = Record(number, line)
@@ -92,6 +96,11 @@ def title_problem(title: str) -> str | None:
 
 def is_meta_line(line: str) -> bool:
     return META_LINE.match(line) is not None
+
+
+def opens_record(line: str) -> bool:
+    """An opening line, or one so close to it that it must be a mistyped one."""
+    return is_meta_line(line) or (len(line) <= NEAR_META_MAX_LENGTH and NEAR_META_LINE.match(line) is not None)
 
 
 def parse_meta(line: str, context: ReadContext) -> RecordMeta:

@@ -148,3 +148,26 @@ def test_urls_in_abstracts_stop_at_brackets_and_sentence_punctuation() -> None:
         "https://gitee.com/li-touch/infinity-instruct",
     )
     assert by_title(papers, "Llumnix").urls == ("https://github.com/AlibabaPAI/llumnix",)
+
+
+def test_compact_text_before_the_first_record_is_reported(tmp_path) -> None:
+    seed = [path for path in seed_files() if path.name.startswith("002")][0]
+    listing = tmp_path / "compact.txt"
+    listing.write_text("Trending papers\nsorted by score\n" + seed.read_text(encoding="utf-8"), encoding="utf-8")
+    papers, reports = collect_papers([listing], as_of=AS_OF)
+    assert len(papers) == 11
+    assert [(report.line, report.rejected, report.message) for report in reports] == [(1, False, "2 line(s) before the first record belong to no paper")]
+
+
+def test_daily_title_without_abstract_is_reported_and_later_pairs_stay_aligned(tmp_path) -> None:
+    seed = [path for path in seed_files() if path.name.startswith("004")][0]
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    second_abstract = lines.index("LlamaRL: A Distributed Asynchronous Reinforcement Learning Framework for Efficient Large-scale LLM Training") + 2
+    del lines[second_abstract]
+    listing = tmp_path / "daily.txt"
+    listing.write_text("\n".join(lines), encoding="utf-8")
+    papers, reports = collect_papers([listing], as_of=AS_OF)
+    assert len(papers) == 136
+    assert [(report.line, report.rejected) for report in reports] == [(second_abstract - 1, True)]
+    assert "LlamaRL" in reports[0].message
+    assert by_title(papers, "Influence Scores at Scale").abstract.startswith("Modern ML systems ingest data")
