@@ -24,7 +24,7 @@ from bibx.merge import merge_papers, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost, spec_by_extension
 from bibx.sources import InputError, TextInput, open_input
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterOptionError, WriterSpec
 
 ReportSink = Callable[[Report], None]
 PROGRESS_EVERY = 1000
@@ -279,7 +279,13 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         accepted = ", ".join(spec.options) or "none"
         raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted})")
     accounting = Accounting(sink)
-    writer = spec.factory(WriteContext(dict(request.options), accounting.writer_report))
+    owner = host.writers.owners.get(spec.name, spec.name)
+    try:
+        writer = spec.factory(WriteContext(dict(request.options), accounting.writer_report))
+    except WriterOptionError:
+        raise
+    except Exception as error:
+        raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed to start: {type(error).__name__}: {error}") from error
     with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
         with _output(request, accounting) as out:
             papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting, progress)
@@ -288,7 +294,6 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
             except (InputError, UsageProblem):
                 raise
             except Exception as error:
-                owner = host.writers.owners.get(spec.name, spec.name)
                 raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed: {type(error).__name__}: {error}") from error
     accounting.summary.written -= accounting.summary.skipped
     return accounting.summary

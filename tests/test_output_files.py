@@ -34,3 +34,27 @@ def test_replacing_a_file_keeps_its_permissions_and_leaves_no_temporary_file(tmp
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert len(json.loads(target.read_text())) == 11
     assert sorted(path.name for path in tmp_path.iterdir()) == ["refs.json"]
+
+
+class BrokenFactoryPlugin:
+    """A writer plugin whose factory has a bug."""
+
+    @staticmethod
+    def bibx_register_writers(register) -> None:
+        from bibx import WriterSpec
+
+        def factory(context):
+            raise RuntimeError("factory bug")
+
+        register(WriterSpec("broken", "a writer that cannot start", ("broken",), "text/plain", factory))
+
+
+def test_a_writer_factory_that_raises_is_exit_3_naming_the_plugin(tmp_path: Path) -> None:
+    import bibx
+
+    plugin = BrokenFactoryPlugin()
+    plugin.bibx_register_writers = bibx.hookimpl(BrokenFactoryPlugin.bibx_register_writers)
+    result = run_cli(["export", str(seed_files()[2]), "--format", "broken", "-o", str(tmp_path / "x.txt")], plugins=[plugin])
+    assert result.exit_code == 3
+    assert "the broken writer (plugin 'BrokenFactoryPlugin') failed to start: RuntimeError: factory bug" in result.stderr
+    assert not list(tmp_path.iterdir())
