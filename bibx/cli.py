@@ -2,12 +2,13 @@
 
 Data goes to stdout or ``-o FILE``; reports, warnings and the summary go to stderr. Exit codes:
 0 success, 1 a data problem was reported (rejected records, unreadable input, or anything at all
-with ``--strict``), 2 usage error, 3 a plugin failed while writing.
+with ``--strict``), 2 usage error, 3 a plugin failed while writing, 141 stdout was closed early.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
 EXIT_DATA, EXIT_USAGE, EXIT_PLUGIN = 1, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 PROGRESS_AFTER_SECONDS = 2.0
 
 
@@ -169,6 +171,10 @@ def export_command(
         raise DataProblem(str(error)) from None
     except WriterFailed as error:
         raise PluginProblem(str(error)) from None
+    except BrokenPipeError:
+        # The reader of stdout has gone (`| head`): stop quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
     if sys.stderr.isatty() and not quiet:
         click.echo("\r", err=True, nl=False)
     click.echo(f"bibx: {summary}", err=True)

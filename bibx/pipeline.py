@@ -291,7 +291,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
             papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting, progress)
             try:
                 writer.write(papers, out)
-            except (InputError, UsageProblem):
+            except (InputError, UsageProblem, BrokenPipeError):
                 raise
             except Exception as error:
                 raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed: {type(error).__name__}: {error}") from error

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -21,3 +24,20 @@ def require_tool(name: str) -> str:
     if in_ci():
         pytest.fail(f"CI=true: {message}")
     pytest.skip(message)
+
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+NODE_PACKAGES = ("citeproc", "@citation-js/core", "@citation-js/plugin-ris", "@citation-js/plugin-csl")
+
+
+def require_node_packages() -> str:
+    """The node binary, once the packages of tests/node/package.json resolve; skip or fail as require_tool."""
+    executable = require_tool("node")
+    probe = ";".join(f"require.resolve({json.dumps(package)})" for package in NODE_PACKAGES)
+    found = subprocess.run([executable, "-e", probe], cwd=NODE_DIR, capture_output=True, text=True)
+    if found.returncode != 0:
+        message = f"node packages missing: run `npm install` in {NODE_DIR} (.ci/run does)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return executable

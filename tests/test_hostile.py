@@ -206,16 +206,13 @@ def test_formatted_html_references_have_no_element_or_attribute_from_the_papers(
         assert payload in shown
 
 
-REFS_KEEPS_CONTROLS = pytest.mark.xfail(strict=True, reason="refs writer keeps ESC, BEL, NUL and DEL from a paper (reported to the lead)")
-
-
 @pytest.mark.parametrize(
     "writer",
     [
         ["bibtex"],
         ["biblatex"],
         ["ris"],
-        *(pytest.param(["refs", "-O", f"output-format={kind}"], marks=REFS_KEEPS_CONTROLS) for kind in ("text", "html", "markdown")),
+        *(["refs", "-O", f"output-format={kind}"] for kind in ("text", "html", "markdown")),
     ],
 )
 def test_no_control_character_reaches_a_text_output(writer: list[str], corpus: tuple[list[str], list[Paper]]) -> None:

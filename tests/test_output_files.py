@@ -58,3 +58,15 @@ def test_a_writer_factory_that_raises_is_exit_3_naming_the_plugin(tmp_path: Path
     assert result.exit_code == 3
     assert "the broken writer (plugin 'BrokenFactoryPlugin') failed to start: RuntimeError: factory bug" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_closed_stdout_pipe_ends_the_export_quietly() -> None:
+    import subprocess
+
+    from tests.helpers import require_tool
+
+    command = f"{require_tool('bibx')} export {' '.join(map(str, seed_files()))} --format bibtex | head -n 1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "@misc{yuan2022roadmap,\n"
+    assert result.returncode == 141
+    assert "Error" not in result.stderr and "failed" not in result.stderr

@@ -13,7 +13,7 @@ from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext,
 from bibx_plugins import ris
 from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line
-from tests.test_csljson import EDGE_PAPERS
+from tests.corpus import EDGE_PAPERS
 
 # A line of a RIS record: a tag, two spaces, a hyphen, then a space and the value (or nothing).
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  -( .*)?$")

