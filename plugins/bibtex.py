@@ -148,7 +148,7 @@ class BibWriter(ABC):
     def _warn_about_unencodable(self, paper: Paper, fields: list[Field]) -> None:
         kept = unencodable_characters("".join(field.value for field in fields))
         if kept:
-            self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 (pdfLaTeX needs e.g. the CJK package)")
+            self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 (pdfLaTeX needs a font package for it, or use biblatex with a Unicode engine)")
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
         origin = paper.origin

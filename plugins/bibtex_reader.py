@@ -33,7 +33,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from bibx import PartialDate, Paper, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import MONTHS
@@ -77,7 +77,16 @@ _LATEX_PIECE = re.compile(
 )
 _VERBATIM_ESCAPE = re.compile(r"\\([%&_#~$])")
 _NAMED = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~", "textasciicircum": "^"}
-_PYLATEXENC = LatexNodes2Text(math_mode="verbatim")
+
+
+def _latex_decoder() -> LatexNodes2Text:
+    """pylatexenc's decoder, except \\textperiodcentered, which it reads as ˙ where LaTeX prints ·."""
+    context = get_default_latex_context_db()
+    context.add_context_category("bibx-corrections", macros=[MacroTextSpec("textperiodcentered", "\u00b7")], prepend=True)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+
+
+_PYLATEXENC = _latex_decoder()
 
 
 def latex_to_text(latex: str) -> str:

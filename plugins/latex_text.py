@@ -65,11 +65,26 @@ _MIXED_CASE_WORD = re.compile(
 )
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
     "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
     "\u0327": "c", "\u0328": "k", "\u0331": "b",
 }  # fmt: skip
+# Accents under the letter: i and j keep their dot (\k{i}); any other accent goes over a dotless \i.
+_MARKS_BELOW = frozenset("\u0323\u0327\u0328\u0331")
+# The letters with a command in T1 (ƒ: the TS1 florin), which an accent can also sit on (ǽ is \'\ae).
+_T1_LETTERS = {
+    "Æ": r"\AE", "æ": r"\ae", "Ð": r"\DH", "ð": r"\dh", "Đ": r"\DJ", "đ": r"\dj", "Ł": r"\L", "ł": r"\l",
+    "Ŋ": r"\NG", "ŋ": r"\ng", "Ø": r"\O", "ø": r"\o", "Œ": r"\OE", "œ": r"\oe", "Þ": r"\TH", "þ": r"\th",
+    "Ĳ": r"\IJ", "ĳ": r"\ij", "ß": r"\ss", "ı": r"\i", "ȷ": r"\j", "ƒ": r"\textflorin",
+}  # fmt: skip
+# A letter of the Latin script (not a ligature or a modifier letter): one that is neither in
+# _T1_LETTERS nor an accented letter has no T1 glyph (ŉ, Ħ, Ŀ, ĸ, ơ, ə), and pylatexenc would spell
+# it as another letter (\={H}, \.{L}, \textsc{k}) or as a tipa command pdfLaTeX does not know.
+_LATIN_LETTER = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ")
+# An accent argument LaTeX reads without braces after \' or \": one letter or one command.
+_BARE_ACCENT_ARGUMENT = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
 _UNICODE_ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=True,
     replacement_latex_protection="braces-all",
@@ -186,17 +201,42 @@ def _encode_non_ascii(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _spell_character(char: str) -> str:
-    """One non-ASCII character in LaTeX: pylatexenc's table, else an accent command over ASCII."""
-    spelled = _UNICODE_ENCODER.unicode_to_latex(char)
-    return spelled if spelled != char else _accented_ascii(char)
+    """One non-ASCII character as LaTeX that prints that very character, or the character itself.
 
-
-def _accented_ascii(char: str) -> str:
-    """``ǎ`` → ``{\\v{a}}`` from the Unicode decomposition; the character itself when that fails."""
-    base, *marks = unicodedata.normalize("NFD", char)
-    if not base.isascii() or not marks or any(mark not in _ACCENT_COMMANDS for mark in marks):
+    A letter is spelled from its Unicode decomposition (``ű`` → ``{\\H{u}}``), since pylatexenc
+    writes some accents wrongly (``ű`` as ``\\'{u}``); a Latin letter LaTeX has no spelling for is
+    kept, for the writer to report. pylatexenc spells the rest (``°`` → ``{\\textdegree}``).
+    """
+    if char in _T1_LETTERS:
+        return f"{{{_T1_LETTERS[char]}}}"
+    accented = _accented_letter(char)
+    if accented is not None:
+        return accented
+    if _LATIN_LETTER.match(unicodedata.name(char, "")):
         return char
-    spelled = "\\i" if base == "i" else base
+    return _UNICODE_ENCODER.unicode_to_latex(char)
+
+
+def _accented_letter(char: str) -> str | None:
+    """``ǎ`` → ``{\\v{a}}``, ``í`` → ``{\\'\\i}``, ``ǘ`` → ``{\\'{\\"u}}``; None unless every mark has a command."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not marks or any(mark not in _ACCENT_COMMANDS for mark in marks):
+        return None
+    if base in "ij" and not _MARKS_BELOW.issuperset(marks):
+        spelled = f"\\{base}"
+    elif base.isascii() and base.isalpha():
+        spelled = base
+    elif base in _T1_LETTERS:
+        spelled = _T1_LETTERS[base]
+    else:
+        return None
     for mark in marks:
-        spelled = f"\\{_ACCENT_COMMANDS[mark]}{{{spelled}}}"
+        spelled = _with_accent(_ACCENT_COMMANDS[mark], spelled)
     return f"{{{spelled}}}"
+
+
+def _with_accent(command: str, argument: str) -> str:
+    """``\\'e`` and ``\\'\\i`` as LaTeX's own tables write them; ``\\v{a}`` and nested accents braced."""
+    if not command.isalpha() and _BARE_ACCENT_ARGUMENT.fullmatch(argument):
+        return f"\\{command}{argument}"
+    return f"\\{command}{{{argument}}}"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import bibtexparser
 import pybtex.database
@@ -21,9 +23,10 @@ from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
 from bibx.plugins import spec_by_extension
 from bibx.testing import host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
+from bibx_plugins.bibtex_reader import latex_to_text
 from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
-from tests.test_csljson import EDGE_PAPERS
+from tests.corpus import EDGE_PAPERS
 
 WRITERS: dict[str, type[BibWriter]] = {"bibtex": BibtexWriter, "biblatex": BiblatexWriter}
 
@@ -63,7 +66,8 @@ LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u20
 
 def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
-    symbols = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^")]
+    # pylatexenc decodes \textperiodcentered as ˙ (U+02D9); LaTeX's ts1enc.dfu spells U+00B7 with it.
+    symbols = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^"), ("textperiodcentered", "\u00b7")]
     context.add_context_category("bibx-escapes", macros=[MacroTextSpec(name, text) for name, text in symbols], prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
 
@@ -203,6 +207,63 @@ def test_characters_without_latex_spelling_are_kept_and_reported() -> None:
     assert "title = {中文 Title}" in write_bib("biblatex", [Paper(title="中文 Title", key="k")], biblatex_reports)
     assert biblatex_reports == []
 
+
+
+@pytest.mark.parametrize(
+    ("character", "latex"),
+    [
+        ("ű", r"{\H{u}}"),  # Hungarian double acute: \'{u} would print ú
+        ("Ő", r"{\H{O}}"),
+        ("ĩ", r"{\~\i}"),  # an accent above sits on a dotless i or j
+        ("ǐ", r"{\v{\i}}"),
+        ("ǰ", r"{\v{\j}}"),
+        ("ĵ", r"{\^\j}"),
+        ("į", r"{\k{i}}"),  # an accent below keeps the dot
+        ("ị", r"{\d{i}}"),
+        ("ǘ", r"{\'{\"u}}"),
+        ("ệ", r"{\^{\d{e}}}"),
+        ("ǽ", r"{\'\ae}"),
+        ("ß", r"{\ss}"),
+        ("·", r"{\textperiodcentered}"),
+    ],
+)
+def test_letters_are_spelled_with_latexs_own_accents(character: str, latex: str) -> None:
+    assert latex_literal(character, ascii_only=True) == latex
+    assert decode(latex) == character
+
+
+def test_latin_letters_without_a_t1_glyph_are_kept_and_reported() -> None:
+    # pylatexenc would write Ħ with a macron, Ŀ with a dot above, ĸ as small-caps k and ŉ as \nument{149}.
+    letters = "ŉĦħŦŧĿŀĸəơ"
+    reports: list[Report] = []
+    fields = parse_entries(write_bib("bibtex", [Paper(title=f"T {letters}", key="k")], reports))["k"].fields_dict
+    assert fields["title"].value == f"T {letters}"
+    assert [repr(letters) in report.message for report in reports] == [True]
+
+
+# Every letter of Latin-1 Supplement to Latin Extended-B and of Latin Extended Additional.
+LATIN_LETTERS = "".join(
+    chr(code) for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)) if unicodedata.category(chr(code)).startswith("L")
+)
+SPELLED_LATIN_LETTERS = "".join(letter for letter in LATIN_LETTERS if latex_literal(letter, ascii_only=True).isascii())
+
+
+def test_the_bib_reader_reads_every_spelled_latin_letter_back() -> None:
+    assert set("űǰệǽ") <= set(SPELLED_LATIN_LETTERS)
+    assert [latex_to_text(latex_literal(letter, ascii_only=True)) for letter in SPELLED_LATIN_LETTERS] == list(SPELLED_LATIN_LETTERS)
+
+
+@pytest.mark.external
+def test_every_spelled_latin_letter_compiles_without_warnings(tmp_path: Path) -> None:
+    # Imported here: tests.test_latex_compile imports this module.
+    from tests.test_latex_compile import BIBTEX_BODY, PREAMBLE, compile_document
+
+    chunks = [SPELLED_LATIN_LETTERS[start : start + 40] for start in range(0, len(SPELLED_LATIN_LETTERS), 40)]
+    papers = [Paper(title=chunk, creators=(Person(chunk[:20], chunk[20:]),), key=f"latin{index}") for index, chunk in enumerate(chunks)]
+    reports: list[Report] = []
+    (tmp_path / "refs.bib").write_text(write_bib("bibtex", papers, reports), encoding="ascii")
+    assert reports == []
+    assert compile_document(tmp_path, PREAMBLE + BIBTEX_BODY.replace("STYLE", "plain"), "bibtex") == []
 
 def test_bibtex_entry_has_arxivs_own_fields() -> None:
     paper = Paper(
