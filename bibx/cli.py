@@ -49,7 +49,8 @@ def _host(ctx: click.Context) -> PluginHost:
     """The run's plugin host, loaded once per invocation (and only by commands that need it)."""
     root = ctx.find_root()
     if "host" not in root.meta:
-        root.meta["host"] = load_host(root.params.get("disable_plugin") or (), warn=warn)
+        inline = (root.obj or {}).get("plugins", ())  # plugins registered in-process (bibx.testing.run_cli)
+        root.meta["host"] = load_host(root.params.get("disable_plugin") or (), warn=warn, extra_plugins=inline)
     return root.meta["host"]
 
 

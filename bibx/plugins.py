@@ -144,8 +144,13 @@ def load_host(
     disabled: Iterable[str] = (),
     warn: Callable[[str], None] | None = None,
     entry_points: Iterable[metadata.EntryPoint] | None = None,
+    extra_plugins: Iterable[object] = (),
 ) -> PluginHost:
-    """A new host with every installed plugin that is not disabled: bibx's own first, then the rest."""
+    """A new host with every installed plugin that is not disabled: bibx's own first, then the rest.
+
+    ``entry_points`` replaces the installed ones (tests); ``extra_plugins`` are registered inline
+    after them, each under its module or class name.
+    """
     host = PluginHost(warn)
     found = list(metadata.entry_points(group=ENTRY_POINT_GROUP) if entry_points is None else entry_points)
     if not any(_distribution_name(ep) == OWN_DISTRIBUTION for ep in found):
@@ -154,7 +159,14 @@ def load_host(
     for ep in sorted(found, key=lambda ep: (_distribution_name(ep) != OWN_DISTRIBUTION, ep.name)):
         if ep.name not in off:
             _load_entry_point(host, ep)
+    for plugin in extra_plugins:
+        host.add_plugin(plugin, plugin_name(plugin))
     return host
+
+
+def plugin_name(plugin: object) -> str:
+    """The name an inline plugin is known by: its module's last component, or its class name."""
+    return getattr(plugin, "__name__", type(plugin).__name__).rsplit(".", 1)[-1]
 
 
 def _load_entry_point(host: PluginHost, ep: metadata.EntryPoint) -> None:

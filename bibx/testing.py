@@ -26,10 +26,7 @@ SEED_AS_OF = dt.date(2026, 11, 25)
 
 def host_with(*plugins: object, builtins: bool = True) -> PluginHost:
     """A new host with bibx's installed plugins (unless ``builtins=False``) plus ``plugins`` inline."""
-    host = load_host(entry_points=None if builtins else ())
-    for plugin in plugins:
-        host.add_plugin(plugin, getattr(plugin, "__name__", type(plugin).__name__).rsplit(".", 1)[-1])
-    return host
+    return load_host(entry_points=None if builtins else (), extra_plugins=plugins)
 
 
 def collect_papers(files: Sequence[str | Path], as_of: dt.date = SEED_AS_OF, merge: bool = True, host: PluginHost | None = None) -> tuple[list[Paper], list[Report]]:
@@ -55,17 +52,5 @@ def run_cli(args: Iterable[str], input: str | bytes | None = None, plugins: Iter
     """Run ``bibx ARGS`` in-process; ``plugins`` are registered inline beside the installed ones."""
     from bibx import cli
 
-    extra = list(plugins)
-    original = cli.load_host
-
-    def load_with_extra(*a: object, **kw: object) -> PluginHost:
-        host = original(*a, **kw)  # type: ignore[arg-type]
-        for plugin in extra:
-            host.add_plugin(plugin, getattr(plugin, "__name__", type(plugin).__name__).rsplit(".", 1)[-1])
-        return host
-
-    cli.load_host = load_with_extra  # type: ignore[assignment]
-    try:
-        return click.testing.CliRunner().invoke(cli.main, list(args), input=input, catch_exceptions=False)
-    finally:
-        cli.load_host = original  # type: ignore[assignment]
+    runner = click.testing.CliRunner()
+    return runner.invoke(cli.main, list(args), input=input, obj={"plugins": list(plugins)}, catch_exceptions=False)
