@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
+from bibx import Paper, Writer
 
 
 def in_ci() -> bool:
@@ -41,3 +45,18 @@ def require_node_packages() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return executable
+
+
+def output_before_each(writer: Writer, papers: Sequence[Paper]) -> tuple[list[str], str]:
+    """What ``writer`` had written before it asked for each paper, and its whole output: a streaming
+    writer has written paper n-1 by the time it asks for paper n."""
+    out = io.StringIO()
+    seen: list[str] = []
+
+    def arriving() -> Iterator[Paper]:
+        for paper in papers:
+            seen.append(out.getvalue())
+            yield paper
+
+    writer.write(arriving(), out)
+    return seen, out.getvalue()

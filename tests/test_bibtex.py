@@ -16,7 +16,11 @@ import bibtexparser
 import pybtex.database
 import pytest
 from bibtexparser.model import Entry
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latex2text import (
+    LatexNodes2Text,
+    MacroTextSpec,
+    get_default_latex_context_db,
+)
 from pylatexenc.latexwalker import LatexWalker
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
@@ -24,9 +28,10 @@ from bibx.plugins import spec_by_extension
 from bibx.testing import host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
 from bibx_plugins.bibtex_reader import latex_to_text
-from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
+from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from tests.corpus import EDGE_PAPERS
+from tests.helpers import output_before_each
 
 WRITERS: dict[str, type[BibWriter]] = {"bibtex": BibtexWriter, "biblatex": BiblatexWriter}
 
@@ -341,15 +346,7 @@ def test_repeated_and_malformed_keys_are_reported_not_written() -> None:
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_entries_are_written_while_papers_arrive(writer: str) -> None:
-    out = io.StringIO()
-    seen_before_each: list[str] = []
-
-    def papers() -> Iterator[Paper]:
-        for paper in EDGE_PAPERS[:3]:
-            seen_before_each.append(out.getvalue())
-            yield paper
-
-    WRITERS[writer](WriteContext()).write(papers(), out)
+    seen_before_each, _ = output_before_each(WRITERS[writer](WriteContext()), EDGE_PAPERS[:3])
     assert [text.count("\n@") + text.startswith("@") for text in seen_before_each] == [0, 1, 2]
 
 

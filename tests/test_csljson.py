@@ -13,11 +13,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from bibx_plugins import csljson
-from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
 
 from bibx import Paper, PartialDate, WriteContext, WriterSpec
+from bibx_plugins import csljson
+from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
 from tests.corpus import EDGE_PAPERS, HOSTILE
+from tests.helpers import output_before_each
 
 
 def schema_path() -> Path:
@@ -147,19 +148,11 @@ def test_hostile_strings_survive_exactly() -> None:
 
 
 def test_csljson_array_is_written_while_papers_arrive() -> None:
-    out = io.StringIO()
-    seen_before_each: list[str] = []
-
-    def papers() -> Iterator[Paper]:
-        for paper in EDGE_PAPERS[:3]:
-            seen_before_each.append(out.getvalue())
-            yield paper
-
-    CslJsonWriter().write(papers(), out)
+    seen_before_each, output = output_before_each(CslJsonWriter(), EDGE_PAPERS[:3])
     assert seen_before_each[0] == ""
     assert '"id": "vaswani2024attention"' in seen_before_each[1]
     assert '"id": "team2024hunyuan"' in seen_before_each[2]
-    assert [item["id"] for item in json.loads(out.getvalue())] == [paper.key for paper in EDGE_PAPERS[:3]]
+    assert [item["id"] for item in json.loads(output)] == [paper.key for paper in EDGE_PAPERS[:3]]
 
 
 def test_no_papers_give_an_empty_array_and_empty_ndjson() -> None:

@@ -9,11 +9,20 @@ from collections.abc import Iterator
 import pytest
 import rispy
 
-from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext, WriterSpec
+from bibx import (
+    Organization,
+    Paper,
+    PartialDate,
+    Person,
+    Report,
+    WriteContext,
+    WriterSpec,
+)
 from bibx_plugins import ris
 from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
+from tests.helpers import output_before_each
 
 # A line of a RIS record: a tag, two spaces, a hyphen, then a space and the value (or nothing).
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  -( .*)?$")
@@ -126,15 +135,7 @@ def test_truncated_and_unknown_author_lists_have_no_fake_author() -> None:
 
 
 def test_records_are_written_while_papers_arrive() -> None:
-    out = io.StringIO()
-    seen_before_each: list[str] = []
-
-    def papers() -> Iterator[Paper]:
-        for paper in EDGE_PAPERS[:2]:
-            seen_before_each.append(out.getvalue())
-            yield paper
-
-    RisWriter(WriteContext()).write(papers(), out)
+    seen_before_each, _ = output_before_each(RisWriter(WriteContext()), EDGE_PAPERS[:2])
     assert seen_before_each[0] == ""
     assert seen_before_each[1].startswith("TY  - JOUR\nID  - vaswani2024attention\n")
     assert seen_before_each[1].endswith("ER  - \n")
