@@ -24,7 +24,8 @@ import hashlib
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
@@ -35,6 +36,7 @@ FUNCTION_WORDS = frozenset(
     "we our how what when why beyond through under over".split()
 )
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
+TITLE_WORD = re.compile(r"[^\s:/-]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
 UNDECOMPOSABLE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
 
@@ -45,17 +47,24 @@ class KeyPatternError(ValueError):
 
 def ascii_fold(text: str) -> str:
     """``"Rodríguez"`` → ``"Rodriguez"``: decompose, drop the accents, keep key-safe characters."""
+    if text.isascii():
+        # Nothing to decompose: the common case skips normalisation and the per-character loop.
+        return text if text.isalnum() else UNSAFE.sub("", text)
+    return fold_unicode(text)
+
+
+def fold_unicode(text: str) -> str:
+    """:func:`ascii_fold` for any text, without the ASCII shortcut."""
     decomposed = unicodedata.normalize("NFKD", text.translate(UNDECOMPOSABLE))
     return UNSAFE.sub("", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
-def _family_names(paper: Paper) -> list[str]:
-    names = []
+def _family_names(paper: Paper) -> Iterator[str]:
+    """Folded family names, lazily: a key uses only the first one or three."""
     for creator in paper.creators:
         name = _organization_word(creator.name) if isinstance(creator, Organization) else creator.family
         if folded := ascii_fold(name):
-            names.append(folded)
-    return names
+            yield folded
 
 
 def _organization_word(name: str) -> str:
@@ -64,9 +73,12 @@ def _organization_word(name: str) -> str:
     return next((word for word in words if not is_corporate(word)), words[0])
 
 
-def _significant_words(paper: Paper) -> list[str]:
-    words = (ascii_fold(word) for word in re.split(r"[\s:/-]+", paper.title))
-    return [word for word in words if word and word.lower() not in FUNCTION_WORDS]
+def _significant_words(paper: Paper) -> Iterator[str]:
+    """Folded title words other than function words, lazily: a key uses only the first one or three."""
+    for match in TITLE_WORD.finditer(paper.title):
+        word = ascii_fold(match.group())
+        if word and word.lower() not in FUNCTION_WORDS:
+            yield word
 
 
 def _year(paper: Paper) -> str:
@@ -75,12 +87,12 @@ def _year(paper: Paper) -> str:
 
 
 FIELDS: dict[str, Callable[[Paper], str]] = {
-    "auth": lambda paper: (_family_names(paper) or ["anon"])[0].lower(),
-    "Auth": lambda paper: (_family_names(paper) or ["anon"])[0].capitalize(),
-    "authors": lambda paper: "".join(_family_names(paper)[:3]).lower() or "anon",
+    "auth": lambda paper: next(_family_names(paper), "anon").lower(),
+    "Auth": lambda paper: next(_family_names(paper), "anon").capitalize(),
+    "authors": lambda paper: "".join(islice(_family_names(paper), 3)).lower() or "anon",
     "year": _year,
-    "title": lambda paper: (_significant_words(paper) or ["untitled"])[0].lower(),
-    "shorttitle": lambda paper: "".join(word.capitalize() for word in _significant_words(paper)[:3]) or "Untitled",
+    "title": lambda paper: next(_significant_words(paper), "untitled").lower(),
+    "shorttitle": lambda paper: "".join(word.capitalize() for word in islice(_significant_words(paper), 3)) or "Untitled",
     "arxiv": lambda paper: (paper.arxiv_id or "").replace(".", ""),
 }
 

@@ -15,13 +15,28 @@ from typing import TypeVar
 from bibx.model import PartialDate, Paper
 
 T = TypeVar("T")
+# Every ASCII byte but letters and digits: what title_letters drops from an ASCII title.
+NON_ALNUM_BYTES = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 
 
 def title_key(title: str) -> bytes:
     """A compact digest under which the same title, however cased or punctuated, meets itself."""
+    return hashlib.blake2b(title_letters(title), digest_size=12).digest()
+
+
+def title_letters(title: str) -> bytes:
+    """The letters and digits of ``title``, accents split off and case folded, in UTF-8."""
+    if title.isascii():
+        # On ASCII, NFKD changes nothing, casefold is lower() and the letters and digits are
+        # [A-Za-z0-9]: the Unicode path's bytes, at a fifth of its cost (no loop over characters).
+        return title.lower().encode().translate(None, NON_ALNUM_BYTES)
+    return unicode_title_letters(title).encode()
+
+
+def unicode_title_letters(title: str) -> str:
+    """:func:`title_letters` for any text, without the ASCII shortcut (as a string)."""
     folded = unicodedata.normalize("NFKD", title).casefold()
-    letters = "".join(char for char in folded if char.isalnum())
-    return hashlib.blake2b(letters.encode(), digest_size=12).digest()
+    return "".join(char for char in folded if char.isalnum())
 
 
 def merge_papers(papers: Sequence[Paper]) -> Paper:

@@ -20,12 +20,16 @@ CORPORATE_WORDS = frozenset(
 )
 # Lower-case words that belong to the family name: "Ludwig van Beethoven", "Juan de la Cruz".
 FAMILY_PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "dos", "das", "ter", "ten", "bin", "al"})
-ET_AL = re.compile(r"\s*,?\s*(?:et\.?\s*al\.?|and others)\s*$", re.IGNORECASE)
+# A trailing ", et al." or "and others", matched on the reversed text from its first character:
+# the same pattern anchored at the end (``\s*,?\s*(?:et\.?\s*al\.?|and others)\s*$``) would be
+# tried at every position of the line. Greedy, it takes the whole suffix the forward pattern would.
+ET_AL_REVERSED = re.compile(r"\s*(?:\.?la\s*\.?te|srehto dna)\s*,?\s*", re.IGNORECASE)
 
 
 def is_corporate(name: str) -> bool:
     """True for names such as "Tencent Hunyuan Team" that are organisations, not people."""
-    return any(word.casefold() in CORPORATE_WORDS for word in name.split())
+    # Case folding neither makes nor removes whitespace: the folded name's words are the folded words.
+    return not CORPORATE_WORDS.isdisjoint(name.casefold().split())
 
 
 def parse_creator(name: str) -> Creator:
@@ -42,8 +46,10 @@ def parse_creator(name: str) -> Creator:
 
 def split_et_al(author_text: str) -> tuple[str, bool]:
     """Remove a trailing "et al." and say whether it was there (the list is then truncated)."""
-    stripped = ET_AL.sub("", author_text)
-    return stripped.strip(), stripped != author_text
+    match = ET_AL_REVERSED.match(author_text[::-1])
+    if match is None:
+        return author_text.strip(), False
+    return author_text[: len(author_text) - match.end()].strip(), True
 
 
 def parse_author_list(author_text: str) -> tuple[tuple[Creator, ...], bool]:

@@ -52,6 +52,7 @@ _VERBATIM_WORD = r"[^\\{}&%$#_~^\s\x00-\x1f\x7f-\U0010ffff]+"
 _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
+_PIECE_BREAK = "\x00"
 _MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\,|.", re.DOTALL)
 _MATH_ATOMS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-=<>()[].,;:/|!*")
 _MATH_SPACES = frozenset(" \t")
@@ -63,6 +64,9 @@ _PLAIN_FORMULA = re.compile(r"[A-Za-z0-9 +\-=<>()\[\].,;:/|!*]*")
 _MIXED_CASE_WORD = re.compile(
     r"(?<![\\A-Za-z0-9])(?=[A-Za-z0-9](?:[-.]?[A-Za-z0-9])*?[-.]?[A-Z])[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*"
 )
+# What every such word contains: a letter or digit, then (maybe after - or .) a capital. A text
+# without one has no word to brace, which this finds faster than the lookahead above.
+_CAPITAL_INSIDE_A_WORD = re.compile(r"[A-Za-z0-9][-.]?[A-Z]")
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
@@ -111,15 +115,32 @@ def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> s
     text = _collapse_whitespace(text)
     if "$" not in text:
         return _text_segment(text, ascii_only, protect_case)
-    parts = []
-    position = 0
-    for match in _INLINE_MATH.finditer(text):
-        if is_harmless_math(match.group(1)):
-            parts.append(_text_segment(text[position : match.start()], ascii_only, protect_case))
-            parts.append(f"{{{match.group()}}}" if protect_case else match.group())
-            position = match.end()
-    parts.append(_text_segment(text[position:], ascii_only, protect_case))
+    texts, formulas = _split_harmless_math(text)
+    # The text around the formulas is escaped in one call (a call per piece cost more than the
+    # escaping), the pieces joined by a NUL: the collapsed text has none, and no escaping step
+    # changes a NUL or reads across one (for NFC it is a starter that composes with nothing).
+    escaped = _text_segment(_PIECE_BREAK.join(texts), ascii_only, protect_case).split(_PIECE_BREAK)
+    parts = [escaped[0]]
+    for formula, after in zip(formulas, escaped[1:]):
+        parts.append(f"{{${formula}$}}" if protect_case else f"${formula}$")
+        parts.append(after)
     return "".join(parts)
+
+
+def _split_harmless_math(text: str) -> tuple[list[str], list[str]]:
+    """The harmless formulas of ``text`` (without dollars) and the text around them, one piece more.
+
+    A formula :func:`is_harmless_math` rejects stays in the text around it, dollars and all.
+    """
+    pieces = _INLINE_MATH.split(text)  # text, formula, text, formula, ..., text
+    texts, formulas = [pieces[0]], []
+    for formula, after in zip(pieces[1::2], pieces[2::2]):
+        if is_harmless_math(formula):
+            formulas.append(formula)
+            texts.append(after)
+        else:
+            texts[-1] += f"${formula}${after}"
+    return texts, formulas
 
 
 @lru_cache(maxsize=4096)
@@ -170,17 +191,34 @@ def _after_atom(scripts: set[str], awaiting: bool) -> tuple[set[str], bool]:
 
 def _collapse_whitespace(text: str) -> str:
     """One line, single-spaced, without the control and format characters TeX rejects or ignores."""
+    if _is_single_spaced_line(text):
+        return text
+    return _collapse_any_whitespace(text)
+
+
+def _collapse_any_whitespace(text: str) -> str:
+    """:func:`_collapse_whitespace` without the shortcut for text that is already one spaced line."""
     text = " ".join(text.split())
     if not text.isprintable():
         text = " ".join("".join(char for char in text if char.isprintable()).split())
     return text
 
 
+def _is_single_spaced_line(text: str) -> bool:
+    """Nothing to collapse: the only whitespace a printable string can hold is the ASCII space."""
+    return text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+
+
 def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
     escaped = _escape_specials(text)
-    if protect_case:
-        escaped = _MIXED_CASE_WORD.sub(r"{\g<0>}", escaped)
+    if protect_case and _CAPITAL_INSIDE_A_WORD.search(escaped):
+        escaped = _MIXED_CASE_WORD.sub(_braced, escaped)
     return _encode_non_ascii(escaped) if ascii_only else escaped
+
+
+def _braced(match: re.Match[str]) -> str:
+    # A function rather than the template r"{\g<0>}", which re expands in Python for every match.
+    return "{" + match.group() + "}"
 
 
 def _escape_specials(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
@@ -129,11 +130,21 @@ def looks_like_name(text: str) -> bool:
     return 0 < len(words) <= 6 and all(word[0].isupper() or word in {"van", "von", "de", "der", "da", "di", "del", "la", "le"} for word in words)
 
 
-def looks_like_author_line(line: str) -> bool:
-    """True for ``"Sha Yuan, Hanyu Zhao et al. · bytedance"``; false for an abstract sentence."""
-    names, _ = split_organizations(line)
-    names, _ = split_et_al(names)
-    return all(looks_like_name(name) for name in names.split(","))
+class AuthorLine(NamedTuple):
+    """The parts of an author line: comma-separated names ("et al." removed), whether it was there, organisations."""
+
+    names: str
+    truncated: bool
+    organizations: tuple[str, ...]
+
+
+def parse_author_line(line: str) -> AuthorLine | None:
+    """``"Sha Yuan, Hanyu Zhao et al. · bytedance"`` in parts; None for a line that is not one (an abstract sentence)."""
+    names, organizations = split_organizations(line)
+    names, truncated = split_et_al(names)
+    if not all(looks_like_name(name) for name in names.split(",")):
+        return None
+    return AuthorLine(names, truncated, organizations)
 
 
 def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:

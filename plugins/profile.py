@@ -15,17 +15,15 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bibx import hookimpl
 from bibx.model import Paper, Report
-from bibx.names import split_et_al
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import (
     Record,
     assemble_paper,
     is_meta_line,
-    looks_like_author_line,
+    parse_author_line,
     parse_creators,
     record_meta,
     reject,
-    split_organizations,
     split_records,
     title_problem,
 )
@@ -67,14 +65,13 @@ def _interpret(record: Record, context: ReadContext) -> Paper | Report:
     title, *rest = record.body
     if problem := title_problem(title):
         return reject(record, problem, context)
-    if not rest or not looks_like_author_line(rest[0]):
+    authors = parse_author_line(rest[0]) if rest else None
+    if authors is None:
         return reject(record, f"no author line after the title {title[:60]!r}", context)
     if len(rest) < 2:
         return reject(record, f"the record of {title[:60]!r} ends before its abstract", context)
-    names, organizations = split_organizations(rest[0])
-    names, truncated = split_et_al(names)
-    creators = parse_creators(names.split(","))
-    return assemble_paper(meta, title, creators, truncated, organizations, "\n\n".join(rest[1:]), context, record.line)
+    creators = parse_creators(authors.names.split(","))
+    return assemble_paper(meta, title, creators, authors.truncated, authors.organizations, "\n\n".join(rest[1:]), context, record.line)
 
 
 @hookimpl

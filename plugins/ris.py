@@ -43,6 +43,14 @@ class _RecordWriter(rispy.RisWriter):
 
 def single_line(text: str) -> str:
     """``text`` as one line that cannot open a tag: breaks and space runs become one space, controls go."""
+    if text.isprintable() and "  " not in text:
+        # Every break and control character is unprintable: nothing for the patterns to replace.
+        return text.strip()
+    return _single_line_any(text)
+
+
+def _single_line_any(text: str) -> str:
+    """:func:`single_line` without the shortcut for printable text without double spaces."""
     return _BREAKS_AND_SPACES.sub(" ", _CONTROLS.sub("", text)).strip()
 
 

@@ -7,6 +7,7 @@ payload must come out as printed characters, never as a command.
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -25,9 +26,10 @@ from pylatexenc.latexwalker import LatexWalker
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
 from bibx.plugins import spec_by_extension
-from bibx.testing import host_with
+from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
 from bibx_plugins.bibtex_reader import latex_to_text
+from bibx_plugins.json_format import paper_to_json
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
 from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from tests.corpus import EDGE_PAPERS
@@ -337,11 +339,26 @@ def test_injection_payloads_come_out_inert(writer: str) -> None:
     assert sorted(report.message.split(" ")[0] for report in reports) == ["DOI", "URL", "arXiv"]
 
 
-def test_repeated_and_malformed_keys_are_reported_not_written() -> None:
+def test_malformed_keys_are_reported_not_written() -> None:
     reports: list[Report] = []
-    papers = [Paper(title="A", key="same"), Paper(title="B", key="same"), Paper(title="C", key="has space")]
-    assert list(parse_entries(write_bib("bibtex", papers, reports))) == ["same"]
-    assert [(report.rejected, report.raw) for report in reports] == [(True, "B"), (True, "C")]
+    papers = [Paper(title="A", key="good"), Paper(title="C", key="has space")]
+    assert list(parse_entries(write_bib("bibtex", papers, reports))) == ["good"]
+    assert [(report.rejected, report.raw) for report in reports] == [(True, "C")]
+
+
+@pytest.mark.parametrize("merge", [True, False])
+def test_the_pipeline_never_hands_the_writer_a_repeated_key(tmp_path: Path, merge: bool) -> None:
+    # The writers keep no set of the keys written: unique keys are the pipeline's guarantee, also
+    # for keys an input repeats and for a carried key that a generated one would equal.
+    generated = Paper(title="A Roadmap", creators=(Person("Yuan", "Sha"),), date=PartialDate(2022))
+    carried = [Paper(title="A", key="same"), Paper(title="B", key="same"), Paper(title="C", key="yuan2022roadmap")]
+    archive = tmp_path / "papers.json"
+    archive.write_text("[\n" + ",\n".join(json.dumps(paper_to_json(paper)) for paper in [generated, *carried]) + "\n]\n", encoding="utf-8")
+    papers, reports = collect_papers([archive], merge=merge)
+    keys = list(parse_entries(write_bib("bibtex", papers)))
+    assert len(keys) == len(set(keys)) == 4
+    assert {"same", "yuan2022roadmap"} <= set(keys)
+    assert any("'same' is used twice" in report.message for report in reports)
 
 
 @pytest.mark.parametrize("writer", WRITERS)

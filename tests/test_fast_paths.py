@@ -1,0 +1,113 @@
+"""Every shortcut taken for speed gives exactly what the general path it skips would give.
+
+Each test pits a fast path against the slower code it replaces, on generated text that leans on
+the characters where the two could part: dollars, braces, spaces and line breaks, controls,
+combining accents, case pairs outside ASCII (ſ, K), and "et al." in every spelling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bibx.citekeys import ascii_fold, fold_unicode
+from bibx.merge import title_letters, unicode_title_letters
+from bibx.model import Paper
+from bibx.names import split_et_al
+from bibx_plugins.bibtex import entry_text
+from bibx_plugins.json_format import paper_to_json
+from bibx_plugins.latex_text import (
+    _CAPITAL_INSIDE_A_WORD,
+    _MIXED_CASE_WORD,
+    _collapse_any_whitespace,
+    _collapse_whitespace,
+    _split_harmless_math,
+    _text_segment,
+    latex_prose,
+)
+from bibx_plugins.ris import _single_line_any, single_line
+from tests.corpus import EDGE_PAPERS
+from tests.test_properties import papers
+
+ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F))
+# Pieces rather than characters, so that formulas, commands and "et al." occur often.
+PIECES = (
+    "$", "$x$", "$K$", "$10^{9}$", "$x^2^3$", "^", "_", "{", "}", "\\", "\\times", "MoE", "GPT-4", "a-B", "x.Y",
+    " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x00", "\x1b", "\u200b", "é", "e\u0301", "\u0301", "ű", "ŉ", "ǘ",
+    "ı", "ſ", "K", "ﬁ", "中", "ᄀ", "ᅡ", "%", "&", "#", "~", "a", "Z", "9", ",", ".", "-",
+    "|", "et", "al", "al.", "et al.", "ET AL", "and others", "And Others",
+)  # fmt: skip
+MIXED_TEXT = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
+ANY_TEXT = MIXED_TEXT | st.text()
+# The pattern split_et_al matches on the reversed text, in its forward spelling.
+ET_AL_FORWARD = re.compile(r"\s*,?\s*(?:et\.?\s*al\.?|and others)\s*$", re.IGNORECASE)
+# Author lists ending in every spelling of "et al." and near misses of it.
+AUTHOR_TAILS = st.tuples(
+    MIXED_TEXT,
+    st.sampled_from(["", ",", " ,", ", ", "  ", "\t"]),
+    st.sampled_from(["et al.", "et al", "et.al.", "Et Al.", "et  al .", "and others", "AND OTHERS", "al.", "others", "etal"]),
+    st.sampled_from(["", " ", ".", "\n", " x"]),
+).map("".join)
+
+
+@given(ASCII_TEXT)
+def test_citation_key_folding_of_ascii_is_the_unicode_folding(text: str) -> None:
+    assert ascii_fold(text) == fold_unicode(text)
+
+
+@given(ASCII_TEXT)
+def test_title_letters_of_ascii_are_those_of_the_unicode_path(title: str) -> None:
+    assert title_letters(title) == unicode_title_letters(title).encode()
+
+
+@given(ANY_TEXT)
+def test_whitespace_collapses_alike_with_and_without_the_single_line_shortcut(text: str) -> None:
+    assert _collapse_whitespace(text) == _collapse_any_whitespace(text)
+
+
+@given(ANY_TEXT, st.booleans(), st.booleans())
+def test_prose_escaped_in_one_call_equals_escaping_each_piece_between_formulas(text: str, ascii_only: bool, protect_case: bool) -> None:
+    texts, formulas = _split_harmless_math(_collapse_whitespace(text))
+    pieces = [_text_segment(piece, ascii_only, protect_case) for piece in texts]
+    kept = [f"{{${formula}$}}" if protect_case else f"${formula}$" for formula in formulas]
+    expected = pieces[0] + "".join(formula + piece for formula, piece in zip(kept, pieces[1:]))
+    assert latex_prose(text, ascii_only=ascii_only, protect_case=protect_case) == expected
+
+
+@given(MIXED_TEXT)
+def test_every_mixed_case_word_passes_the_quick_capital_check(text: str) -> None:
+    if _MIXED_CASE_WORD.search(text):
+        assert _CAPITAL_INSIDE_A_WORD.search(text)
+
+
+@given(ANY_TEXT | AUTHOR_TAILS)
+def test_et_al_on_the_reversed_text_is_the_forward_pattern(text: str) -> None:
+    stripped = ET_AL_FORWARD.sub("", text)
+    assert split_et_al(text) == (stripped.strip(), stripped != text)
+
+
+@given(ANY_TEXT)
+def test_ris_lines_alike_with_and_without_the_printable_shortcut(text: str) -> None:
+    assert single_line(text) == _single_line_any(text)
+
+
+@given(papers())
+def test_json_data_of_a_paper_is_what_asdict_gives(generated: list[Paper]) -> None:
+    for paper in [*generated, *EDGE_PAPERS]:
+        assert json.dumps(paper_to_json(paper)) == json.dumps(dataclasses.asdict(paper))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["title", "author", "year", "month", "note"]), MIXED_TEXT), max_size=5))
+def test_entries_are_laid_out_as_bibtexparser_writes_them(fields: list[tuple[str, str]]) -> None:
+    layout = bibtexparser.BibtexFormat()
+    layout.indent = "  "
+    entry = Entry("misc", "key", [Field(name, value) for name, value in fields])
+    expected = bibtexparser.write_string(Library([entry]), unparse_stack=(), bibtex_format=layout)
+    assert entry_text("misc", "key", fields) == expected
