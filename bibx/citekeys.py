@@ -137,7 +137,7 @@ class KeyAssigner:
     def _unique(self, base: str, avoid_reserved: bool) -> str:
         key, n = base, self._next_suffix.get(base, 0)
         while (digest := _digest(key)) in self._used or (avoid_reserved and digest in self._reserved):
-            key, n = base + _suffix(n), n + 1
+            key, n = base + letter_suffix(n), n + 1
             self._next_suffix[base] = n
         self._used.add(digest)
         return key
@@ -147,8 +147,8 @@ def _digest(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
-def _suffix(n: int) -> str:
-    """0 → a, 25 → z, 26 → aa, …"""
+def letter_suffix(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa, …: the suffixes of keys, and of years in author-date styles (2023a)."""
     letters = ""
     n += 1
     while n:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from functools import cmp_to_key
 from typing import Any
 
+from bibx.citekeys import letter_suffix
+
 # citeproc-js's CSL.SKIP_WORDS: words title case leaves in lower case. Only its entries that can
 # match one word are kept (a word never holds a space, hyphen, period or apostrophe there).
 SKIP_WORDS = frozenset(
@@ -256,19 +258,9 @@ def year_suffixes(keys: Sequence[Any]) -> list[str | None]:
         if key is None or counts[key] < 2:
             suffixes.append(None)
             continue
-        suffixes.append(_letters(given[key]))
+        suffixes.append(letter_suffix(given[key]))  # citeproc-js's Suffixator counts alike
         given[key] += 1
     return suffixes
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa (citeproc-js's Suffixator)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("a") + remainder) + letters
-    return letters
 
 
 # Identifiers and links are printed as given: no curly quotes.
