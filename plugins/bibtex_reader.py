@@ -35,16 +35,15 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from bibx import PartialDate, Paper, Person, ReaderSpec, Report, hookimpl
-from bibx.dates import MONTHS
+from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
+from bibx.dates import MONTHS, partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx.dates import partial_date_from_text
 from bibx_plugins.standard_record import (
     RAW_LIMIT,
     RecordFields,
     UnusedFields,
-    finish_record,
+    papers_from_records,
     single_field_creator,
     split_keywords,
 )
@@ -266,15 +265,17 @@ def sniff(head: Sequence[str]) -> float:
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
     unused = UnusedFields()
+    return papers_from_records(_records(lines, context, unused), context, unused)
+
+
+def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -> Iterator[RecordFields | Report]:
     for line, block in parse_blocks(lines):
         if isinstance(block, ParsingFailedBlock):
             yield Report(_failure_reason(block), context.path, line, rejected=True, raw=(block.raw or "")[:RAW_LIMIT])
         elif isinstance(block, Entry):
-            yield from finish_record(entry_record(block, line), context, unused)
+            yield entry_record(block, line)
         elif isinstance(block, Preamble):
             unused.add(["@preamble"], line)
-    if report := unused.report(context.path):
-        yield report
 
 
 @hookimpl

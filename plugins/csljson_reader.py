@@ -17,22 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bibx_plugins.paper_facts import ARXIV_PREFIX
-from bibx_plugins.standard_record import (
-    RAW_LIMIT,
-    RecordFields,
-    UnusedFields,
-    finish_record,
-    single_field_creator,
-    split_keywords,
-)
-
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-
-# --- CSL-JSON -------------------------------------------------------------------------------------
+from bibx_plugins.paper_facts import ARXIV_PREFIX
+from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator, split_keywords
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
 _CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note".split())
@@ -191,7 +181,10 @@ def sniff(head: Sequence[str]) -> float:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
-    unused = UnusedFields()
+    return papers_from_records(_records(lines, context), context)
+
+
+def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordFields | Report]:
     for line, item, text in json_items(lines):
         raw = text[:RAW_LIMIT]
         if isinstance(item, JsonProblem):
@@ -199,9 +192,7 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         elif not isinstance(item, dict):
             yield Report("a CSL item must be a JSON object", context.path, line, rejected=True, raw=raw)
         else:
-            yield from finish_record(csl_record(item, line, raw), context, unused)
-    if report := unused.report(context.path):
-        yield report
+            yield csl_record(item, line, raw)
 
 
 @hookimpl

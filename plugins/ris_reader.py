@@ -22,10 +22,10 @@ from typing import Any
 import rispy
 
 from bibx import Paper, Person, ReaderSpec, Report, hookimpl
+from bibx.dates import partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx.dates import partial_date_from_text
-from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, UnusedFields, finish_record, single_field_creator
+from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
@@ -130,16 +130,17 @@ def sniff(head: Sequence[str]) -> float:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
-    unused = UnusedFields()
+    return papers_from_records(_records(lines, context), context)
+
+
+def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordFields | Report]:
     for record in split_records(lines):
         raw = "\n".join(record.lines)[:RAW_LIMIT]
         if reason := _rejection(record):
             yield Report(reason, context.path, record.line, rejected=True, raw=raw)
             continue
         (data,) = rispy.RisParser().parse_lines(iter(record.lines))
-        yield from finish_record(ris_record(data, record.line, raw), context, unused)
-    if report := unused.report(context.path):
-        yield report
+        yield ris_record(data, record.line, raw)
 
 
 @hookimpl

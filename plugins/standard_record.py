@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from bibx_plugins.paper_facts import arxiv_identity, read_notes
-
 from bibx.arxiv import normalise_category
 from bibx.model import Creator, Organization, Paper, PartialDate, Provenance, Report
 from bibx.specs import ReadContext
+from bibx_plugins.paper_facts import arxiv_identity, read_notes
 
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 # How much of a record's text a report quotes.
@@ -123,3 +122,18 @@ def _paper(record: RecordFields, context: ReadContext) -> Paper:
 
 def split_keywords(text: str) -> list[str]:
     return [keyword for keyword in _KEYWORD_SEPARATOR.split(text.strip()) if keyword]
+
+
+def papers_from_records(records: Iterable[RecordFields | Report], context: ReadContext, unused: UnusedFields | None = None) -> Iterator[Paper | Report]:
+    """Each record's paper (or its rejection, passed through), then one report of the fields bibx had no place for.
+
+    A reader that notes unused fields of its own (BibTeX's ``@preamble``) passes its ``unused``.
+    """
+    unused = unused or UnusedFields()
+    for record in records:
+        if isinstance(record, Report):
+            yield record
+        else:
+            yield from finish_record(record, context, unused)
+    if report := unused.report(context.path):
+        yield report
