@@ -34,8 +34,8 @@ from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
-from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
+from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Keys that BibTeX, biber and \cite all take as one token.

@@ -15,10 +15,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
-
 from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.

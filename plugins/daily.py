@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from bibx import hookimpl
 from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
-from bibx.model import PartialDate, Paper, Provenance, Report
+from bibx.model import Paper, PartialDate, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import title_problem
 

@@ -12,7 +12,7 @@ from dataclasses import fields, replace
 from typing import Any, TextIO
 
 from bibx import hookimpl
-from bibx.model import Creator, Organization, PartialDate, Paper, Person, Provenance, Report
+from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
-from bibx.model import Creator, PartialDate, Paper, Provenance, Report
+from bibx.model import Creator, Paper, PartialDate, Provenance, Report
 from bibx.names import parse_creator, split_et_al
 from bibx.specs import ReadContext
 
