@@ -24,7 +24,7 @@ from bibx.plugins import PluginHost, load_host
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
-EXIT_DATA, EXIT_USAGE, EXIT_PLUGIN = 1, 2, 3
+EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 PROGRESS_AFTER_SECONDS = 2.0
 

@@ -52,13 +52,6 @@ def split_et_al(author_text: str) -> tuple[str, bool]:
     return author_text[: len(author_text) - match.end()].strip(), True
 
 
-def parse_author_list(author_text: str) -> tuple[tuple[Creator, ...], bool]:
-    """Creators of a comma-separated author list, and whether the list was truncated ("et al.")."""
-    names, truncated = split_et_al(author_text)
-    creators = tuple(parse_creator(name) for name in names.split(",") if name.strip())
-    return creators, truncated
-
-
 def is_name_word(word: str) -> bool:
     """A capitalised name word such as "Yuze", "An" or "Chen-Wei" (letters only, one capital each part)."""
     first, *rest = word.split("-")
