@@ -24,6 +24,7 @@ from bibx.model import Paper, Report
 from bibx.plugins import PluginHost, spec_by_extension
 from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterOptionError, WriterSpec
+from bibx.validation import checked_results
 
 ReportSink = Callable[[Report], None]
 PROGRESS_EVERY = 1000
@@ -189,7 +190,7 @@ def _sniff(spec: ReaderSpec, head: list[str], host: PluginHost) -> float:
     """One reader's confidence; a sniff that raises is a plugin bug, reported, and must not stop detection."""
     try:
         return spec.sniff(head)  # type: ignore[misc]
-    except Exception as error:  # noqa: BLE001
+    except (Exception, SystemExit) as error:  # noqa: BLE001
         host.warn(f"the {spec.name} reader (plugin {_plugin_of(spec, host)!r}) failed to sniff an input: {type(error).__name__}: {error}")
         return 0.0
 
@@ -206,7 +207,7 @@ def _stream(opened: Sequence[_Opened], request: ReadRequest, accounting: Account
         papers_before = accounting.summary.read if accounting else 0
         lines = _LineCounter(item.source.lines(sink))
         try:
-            for result in item.reader.read(lines, context):
+            for result in checked_results(item.reader.read(lines, context), context, item.plugin, lambda: lines.count):
                 if isinstance(result, Report):
                     sink(result)
                 else:
@@ -306,7 +307,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         writer = spec.factory(WriteContext(dict(request.options), accounting.writer_report))
     except WriterOptionError:
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a plugin's sys.exit() is its failure, not bibx's exit
         raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed to start: {type(error).__name__}: {error}") from error
     with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
         with _output(request, accounting) as out:
@@ -315,7 +316,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
                 writer.write(papers, out)
             except (InputError, UsageProblem, BrokenPipeError):
                 raise
-            except Exception as error:
+            except (Exception, SystemExit) as error:
                 raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed: {type(error).__name__}: {error}") from error
     accounting.summary.written -= accounting.summary.skipped
     return accounting.summary
