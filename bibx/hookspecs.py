@@ -8,7 +8,16 @@ A plugin is a module or object with functions named like the specifications belo
 
 bibx's own formats are registered exactly this way. Hooks run once at start-up; reading and writing
 papers are plain calls on the objects registered here. Parameters are never removed or renamed; new
-ones are added at the end, and an implementation may accept any subset of them.
+ones are added at the end. An implementation names only the parameters it uses (pluggy passes
+those); a registration hook that leaves out ``register`` is still called but can register nothing.
+
+Whatever a plugin raises while it is imported or registers (``sys.exit()`` and ``KeyboardInterrupt``
+included), it is named on stderr and skipped, and the other plugins are unaffected. Its ``print()``
+output goes to stderr, never into an exported file. ``register`` accepts only a spec of the hook's
+type (a :class:`TypeError` otherwise, which fails the plugin); a plugin whose second registration
+hook fails keeps nothing from its first. Importing and registering must take less than
+``BIBX_PLUGIN_TIMEOUT`` seconds (default 10), or the plugin is skipped. ``BIBX_TRACE_PLUGINS=1``
+traces every hook call on stderr.
 """
 
 from __future__ import annotations
