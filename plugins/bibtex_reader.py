@@ -43,6 +43,7 @@ from bibx_plugins.standard_record import (
     RAW_LIMIT,
     RecordFields,
     UnusedFields,
+    guarded_record,
     papers_from_records,
     single_field_creator,
     split_keywords,
@@ -53,6 +54,11 @@ from bibx_plugins.standard_record import (
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 # Where bibtexparser's splitter starts a block (and aborts an unfinished one).
+_VALUE_TOKEN = re.compile(r'[{}"#]')
+# BibTeX's predefined month macros (``month = mar``).
+MONTH_MACROS = {month[:3].lower(): month for month in "January February March April May June July August September October November December".split()}
+# No real entry comes near this; a longer block is refused before bibtexparser copies it around.
+MAX_BLOCK_CHARS = 1_000_000
 BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
 FIELDS_READ = frozenset(
     "title author date year month day eprint archiveprefix eprinttype primaryclass eprintclass "
@@ -133,18 +139,71 @@ def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 
 def parse_blocks(lines: Iterable[str]) -> Iterator[tuple[int, Block]]:
-    """(line in the file, block) for every block, each parsed as soon as its text is complete."""
-    strings: list[String] = []
+    """(line in the file, block) for every block, each parsed as soon as its text is complete.
+
+    Field values stay as written (``pre # " " # {Learning}``): :class:`Macros` resolves them. Each
+    block is parsed on its own and without the ``@string``s before it, so the cost of a block does
+    not grow with the number of strings defined (bibtexparser's string middleware copies them all).
+    """
     for first_line, text in split_blocks(lines):
+        if len(text) > MAX_BLOCK_CHARS:
+            yield first_line, ParsingFailedBlock(ValueError(f"the entry is longer than {MAX_BLOCK_CHARS:,} characters"), 0, text[:RAW_LIMIT])
+            continue
         try:
-            library = bibtexparser.parse_string(text, library=Library(list(strings))) if strings else bibtexparser.parse_string(text)
+            library = bibtexparser.parse_string(text, parse_stack=[])
         except Exception as error:  # noqa: BLE001 - bibtexparser raises on its own internal errors; one block is lost, not the file
             yield first_line, ParsingFailedBlock(error, 0, text)
             continue
-        for block in library.blocks[len(strings) :]:
-            if isinstance(block, String):
-                strings.append(block)
+        for block in library.blocks:
             yield first_line + (block.start_line or 0), block
+
+
+class Macros:
+    """``@string`` macros defined so far (BibTeX's month macros built in), and values resolved with them.
+
+    A value is pieces joined by ``#``: ``{braced}``, ``"quoted"``, a number, or a macro name
+    (case-insensitive). An undefined macro is kept as its name, and said so in ``undefined``.
+    """
+
+    def __init__(self) -> None:
+        self.values = dict(MONTH_MACROS)
+
+    def define(self, name: str, raw_value: str, undefined: list[str]) -> None:
+        self.values[name.strip().lower()] = self.resolve(raw_value, undefined)
+
+    def resolve(self, raw_value: str, undefined: list[str]) -> str:
+        return "".join(self._piece(piece.strip(), undefined) for piece in _concatenated(raw_value))
+
+    def _piece(self, piece: str, undefined: list[str]) -> str:
+        if len(piece) >= 2 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
+            return piece[1:-1]
+        if piece.isdigit() or not piece:
+            return piece
+        value = self.values.get(piece.lower())
+        if value is None:
+            undefined.append(piece)
+            return piece
+        return value
+
+
+def _concatenated(raw_value: str) -> list[str]:
+    """The pieces of a value split at each ``#`` outside braces and quotes."""
+    if "#" not in raw_value:
+        return [raw_value]
+    pieces, start, depth, quoted = [], 0, 0, False
+    for match in _VALUE_TOKEN.finditer(raw_value):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif token == '"' and depth == 0:
+            quoted = not quoted
+        elif token == "#" and depth == 0 and not quoted:
+            pieces.append(raw_value[start : match.start()])
+            start = match.end()
+    pieces.append(raw_value[start:])
+    return pieces
 
 
 def _failure_reason(block: ParsingFailedBlock) -> str:
@@ -188,7 +247,7 @@ def _is_one_brace_group(name: str) -> bool:
 def month_number(text: str) -> int:
     """``mar``, ``March``, ``3`` or ``03``; raises ValueError for anything else."""
     text = latex_to_text(text).strip().rstrip(".")
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 2:
         return int(text)
     abbreviations = [month.lower() for month in MONTHS]
     if len(text) >= 3 and text[:3].lower() in abbreviations:
@@ -203,7 +262,7 @@ def _date(values: dict[str, str], record: RecordFields) -> PartialDate | None:
     year = latex_to_text(values.get("year", ""))
     if not year or year.lower() in NO_YEAR:
         return None
-    if not year.isdigit():
+    if not (year.isascii() and year.isdigit() and len(year) <= 4):
         record.warnings.append(f"year {year!r} not understood; the date is left out")
         return None
     with_month = _warn_unless_valid(lambda: _year_month_day(int(year), values), record, f"only the year {year} is kept")
@@ -213,7 +272,7 @@ def _date(values: dict[str, str], record: RecordFields) -> PartialDate | None:
 def _year_month_day(year: int, values: dict[str, str]) -> PartialDate:
     month = month_number(values["month"]) if "month" in values else None
     day = values.get("day", "").strip()
-    if day and not day.isdigit():
+    if day and not (day.isascii() and day.isdigit() and len(day) <= 2):
         raise ValueError(f"day {day!r} not understood")
     return PartialDate(year, month, int(day) if day and month else None)
 
@@ -226,10 +285,14 @@ def _warn_unless_valid(build: Callable[[], PartialDate], record: RecordFields, c
         return None
 
 
-def entry_record(entry: Entry, line: int) -> RecordFields:
-    """The fields of one entry in bibx's terms."""
-    values = {field.key.lower(): field.value for field in entry.fields if isinstance(field.value, str)}
+def entry_record(entry: Entry, line: int, macros: Macros | None = None) -> RecordFields:
+    """The fields of one entry in bibx's terms, ``#`` and ``@string`` macros resolved."""
+    macros = macros or Macros()
     record = RecordFields(line=line, raw=(entry.raw or "")[:RAW_LIMIT], key=entry.key)
+    undefined: list[str] = []
+    values = {field.key.lower(): macros.resolve(field.value, undefined) for field in entry.fields if isinstance(field.value, str)}
+    if undefined:
+        record.warnings.append(f"undefined @string macro {', '.join(sorted(set(undefined)))} kept as written")
     record.title = latex_to_text(values.get("title", ""))
     record.creators, record.truncated = creators(values.get("author", ""))
     record.date = _date(values, record)
@@ -269,11 +332,17 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
 
 
 def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -> Iterator[RecordFields | Report]:
+    macros = Macros()
     for line, block in parse_blocks(lines):
         if isinstance(block, ParsingFailedBlock):
             yield Report(_failure_reason(block), context.path, line, rejected=True, raw=(block.raw or "")[:RAW_LIMIT])
         elif isinstance(block, Entry):
-            yield entry_record(block, line)
+            yield guarded_record(lambda: entry_record(block, line, macros), context, line, block.raw or "")
+        elif isinstance(block, String):
+            undefined: list[str] = []
+            macros.define(block.key, block.value, undefined)
+            if undefined:
+                yield Report(f"undefined @string macro {', '.join(sorted(set(undefined)))} kept as written", context.path, line)
         elif isinstance(block, Preamble):
             unused.add(["@preamble"], line)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from bibx.arxiv import normalise_category
@@ -118,6 +118,23 @@ def _paper(record: RecordFields, context: ReadContext) -> Paper:
         key=record.key or None,
         sources=(Provenance(context.path, record.line, context.reader),),
     )
+
+
+def guarded_record(build: Callable[[], RecordFields], context: ReadContext, line: int, raw: str) -> RecordFields | Report:
+    """The record ``build`` makes, or its rejection at ``line`` if anything in it breaks the reader.
+
+    A value no format test foresaw (a 5,000-digit year, ``Infinity``, nesting 100,000 deep) then
+    costs its own record; the records after it are still read.
+    """
+    try:
+        return build()
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - one bad record must not end the file
+        return Report(f"record could not be read: {type(error).__name__}: {_short(error)}", context.path, line, rejected=True, raw=raw[:RAW_LIMIT])
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 200 else f"{text[:200]}…"
 
 
 def split_keywords(text: str) -> list[str]:
