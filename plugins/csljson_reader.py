@@ -12,109 +12,20 @@ recognised, unused fields reported once per file) is in :mod:`bibx_plugins.stand
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
+from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator
 from bibx.specs import ReadContext
 from bibx_plugins.paper_facts import ARXIV_PREFIX
-from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator, split_keywords
+from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records, single_field_creator, split_keywords
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
 _CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note".split())
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
-_JSON_TOKEN = re.compile(r'\\.|["{}\[\]]')
-
-
-@dataclass(frozen=True)
-class JsonProblem:
-    """An item that is not valid JSON, with the line the problem is on."""
-
-    message: str
-    line: int
-
-
-class _ItemScanner:
-    """Finds the top-level items of a JSON array or of concatenated objects, line by line.
-
-    Only brackets and string quotes are followed, which is enough to know where an item ends; the
-    item's text is then parsed by :func:`json.loads`. JSON strings cannot span lines, so an
-    unterminated string is given up at the end of its line and cannot swallow the items after it.
-    """
-
-    def __init__(self) -> None:
-        self.item_depth: int | None = None  # 1 inside an outer array, 0 for NDJSON; None before the first bracket
-        self.depth = 0
-        self.in_string = False
-        self.start: int | None = None  # line where the current item starts
-        self.column = 0
-        self.parts: list[str] = []
-
-    def feed(self, number: int, line: str) -> Iterator[tuple[int, Any, str]]:
-        stripped = line.strip().rstrip(",")
-        if self.start is None and self.depth == (self.item_depth or 0) and stripped.startswith("{"):
-            try:
-                # The fast path: one whole item on this line, as bibx, jq -c and NDJSON write them.
-                item = json.loads(stripped)
-            except json.JSONDecodeError:
-                pass
-            else:
-                self.item_depth = self.depth
-                yield number, item, stripped
-                return
-        yield from self._scan(number, line)
-        if self.start is not None:
-            self.parts.append(line[self.column :])
-            self.column = 0
-        self.in_string = False
-
-    def finish(self) -> Iterator[tuple[int, Any, str]]:
-        if self.start is not None:
-            text = "\n".join(self.parts)
-            yield self.start, JsonProblem("the input ends inside this item", self.start), text
-
-    def _scan(self, number: int, line: str) -> Iterator[tuple[int, Any, str]]:
-        for match in _JSON_TOKEN.finditer(line):
-            token = match.group()
-            if self.in_string:
-                self.in_string = token != '"'  # an escape such as \" is one token and keeps the string open
-            elif token == '"':
-                self.in_string = True
-            elif token in "{[":
-                if self.item_depth is None:
-                    self.item_depth = 1 if token == "[" else 0
-                    if token == "[":
-                        self.depth = 1
-                        continue
-                if self.depth == self.item_depth:
-                    self.start, self.column, self.parts = number, match.start(), []
-                self.depth += 1
-            elif token in "}]":
-                self.depth -= 1
-                if self.start is not None and self.depth == self.item_depth:
-                    yield self._complete(line[self.column : match.end()])
-                elif self.depth <= 0:
-                    self.depth, self.item_depth = 0, None  # an array closed; another may follow
-
-    def _complete(self, last_part: str) -> tuple[int, Any, str]:
-        start, text = self.start, "\n".join([*self.parts, last_part])
-        self.start, self.parts = None, []
-        try:
-            return start, json.loads(text), text
-        except json.JSONDecodeError as error:
-            return start, JsonProblem(f"invalid JSON: {error.msg}", start + error.lineno - 1), text
-
-
-def json_items(lines: Iterable[str]) -> Iterator[tuple[int, Any, str]]:
-    """(first line, parsed item or :class:`JsonProblem`, item text) for each top-level item of the text."""
-    scanner = _ItemScanner()
-    for number, line in enumerate(lines, start=1):
-        yield from scanner.feed(number, line)
-    yield from scanner.finish()
 
 
 def _text(value: Any) -> str:
@@ -129,6 +40,36 @@ def _csl_creator(name: Any) -> Creator | None:
     family = " ".join(filter(None, (_text(name.get(part)) for part in ("dropping-particle", "non-dropping-particle", "family", "suffix"))))
     given = _text(name.get("given"))
     return Person(family, given) if family else Person(given) if given else None
+
+
+def _csl_creators(authors: Any, record: RecordFields) -> list[Creator]:
+    """The names of an ``author`` list; what is not a CSL name is left out and counted in a warning.
+
+    A plain string (``"Doe, John"``), which CSL does not allow but some tools write, is read as one
+    name, with a warning.
+    """
+    if authors is None:
+        return []
+    if isinstance(authors, str):
+        record.warnings.append(f"author {_quoted(authors)} is a string, not a list of CSL names; read as one name")
+        return [creator_from_text(authors)] if authors.strip() else []
+    if not isinstance(authors, list):
+        record.warnings.append(f"author {_quoted(json.dumps(authors))} is not a list of CSL names; left out")
+        return []
+    creators, left_out = [], []
+    for name in authors:
+        creator = _csl_creator(name)
+        if creator:
+            creators.append(creator)
+        else:
+            left_out.append(name)
+    if left_out:
+        record.warnings.append(f"{len(left_out)} of {len(authors)} author entries are not CSL names and are left out: {_quoted(json.dumps(left_out))}")
+    return creators
+
+
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= 80 else f"{text[:80]}…")
 
 
 def _csl_date(issued: Any) -> PartialDate:
@@ -148,8 +89,7 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None
-    authors = item.get("author") if isinstance(item.get("author"), list) else []
-    record.creators = [creator for creator in map(_csl_creator, authors) if creator]
+    record.creators = _csl_creators(item.get("author"), record)
     if "issued" in item:
         try:
             record.date = _csl_date(item["issued"])
@@ -192,7 +132,7 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
         elif not isinstance(item, dict):
             yield Report("a CSL item must be a JSON object", context.path, line, rejected=True, raw=raw)
         else:
-            yield csl_record(item, line, raw)
+            yield guarded_record(lambda: csl_record(item, line, raw), context, line, raw)
 
 
 @hookimpl

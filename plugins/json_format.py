@@ -13,10 +13,14 @@ from typing import Any, TextIO
 
 from bibx import hookimpl
 from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
+from bibx.json_items import JsonProblem, json_items
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
+from bibx.validation import paper_problems
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}
 TUPLE_FIELDS = ("organizations", "urls")
+# How much of a rejected object a report quotes.
+RAW_QUOTE = 200
 # The field names of every dataclass a paper holds, in declaration order (the order of the JSON keys).
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in (Paper, Person, Organization, PartialDate, Provenance)
@@ -61,19 +65,34 @@ def paper_from_json(data: dict[str, Any]) -> Paper:
     if not isinstance(data.get("title"), str) or not data["title"].strip():
         raise ValueError("a paper needs a non-empty title")
     values = dict(data)
-    values["creators"] = tuple(_creator(item) for item in data.get("creators") or ())
-    values["sources"] = tuple(Provenance(**item) for item in data.get("sources") or ())
+    values["creators"] = tuple(_creator(item) for item in _list(data, "creators"))
+    values["sources"] = tuple(Provenance(**item) for item in _list(data, "sources"))
     for name in ("date", "listing_date"):
         values[name] = PartialDate(**data[name]) if data.get(name) else None
     for name in TUPLE_FIELDS:
-        values[name] = tuple(data.get(name) or ())
+        values[name] = tuple(_list(data, name))
     try:
-        return Paper(**values)
+        paper = Paper(**values)
     except TypeError as error:
         raise ValueError(str(error)) from None
+    if problems := list(paper_problems(paper)):
+        raise ValueError("; ".join(problems))
+    return paper
+
+
+def _list(data: dict[str, Any], name: str) -> list[Any]:
+    """A field that must be a JSON array (``"urls": "http://x"`` is refused, never read letter by letter)."""
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, not {type(value).__name__}")
+    return value
 
 
 def _creator(item: dict[str, Any]) -> Creator:
+    if not isinstance(item, dict):
+        raise ValueError(f"a creator must be an object, not {type(item).__name__}")
     return Organization(item["name"]) if "name" in item else Person(item["family"], item.get("given", ""))
 
 
@@ -96,29 +115,12 @@ def sniff(head: Sequence[str]) -> float:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
-    iterator = iter(enumerate(lines, start=1))
-    for number, line in iterator:
-        text = line.strip().rstrip(",")
-        if text in ("", "[", "]", "[]"):
-            continue
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            # Not bibx's one-object-per-line layout: parse the document as a whole.
-            rest = "\n".join(line for _, line in iterator)
-            yield from _read_document(f"{line}\n{rest}", number, context)
-            return
-        yield _paper_or_report(data, number, context, text)
-
-
-def _read_document(text: str, first_line: int, context: ReadContext) -> Iterator[Paper | Report]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield Report(f"invalid JSON: {error.msg}", context.path, first_line + error.lineno - 1, rejected=True)
-        return
-    for item in document if isinstance(document, list) else [document]:
-        yield _paper_or_report(item, first_line, context, json.dumps(item)[:200])
+    """Each paper object of the text, one per line as written or re-indented (``jq .``); a broken one costs itself."""
+    for line, item, text in json_items(lines):
+        if isinstance(item, JsonProblem):
+            yield Report(item.message, context.path, item.line, rejected=True, raw=text[:RAW_QUOTE])
+        else:
+            yield _paper_or_report(item, line, context, text[:RAW_QUOTE])
 
 
 def _paper_or_report(data: Any, line: int, context: ReadContext, raw: str) -> Paper | Report:

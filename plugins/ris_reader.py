@@ -25,7 +25,7 @@ from bibx import Paper, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator
+from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
@@ -84,13 +84,6 @@ def _rejection(record: _Record) -> str | None:
     return None
 
 
-def _creator(name: str) -> Creator:
-    family, comma, given = name.partition(",")
-    if not comma:
-        return single_field_creator(name)
-    return Person(family.strip(), given.strip())
-
-
 def _first(data: dict[str, Any], *names: str) -> str:
     return next((str(data[name]).strip() for name in names if data.get(name)), "")
 
@@ -100,7 +93,7 @@ def ris_record(data: dict[str, Any], line: int, raw: str) -> RecordFields:
     record = RecordFields(line=line, raw=raw, key=_first(data, "id") or None, note_field="N1", keyword_field="KW")
     record.title = _first(data, "title", "primary_title")
     names = [*data.get("authors", []), *data.get("first_authors", [])]
-    record.creators = [_creator(name) for name in names if name.strip()]
+    record.creators = [creator_from_text(name) for name in names if name.strip()]
     if date_text := _first(data, "date", "year", "publication_year"):
         try:
             record.date = partial_date_from_text(date_text)
@@ -139,8 +132,12 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
         if reason := _rejection(record):
             yield Report(reason, context.path, record.line, rejected=True, raw=raw)
             continue
-        (data,) = rispy.RisParser().parse_lines(iter(record.lines))
-        yield ris_record(data, record.line, raw)
+        yield guarded_record(lambda: _parsed(record, raw), context, record.line, raw)
+
+
+def _parsed(record: _Record, raw: str) -> RecordFields:
+    (data,) = rispy.RisParser().parse_lines(iter(record.lines))
+    return ris_record(data, record.line, raw)
 
 
 @hookimpl

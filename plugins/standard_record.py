@@ -13,13 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from bibx.arxiv import normalise_category
-from bibx.model import Creator, Organization, Paper, PartialDate, Provenance, Report
+from bibx.model import Creator, Organization, Paper, Person, PartialDate, Provenance, Report
 from bibx.specs import ReadContext
 from bibx_plugins.paper_facts import arxiv_identity, read_notes
 
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 # How much of a record's text a report quotes.
 RAW_LIMIT = 500
+# The years a date can have (four digits, as every output format writes them).
+MIN_YEAR, MAX_YEAR = 1, 9999
+# No real record comes near this; a longer one is refused without being held whole.
+MAX_RECORD_CHARS = 1_000_000
 
 
 @dataclass
@@ -76,11 +80,22 @@ def single_field_creator(name: str) -> Creator:
     return Organization(" ".join(name.split()))
 
 
+def creator_from_text(name: str) -> Creator:
+    """A name written as text: ``Family, Given`` a person, anything without a comma an organisation."""
+    family, comma, given = name.partition(",")
+    if not comma:
+        return single_field_creator(name)
+    return Person(family.strip(), given.strip())
+
+
 def finish_record(record: RecordFields, context: ReadContext, unused: UnusedFields) -> Iterator[Paper | Report]:
     """The record's warnings and its paper, or its rejection when it has no title."""
     if not record.title.strip():
         yield Report("record has no title", context.path, record.line, rejected=True, raw=record.raw)
         return
+    if record.date and not MIN_YEAR <= record.date.year <= MAX_YEAR:
+        record.warnings.append(f"year {record.date.year} is out of range; the date is left out")
+        record.date = None
     paper = _paper(record, context)
     unused.add(record.unused, record.line)
     for warning in record.warnings:
