@@ -8,6 +8,7 @@ they can be read twice (once to find duplicates, once to write).
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import shutil
 import sys
@@ -15,12 +16,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from bibx.model import Report
 
 STDIN_NAME = "<stdin>"
 HEAD_LINES = 64
+# A line is refused beyond this; it bounds the memory reading any input takes.
+MAX_LINE_CHARS = 10_000_000
 FALLBACK_ENCODING = "cp1252"
 # Checked longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 BYTE_ORDER_MARKS = (
@@ -81,7 +84,7 @@ class TextInput:
             if encoding in (None, "utf-8-sig"):
                 yield from self._utf8_lines(encoding is not None, report)
             else:
-                yield from self._wide_lines(encoding)
+                yield from self._wide_lines(encoding, report)
         except OSError as error:
             raise InputError(self.name, None, f"cannot be read: {error.strerror or error}") from None
 
@@ -109,7 +112,7 @@ class TextInput:
         with self.path.open("r", encoding="latin-1", newline=None) as text:
             if has_mark:
                 text.read(len(codecs.BOM_UTF8))
-            for number, raw in enumerate(text, start=1):
+            for number, raw in _bounded_lines(text, self.name, report):
                 if raw.isascii():
                     yield clean_line(raw)
                     continue
@@ -124,16 +127,30 @@ class TextInput:
                         report(Report(message, self.name, number))
                 yield clean_line(line)
 
-    def _wide_lines(self, encoding: str) -> Iterator[str]:
+    def _wide_lines(self, encoding: str, report: Callable[[Report], None]) -> Iterator[str]:
         """UTF-16 or UTF-32 lines; the byte-order mark says which byte order."""
         number = 0
         with self.path.open("r", encoding=encoding, newline=None) as text:
             try:
-                for number, raw in enumerate(text, start=1):
+                for number, raw in _bounded_lines(text, self.name, report):
                     yield clean_line(raw)
             except UnicodeDecodeError as error:
                 # Decoding runs a block ahead of the lines handed out, so the bad byte is at or after this line.
                 raise InputError(self.name, number + 1, f"not valid {encoding.upper()} from here on: {error.reason}") from None
+
+
+def _bounded_lines(text: TextIO, name: str, report: Callable[[Report], None]) -> Iterator[tuple[int, str]]:
+    """(number, line) of each line; one longer than :data:`MAX_LINE_CHARS` is refused as an empty line.
+
+    The long line is skipped in pieces of that size, so refusing it costs no more memory than the limit.
+    """
+    for number, raw in enumerate(iter(functools.partial(text.readline, MAX_LINE_CHARS + 1), ""), start=1):
+        if len(raw) > MAX_LINE_CHARS and not raw.endswith(("\n", "\r")):
+            while (rest := text.readline(MAX_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
+                pass
+            report(Report(f"line longer than {MAX_LINE_CHARS:,} characters; skipped (no bibliography line is that long)", name, number, rejected=True))
+            raw = ""
+        yield number, raw
 
 
 def _ignore(report: Report) -> None:

@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import bibtexparser
-from bibtexparser.library import Library
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -40,6 +39,7 @@ from bibx.dates import MONTHS, partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
 from bibx_plugins.standard_record import (
+    MAX_RECORD_CHARS,
     RAW_LIMIT,
     RecordFields,
     UnusedFields,
@@ -58,7 +58,7 @@ _VALUE_TOKEN = re.compile(r'[{}"#]')
 # BibTeX's predefined month macros (``month = mar``).
 MONTH_MACROS = {month[:3].lower(): month for month in "January February March April May June July August September October November December".split()}
 # No real entry comes near this; a longer block is refused before bibtexparser copies it around.
-MAX_BLOCK_CHARS = 1_000_000
+MAX_BLOCK_CHARS = MAX_RECORD_CHARS
 BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
 FIELDS_READ = frozenset(
     "title author date year month day eprint archiveprefix eprinttype primaryclass eprintclass "
@@ -128,12 +128,14 @@ def _command_text(command: str) -> str:
 
 def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(first line, text) of each piece that starts a new block, as bibtexparser's splitter would cut."""
-    start, piece = 1, []
+    start, piece, size = 1, [], 0
     for number, line in enumerate(lines, start=1):
         if BLOCK_START.match(line) and piece:
             yield start, "\n".join(piece)
-            start, piece = number, []
-        piece.append(line)
+            start, piece, size = number, [], 0
+        if size <= MAX_BLOCK_CHARS:  # beyond, the block is refused: its text need not be held
+            piece.append(line)
+            size += len(line) + 1
     if piece:
         yield start, "\n".join(piece)
 
@@ -337,7 +339,7 @@ def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -
         if isinstance(block, ParsingFailedBlock):
             yield Report(_failure_reason(block), context.path, line, rejected=True, raw=(block.raw or "")[:RAW_LIMIT])
         elif isinstance(block, Entry):
-            yield guarded_record(lambda: entry_record(block, line, macros), context, line, block.raw or "")
+            yield guarded_record(context, line, block.raw or "", entry_record, block, line, macros)
         elif isinstance(block, String):
             undefined: list[str] = []
             macros.define(block.key, block.value, undefined)

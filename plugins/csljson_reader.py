@@ -21,7 +21,15 @@ from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator
 from bibx.specs import ReadContext
 from bibx_plugins.paper_facts import ARXIV_PREFIX
-from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records, single_field_creator, split_keywords
+from bibx_plugins.standard_record import (
+    RAW_LIMIT,
+    RecordFields,
+    creator_from_text,
+    guarded_record,
+    papers_from_records,
+    single_field_creator,
+    split_keywords,
+)
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
 _CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note".split())
@@ -132,7 +140,7 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
         elif not isinstance(item, dict):
             yield Report("a CSL item must be a JSON object", context.path, line, rejected=True, raw=raw)
         else:
-            yield guarded_record(lambda: csl_record(item, line, raw), context, line, raw)
+            yield guarded_record(context, line, raw, csl_record, item, line, raw)
 
 
 @hookimpl

@@ -12,8 +12,8 @@ from dataclasses import fields, replace
 from typing import Any, TextIO
 
 from bibx import hookimpl
-from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.json_items import JsonProblem, json_items
+from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 from bibx.validation import paper_problems
 
@@ -86,13 +86,13 @@ def _list(data: dict[str, Any], name: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list, not {type(value).__name__}")
+        raise TypeError(f"{name} must be a list, not {type(value).__name__}")
     return value
 
 
 def _creator(item: dict[str, Any]) -> Creator:
     if not isinstance(item, dict):
-        raise ValueError(f"a creator must be an object, not {type(item).__name__}")
+        raise TypeError(f"a creator must be an object, not {type(item).__name__}")
     return Organization(item["name"]) if "name" in item else Person(item["family"], item.get("given", ""))
 
 

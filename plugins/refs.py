@@ -311,9 +311,9 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
 def _jobs(value: str | None) -> int:
     if value is None:
         return available_cores()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "²".isdigit() is true, int("²") fails
         raise WriterOptionError(f"jobs must be a whole number of at least 1, not {value!r}")
-    return int(value)
+    return min(int(value), available_cores())  # more processes than cores only cost memory
 
 
 def available_cores() -> int:

@@ -21,11 +21,10 @@ from typing import Any
 
 import rispy
 
-from bibx import Paper, Person, ReaderSpec, Report, hookimpl
+from bibx import Paper, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
-from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
+from bibx_plugins.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
@@ -48,6 +47,8 @@ class _Record:
         self.lines: list[str] = []
         self.opened = opened  # began with a TY line
         self.closed = False  # reached its ER line
+        self.size = 0
+        self.oversized = False
 
 
 def split_records(lines: Iterable[str]) -> Iterator[_Record]:
@@ -67,7 +68,11 @@ def split_records(lines: Iterable[str]) -> Iterator[_Record]:
             current = current or _Record(number, opened=False)
             if len(current.lines) >= STRAY_LINES_KEPT:
                 continue  # enough to quote in the report; a non-RIS file is not held in memory
-        current.lines.append(line)
+        current.size += len(line) + 1
+        if current.size > MAX_RECORD_CHARS:
+            current.oversized = True  # refused when it ends: its text need not be held
+        else:
+            current.lines.append(line)
         if current.opened and RECORD_END.match(line):
             current.closed = True
             yield current
@@ -81,6 +86,8 @@ def _rejection(record: _Record) -> str | None:
         return "text outside any RIS record (a record runs from 'TY  - ' to 'ER  - ')"
     if not record.closed:
         return "RIS record without its closing 'ER  - ' line"
+    if record.oversized:
+        return f"RIS record longer than {MAX_RECORD_CHARS:,} characters"
     return None
 
 
@@ -132,7 +139,7 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
         if reason := _rejection(record):
             yield Report(reason, context.path, record.line, rejected=True, raw=raw)
             continue
-        yield guarded_record(lambda: _parsed(record, raw), context, record.line, raw)
+        yield guarded_record(context, record.line, raw, _parsed, record, raw)
 
 
 def _parsed(record: _Record, raw: str) -> RecordFields:

@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bibx.arxiv import normalise_category
-from bibx.model import Creator, Organization, Paper, Person, PartialDate, Provenance, Report
+from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext
 from bibx_plugins.paper_facts import arxiv_identity, read_notes
 
@@ -135,14 +136,14 @@ def _paper(record: RecordFields, context: ReadContext) -> Paper:
     )
 
 
-def guarded_record(build: Callable[[], RecordFields], context: ReadContext, line: int, raw: str) -> RecordFields | Report:
-    """The record ``build`` makes, or its rejection at ``line`` if anything in it breaks the reader.
+def guarded_record(context: ReadContext, line: int, raw: str, build: Callable[..., RecordFields], *args: Any) -> RecordFields | Report:
+    """The record ``build(*args)`` makes, or its rejection at ``line`` if anything in it breaks the reader.
 
     A value no format test foresaw (a 5,000-digit year, ``Infinity``, nesting 100,000 deep) then
     costs its own record; the records after it are still read.
     """
     try:
-        return build()
+        return build(*args)
     except (Exception, RecursionError) as error:  # noqa: BLE001 - one bad record must not end the file
         return Report(f"record could not be read: {type(error).__name__}: {_short(error)}", context.path, line, rejected=True, raw=raw[:RAW_LIMIT])
 

@@ -339,7 +339,7 @@ def test_a_plugin_that_exits_or_registers_nonsense_is_named_and_every_command_wo
     file_plugin(monkeypatch, tmp_path, f"fake_hostile_{abs(hash(source))}", source)
     help_result = run_cli(["--help"])
     assert help_result.exit_code == 0 and "export" in help_result.stdout
-    assert f"plugin 'hostile' from bibx-hostile 1.0 failed and is skipped: " in help_result.stderr and expected in help_result.stderr
+    assert "plugin 'hostile' from bibx-hostile 1.0 failed and is skipped: " in help_result.stderr and expected in help_result.stderr
     listed = run_cli(["plugins"])
     assert listed.exit_code == 0 and "FAILED" in next(line for line in listed.stdout.splitlines() if line.startswith("hostile "))
     exported = run_cli(["export", SEED, "--format", "csljson"])
