@@ -391,3 +391,50 @@ def test_merging_the_same_dumps_again_changes_nothing(tmp_path: Path, writer: st
     assert export_cli(str(tmp_path / "refs.bib"), *seeds, "--format", writer, "-o", str(first))[0] == 0
     assert export_cli(str(first), *seeds, "--format", writer, "-o", str(second))[0] == 0
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+# --- robustness: a record the reader cannot take costs that record only (issue 16) --------------
+
+
+def read_all(module: object, text: str) -> list[Paper | Report]:
+    return list(module.read(text.splitlines(), ReadContext("in", AS_OF, "test")))  # type: ignore[attr-defined]
+
+
+def test_a_ris_record_longer_than_the_limit_is_refused_without_being_held() -> None:
+    from bibx_plugins.standard_record import MAX_RECORD_CHARS
+
+    long_record = "TY  - JOUR\n" + "AB  - x\n" * (MAX_RECORD_CHARS // 8 + 1) + "ER  - \n"
+    split = list(ris_reader.split_records((long_record + "TY  - JOUR\nTI  - Next\nER  - \n").splitlines()))
+    assert split[0].oversized and sum(len(line) for line in split[0].lines) <= MAX_RECORD_CHARS
+    results = read_all(ris_reader, long_record + "TY  - JOUR\nTI  - Next\nER  - \n")
+    assert [str(result) for result in results if isinstance(result, Report)] == [f"in:1: error: RIS record longer than {MAX_RECORD_CHARS:,} characters"]
+    assert [result.title for result in results if isinstance(result, Paper)] == ["Next"]
+
+
+def test_an_unclosed_item_in_one_item_per_line_csl_json_costs_that_item() -> None:
+    text = '[\n{"id": "a", "type": "article", "title": "A"},\n{"id": "b", "type": "article", "title": "B",\n{"id": "c", "type": "article", "title": "C"}\n]'
+    results = read_all(csljson_reader, text)
+    assert [result.title for result in results if isinstance(result, Paper)] == ["A", "C"]
+    assert [str(result) for result in results if isinstance(result, Report)] == ["in:3: error: the item is not closed before the next item starts"]
+
+
+def test_a_pretty_printed_item_keeps_its_one_line_names() -> None:
+    text = '[\n  {\n    "id": "a",\n    "type": "article",\n    "title": "A",\n    "author": [\n      {"family": "Doe", "given": "Jane"}\n    ]\n  }\n]'
+    (paper,) = read_all(csljson_reader, text)
+    assert isinstance(paper, Paper) and paper.creators == (Person("Doe", "Jane"),)
+
+
+def test_text_outside_json_items_is_reported_not_dropped() -> None:
+    text = '[\n{"id": "a", "type": "article", "title": "A"},\nLoad more\n{"id": "b", "type": "article", "title": "B"}\n]'
+    results = read_all(csljson_reader, text)
+    assert [result.title for result in results if isinstance(result, Paper)] == ["A", "B"]
+    assert [str(result) for result in results if isinstance(result, Report)] == ["in:3: error: text outside any JSON item"]
+
+
+def test_bibtex_macros_are_case_insensitive_and_may_build_on_each_other() -> None:
+    macros = bibtex_reader.Macros()
+    undefined: list[str] = []
+    macros.define("First", '"Deep"', undefined)
+    macros.define("both", 'FIRST # { Learning} # " # not a concatenation"', undefined)
+    assert macros.resolve("Both # {, } # dec", undefined) == "Deep Learning # not a concatenation, December"
+    assert macros.resolve('{C\\# {#}} # "x"', undefined) == "C\\# {#}x" and undefined == []
