@@ -172,7 +172,7 @@ def _describe(error: BaseException) -> str:
 
 def _checked(spec: object, spec_type: type, hook: str) -> Any:
     """``spec`` if it is a well-formed ``spec_type``; a TypeError naming what is wrong otherwise."""
-    if not isinstance(spec, spec_type):
+    if not isinstance(spec, spec_type) or not isinstance(spec, (ReaderSpec, WriterSpec)):
         raise TypeError(f"{hook} got {type(spec).__name__} {spec!r:.60}, not a {spec_type.__name__}")
     problems = [name for name, ok in _spec_checks(spec) if not ok]
     if problems:

@@ -72,8 +72,10 @@ def _well_formed(paper: Paper) -> bool:
     if type(creators) is not tuple:
         return False
     for creator in creators:
-        kind = type(creator)
-        if not ((kind is Person and type(creator.family) is str_ and type(creator.given) is str_) or (kind is Organization and type(creator.name) is str_)):
+        if type(creator) is Person:
+            if not (type(creator.family) is str_ and type(creator.given) is str_):
+                return False
+        elif not (type(creator) is Organization and type(creator.name) is str_):
             return False
     for date in (paper.date, paper.listing_date):
         if date is not None and not (type(date) is PartialDate and type(date.year) is int and 1 <= date.year <= MAX_YEAR and type(date.month) in (int, none) and type(date.day) in (int, none)):

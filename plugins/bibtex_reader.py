@@ -128,7 +128,8 @@ def _command_text(command: str) -> str:
 
 def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(first line, text) of each piece that starts a new block, as bibtexparser's splitter would cut."""
-    start, piece, size = 1, [], 0
+    piece: list[str] = []
+    start, size = 1, 0
     for number, line in enumerate(lines, start=1):
         if BLOCK_START.match(line) and piece:
             yield start, "\n".join(piece)
