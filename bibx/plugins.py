@@ -38,7 +38,6 @@ TRACE_ENV = "BIBX_TRACE_PLUGINS"
 TIMEOUT_ENV = "BIBX_PLUGIN_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 Spec = TypeVar("Spec", ReaderSpec, WriterSpec)
-REGISTRATION_HOOKS = (("bibx_register_readers", ReaderSpec), ("bibx_register_writers", WriterSpec))
 
 
 class PluginTimeout(BaseException):
@@ -110,7 +109,7 @@ class PluginHost:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
             hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
-            collected = [(registry, self._collect(plugin, hook, spec_type)) for (hook, spec_type), registry in self._registries() if hook in hooks]
+            collected = [(registry, self._collect(plugin, hook, spec_type)) for hook, spec_type, registry in self._registries() if hook in hooks]
         except BaseException as error:  # noqa: BLE001 - any failure of a plugin, sys.exit() included, is reported, not raised
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
@@ -122,9 +121,9 @@ class PluginHost:
                 registry.add(spec, name, self.warn)
         return True
 
-    def _registries(self) -> Iterator[tuple[tuple[str, type], Registry[Any]]]:
-        yield REGISTRATION_HOOKS[0], self.readers
-        yield REGISTRATION_HOOKS[1], self.writers
+    def _registries(self) -> tuple[tuple[str, type, Registry[Any]], ...]:
+        """Each registration hook with the spec type it takes and the registry its specs go to."""
+        return (("bibx_register_readers", ReaderSpec, self.readers), ("bibx_register_writers", WriterSpec, self.writers))
 
     def add_commands(self, cli: click.Group) -> None:
         """Let every plugin add its subcommands; a failing plugin is reported and skipped."""
