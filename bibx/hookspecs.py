@@ -15,9 +15,9 @@ Whatever a plugin raises while it is imported or registers (``sys.exit()`` and `
 included), it is named on stderr and skipped, and the other plugins are unaffected. Its ``print()``
 output goes to stderr, never into an exported file. ``register`` accepts only a spec of the hook's
 type (a :class:`TypeError` otherwise, which fails the plugin); a plugin whose second registration
-hook fails keeps nothing from its first. Importing and registering must take less than
-``BIBX_PLUGIN_TIMEOUT`` seconds (default 10), or the plugin is skipped. ``BIBX_TRACE_PLUGINS=1``
-traces every hook call on stderr.
+hook fails keeps nothing from its first. A third-party plugin's import and registration must
+take less than ``BIBX_PLUGIN_TIMEOUT`` seconds (default 10), or the plugin is skipped.
+``BIBX_TRACE_PLUGINS=1`` traces every hook call on stderr.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 A fresh host is built per CLI run and per test. A plugin that fails to import or to register is
 recorded (entry point, distribution, error) and skipped; it never takes the others down, whatever
 it raises (``sys.exit()`` and ``KeyboardInterrupt`` included), whatever it prints (stdout goes to
-stderr while plugins load, so it never lands in an exported file), and however long it hangs (an
-import and registration taking more than ``BIBX_PLUGIN_TIMEOUT`` seconds, default 10, is given up
-where the platform has ``SIGALRM``). What a plugin registers is checked to be a spec of the right
-type; a plugin whose second registration hook fails has nothing registered at all.
+stderr while plugins load, so it never lands in an exported file), and however long it hangs: a
+third-party plugin's import and registration taking more than ``BIBX_PLUGIN_TIMEOUT`` seconds
+(default 10) is given up where the platform has ``SIGALRM``. What a plugin registers is checked
+to be a spec of the right type; a plugin whose second registration hook fails keeps nothing.
 
 Two plugins offering one format name are both kept: the first (bibx's own, then third parties in
 name order) answers to the bare name, every one to ``plugin:name``, and the clash is reported.
@@ -241,7 +241,8 @@ def _load_entry_point(host: PluginHost, ep: metadata.EntryPoint) -> None:
         host.warn(f"two plugins are named {ep.name!r} ({other.distribution} and {distribution}); the second is skipped")
         return
     try:
-        with _time_limit(_timeout_seconds()):
+        # bibx's own plugins are not timed: a busy machine must not cost the user a built-in format.
+        with _time_limit(0 if distribution == OWN_DISTRIBUTION else _timeout_seconds()):
             plugin = ep.load()
             host.add_plugin(plugin, ep.name, distribution, version)
     except BaseException as error:  # noqa: BLE001 - a broken plugin must not stop bibx, whatever it raises
