@@ -81,9 +81,6 @@ class _ItemScanner:
             self.depth, self.one_per_line = self.item_depth, True
             yield number, item, stripped
             return
-        if self.start is None and stripped and not _JSON_TOKEN.search(stripped) and stripped != ",":
-            yield number, JsonProblem("text outside any JSON item", number), line
-            return
         yield from self._scan(number, line)
         if self.start is not None:
             self._keep(line[self.column :])
@@ -115,27 +112,44 @@ class _ItemScanner:
             yield self._abandon("the input ends inside this item")
 
     def _scan(self, number: int, line: str) -> Iterator[tuple[int, Any, str]]:
+        outside_from = 0  # where the text outside any item began on this line (checked when it ends)
         for match in _JSON_TOKEN.finditer(line):
             token = match.group()
             if self.in_string:
                 self.in_string = token != '"'  # an escape such as \" is one token and keeps the string open
             elif token == '"':
-                self.in_string = True
+                self.in_string = True  # outside an item, a string is a scalar: the gap check reports it
             elif token in "{[":
+                if self._outside():
+                    yield from self._stray(number, line[outside_from : match.start()])
                 if self.item_depth is None:
                     self.item_depth = 1 if token == "[" else 0
                     if token == "[":
-                        self.depth = 1
+                        self.depth, outside_from = 1, match.end()
                         continue
                 if self.depth == self.item_depth:
                     self.start, self.column, self.parts, self.size = number, match.start(), [], 0
                 self.depth += 1
             elif token in "}]":
+                if self._outside():
+                    yield from self._stray(number, line[outside_from : match.start()])
                 self.depth -= 1
                 if self.start is not None and self.depth == self.item_depth:
                     yield self._complete(line[self.column : match.end()])
                 elif self.depth <= 0:
                     self.depth, self.item_depth = 0, None  # an array closed; another may follow
+                outside_from = match.end()
+        if self._outside():
+            yield from self._stray(number, line[outside_from:])
+
+    def _outside(self) -> bool:
+        """Between items (or before the first): where only commas and white space belong."""
+        return self.start is None and not self.in_string and self.depth == (self.item_depth or 0)
+
+    def _stray(self, number: int, text: str) -> Iterator[tuple[int, Any, str]]:
+        """A report for text between items that is not a separator: page chrome, or a scalar in the array."""
+        if text.strip(" \t,"):
+            yield number, JsonProblem(f"text outside any JSON item: {' '.join(text.split())[:60]!r}", number), text
 
     def _complete(self, last_part: str) -> tuple[int, Any, str]:
         start = self.start or 0

@@ -428,7 +428,7 @@ def test_text_outside_json_items_is_reported_not_dropped() -> None:
     text = '[\n{"id": "a", "type": "article", "title": "A"},\nLoad more\n{"id": "b", "type": "article", "title": "B"}\n]'
     results = read_all(csljson_reader, text)
     assert [result.title for result in results if isinstance(result, Paper)] == ["A", "B"]
-    assert [str(result) for result in results if isinstance(result, Report)] == ["in:3: error: text outside any JSON item"]
+    assert [str(result) for result in results if isinstance(result, Report)] == ["in:3: error: text outside any JSON item: 'Load more'"]
 
 
 def test_bibtex_macros_are_case_insensitive_and_may_build_on_each_other() -> None:
@@ -438,3 +438,13 @@ def test_bibtex_macros_are_case_insensitive_and_may_build_on_each_other() -> Non
     macros.define("both", 'FIRST # { Learning} # " # not a concatenation"', undefined)
     assert macros.resolve("Both # {, } # dec", undefined) == "Deep Learning # not a concatenation, December"
     assert macros.resolve('{C\\# {#}} # "x"', undefined) == "C\\# {#}x" and undefined == []
+
+
+def test_scalars_in_a_csl_json_array_are_reported_not_dropped() -> None:
+    text = '[1, {"id": "a", "type": "article", "title": "A"}, "stray", null,\n{"id": "b", "type": "article", "title": "B"}]'
+    results = read_all(csljson_reader, text)
+    assert [result.title for result in results if isinstance(result, Paper)] == ["A", "B"]
+    assert [str(result) for result in results if isinstance(result, Report)] == [
+        "in:1: error: text outside any JSON item: '1,'",
+        "in:1: error: text outside any JSON item: ', \"stray\", null,'",
+    ]
