@@ -19,13 +19,13 @@ import click
 import pluggy
 
 from bibx import hookspecs
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.specs import ReaderSpec, ResolverSpec, WriterSpec
 
 ENTRY_POINT_GROUP = "bibx"
 OWN_DISTRIBUTION = "bibx"
 DISABLE_ENV = "BIBX_DISABLE_PLUGINS"
 TRACE_ENV = "BIBX_TRACE_PLUGINS"
-Spec = TypeVar("Spec", ReaderSpec, WriterSpec)
+Spec = TypeVar("Spec", ReaderSpec, WriterSpec, ResolverSpec)
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class PluginHost:
         self.warnings: list[str] = []
         self.readers: Registry[ReaderSpec] = Registry()
         self.writers: Registry[WriterSpec] = Registry()
+        self.resolver_specs: Registry[ResolverSpec] = Registry()
         self._warn_sink = warn
         if os.environ.get(TRACE_ENV):
             self.pm.trace.root.setwriter(sys.stderr.write)
@@ -95,10 +96,19 @@ class PluginHost:
             return self.record_failure(name, distribution, version, module, error)
         hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
         self.plugins[name] = PluginInfo(name, distribution, version, module, hooks)
-        for hook, registry in (("bibx_register_readers", self.readers), ("bibx_register_writers", self.writers)):
+        registries = (
+            ("bibx_register_readers", self.readers),
+            ("bibx_register_writers", self.writers),
+            ("bibx_register_resolvers", self.resolver_specs),
+        )
+        for hook, registry in registries:
             if hook in hooks and not self._collect(plugin, name, hook, registry):
                 return False
         return True
+
+    def resolvers(self) -> Mapping[str, ResolverSpec]:
+        """The registered resolvers by name, in the order papers are offered to them (bibx's own first)."""
+        return self.resolver_specs.specs
 
     def add_commands(self, cli: click.Group) -> None:
         """Let every plugin add its subcommands; a failing plugin is reported and skipped."""
