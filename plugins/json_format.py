@@ -12,14 +12,14 @@ from dataclasses import fields, replace
 from typing import Any, TextIO
 
 from bibx import hookimpl
-from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
+from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}
 TUPLE_FIELDS = ("organizations", "urls")
 # The field names of every dataclass a paper holds, in declaration order (the order of the JSON keys).
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls)) for cls in (Paper, Person, Organization, PartialDate, Provenance)
+    cls: tuple(f.name for f in fields(cls)) for cls in (Paper, Person, Organization, PartialDate, Provenance, FieldSource)
 }
 # Values that need converting; everything else (str, int, float, bool, None) is JSON as it is.
 _NESTED = frozenset((tuple, *_FIELD_NAMES))
@@ -63,6 +63,7 @@ def paper_from_json(data: dict[str, Any]) -> Paper:
     values = dict(data)
     values["creators"] = tuple(_creator(item) for item in data.get("creators") or ())
     values["sources"] = tuple(Provenance(**item) for item in data.get("sources") or ())
+    values["field_sources"] = tuple(FieldSource(**item) for item in data.get("field_sources") or ())
     for name in ("date", "listing_date"):
         values[name] = PartialDate(**data[name]) if data.get(name) else None
     for name in TUPLE_FIELDS:

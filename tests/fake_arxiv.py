@@ -251,3 +251,37 @@ def daily_listing(records: Iterable[dict[str, Any]]) -> str:
     for record in records:
         lines += [one_line(record["title"]), "", "A placeholder abstract that runs long enough to read as an abstract and ends with a full stop.", ""]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Listings written to ``files`` from the corpus, what the fake API serves, and the right answer
+    per listed title: the arXiv id, or None for a paper arXiv does not have (whose title is a
+    shortened real one, so that the search still returns the real paper, ranked first)."""
+
+    files: list[Path]
+    served: list[dict[str, Any]]
+    expected: dict[str, str | None]
+
+    @property
+    def papers(self) -> int:
+        return len(self.expected)
+
+
+def write_scenario(folder: Path, records: list[dict[str, Any]] | None = None, absent: int = 10) -> Scenario:
+    """Profile pages (three authors, then "et al.") for three fifths of the records, a Daily Papers
+    page (no authors) for the rest, ``absent`` papers arXiv lacks, and three near misses per record."""
+    records = records if records is not None else load_corpus()
+    # The profile reader does not take an apostrophe in a name (d'Ambrumenil): such papers go to the Daily page.
+    readable = [record for record in records if not any("'" in name for name in record["authors"])]
+    with_authors = readable[: len(records) * 3 // 5]
+    without_authors = [record for record in records if record not in with_authors]
+    missing = [record | {"title": " ".join(record["title"].split()[: max(2, len(record["title"].split()) * 3 // 5)])} for record in with_authors[:absent]]
+    files = [folder / "profile.txt", folder / "daily.txt", folder / "missing.txt"]
+    files[0].write_text(profile_listing(with_authors), encoding="utf-8")
+    files[1].write_text(daily_listing(without_authors), encoding="utf-8")
+    files[2].write_text(profile_listing(missing, owner="Bea Example"), encoding="utf-8")
+    expected: dict[str, str | None] = {one_line(record["title"]): record["id"] for record in records}
+    expected |= {one_line(record["title"]): None for record in missing}
+    served = records + [miss for serial, record in enumerate(records) for miss in near_misses(record, serial)]
+    return Scenario(files, served, expected)
