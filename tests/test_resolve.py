@@ -318,7 +318,7 @@ class TitleEchoPlugin:
     def bibx_register_resolvers(self, register: Any) -> None:
         class Echo:
             def find(self, lookups: Any) -> Any:
-                return [Candidate("echo-1", lookup.title, ("C. Balázs",), None, None, None, "10.9999/echo") for lookup in lookups]
+                return [Candidate("echo-1", lookup.title, tuple(CORPUS[0]["authors"]), None, None, None, "10.9999/echo") for lookup in lookups]
 
         register(ResolverSpec("echo", "finds every title", lambda context: Echo(), batch_size=1))
 
