@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.fake_arxiv import FakeArxiv, Scenario, write_scenario  # noqa: E402
+from tests.fake_arxiv import FakeArxiv, Scenario, write_scenario  # after the path is set
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,17 @@ def main() -> None:
     print("| run | wall s | peak RSS MB | requests | resolved (right id) | wrong ids |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| cold cache | {cold.seconds:.2f} | {cold.rss_mb:.0f} | {cold.requests} | {right}/{present} | {wrong} |")
-    print(f"| warm cache (median of {args.repeat}) | {statistics.median(run.seconds for run in warm):.2f} | {max(run.rss_mb for run in warm):.0f} | {sum(run.requests for run in warm)} | {warm_right}/{present} | {warm_wrong} |")
-    print(f"| --offline | {offline.seconds:.2f} | {offline.rss_mb:.0f} | {offline.requests} | {score(scenario, offline.items)[0]}/{present} | {score(scenario, offline.items)[1]} |")
+    print(
+        f"| warm cache (median of {args.repeat}) | {statistics.median(run.seconds for run in warm):.2f} | {max(run.rss_mb for run in warm):.0f} | {sum(run.requests for run in warm)} | {warm_right}/{present} | {warm_wrong} |"
+    )
+    print(
+        f"| --offline | {offline.seconds:.2f} | {offline.rss_mb:.0f} | {offline.requests} | {score(scenario, offline.items)[0]}/{present} | {score(scenario, offline.items)[1]} |"
+    )
     print()
     print(f"share resolved: {right / present:.1%} of papers arXiv has; wrong ids: {wrong}")
-    print(f"requests per 100 papers, cold: {100 * cold.requests / scenario.papers:.1f} (target <= 10); at arXiv's 3 s pace the cold run waits ~{3 * cold.requests:.0f} s")
+    print(
+        f"requests per 100 papers, cold: {100 * cold.requests / scenario.papers:.1f} (target <= 10); at arXiv's 3 s pace the cold run waits ~{3 * cold.requests:.0f} s"
+    )
 
 
 if __name__ == "__main__":

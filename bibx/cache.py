@@ -54,10 +54,12 @@ class Cached:
 class ResolverCache:
     """Read and write found records; every write is committed at once, so an interrupted run keeps its work."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, warn: Callable[[str], None] = lambda message: None) -> None:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
+        self.path = str(path)
+        self._warn = warn
+        self._db = sqlite3.connect(self.path)
         self._db.executescript(_SCHEMA)
 
     @classmethod
@@ -65,10 +67,10 @@ class ResolverCache:
         """The cache file in ``folder``; one that cannot be opened is reported and replaced by memory for this run."""
         path = folder / CACHE_FILE
         try:
-            return cls(path)
+            return cls(path, warn)
         except (OSError, sqlite3.Error) as error:
             warn(f"the resolver cache {path} cannot be used ({error}); this run keeps nothing")
-            return cls(":memory:")
+            return cls(":memory:", warn)
 
     def close(self) -> None:
         self._db.close()
@@ -83,13 +85,19 @@ class ResolverCache:
 
     def store_titles(self, resolver: str, found: dict[str, Sequence[Candidate]], fetched: str) -> None:
         rows = [(resolver, title, json.dumps([_plain(record) for record in records]), fetched) for title, records in found.items()]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO titles VALUES (?, ?, ?, ?)", rows)
+        self._write("INSERT OR REPLACE INTO titles VALUES (?, ?, ?, ?)", rows)
 
     def store_ids(self, resolver: str, found: dict[str, Candidate | None], fetched: str) -> None:
         rows = [(resolver, key, json.dumps(_plain(record)) if record else None, fetched) for key, record in found.items()]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO ids VALUES (?, ?, ?, ?)", rows)
+        self._write("INSERT OR REPLACE INTO ids VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        """Store rows; a cache that cannot be written (disk full, read-only) costs the next run a request, nothing more."""
+        try:
+            with self._db:
+                self._db.executemany(sql, rows)
+        except sqlite3.Error as error:
+            self._warn(f"the resolver cache {self.path} cannot be written ({error}); answers are used but not kept")
 
     def _select(self, sql: str, resolver: str, keys: Iterable[str]) -> Iterator[tuple[str, str, str]]:
         unique = list(dict.fromkeys(keys))

@@ -20,10 +20,13 @@ from pathlib import Path
 from bibx.cache import Cached, ResolverCache, cache_folder, today
 from bibx.model import Creator, FieldSource, Paper, PartialDate, Person
 from bibx.names import parse_creator
-from bibx.specs import Candidate, Lookup, ResolveContext, Resolver, ResolverSpec
+from bibx.specs import Candidate, Lookup, ResolveContext, Resolver, ResolverError, ResolverSpec
 
 # Papers held back at a time: enough for full batches, few enough that a huge export still streams.
 CHUNK = 1000
+# A service that failed this many batches in a row (each after its own retries) is not asked again
+# in this run: with the network down, a large export would otherwise wait out every batch's retries.
+GIVE_UP_AFTER = 2
 _LATEX = re.compile(r"[\\${}^_~]")
 _WORD = re.compile(r"[^\W_]+")
 # Math, and any word that carries markup: how a service indexes ``Gr\"obner`` or ``$\alpha$`` is anyone's guess.
@@ -202,6 +205,8 @@ class _Session:
     def __init__(self, specs: Mapping[str, ResolverSpec], cache: ResolverCache, options: ResolveOptions, warn: Warn) -> None:
         self.specs, self.cache, self.options, self.warn = specs, cache, options, warn
         self.built: dict[str, Resolver | None] = {}
+        self.failed_in_a_row: dict[str, int] = {}
+        self.last_failure: dict[str, str] = {}
         self.done = 0  # papers of finished chunks
         self.fetched = 0  # lookups of the current chunk answered by the network
 
@@ -259,10 +264,17 @@ class _Session:
         resolver = self._resolver(name, spec)
         if resolver is None:
             return {_cache_key(lookup): "the resolver could not start" for lookup in batch}
+        if self.failed_in_a_row.get(name, 0) >= GIVE_UP_AFTER:
+            return {
+                _cache_key(lookup): f"not asked: it failed {GIVE_UP_AFTER} times in a row in this run ({self.last_failure[name]})" for lookup in batch
+            }
         try:
             records = list(resolver.find(batch))
         except Exception as error:  # noqa: BLE001 - a failing resolver costs its batch, never the export
-            return {_cache_key(lookup): f"lookup failed: {error}" for lookup in batch}
+            self.failed_in_a_row[name] = self.failed_in_a_row.get(name, 0) + 1
+            self.last_failure[name] = str(error) if isinstance(error, ResolverError) else f"{type(error).__name__}: {error}"
+            return {_cache_key(lookup): f"lookup failed: {self.last_failure[name]}" for lookup in batch}
+        self.failed_in_a_row[name] = 0
         fetched = today()
         by_title: dict[str, list[Candidate]] = {normalise_title(lookup.title): [] for lookup in batch if not lookup.arxiv_id}
         by_id: dict[str, Candidate | None] = {lookup.arxiv_id: None for lookup in batch if lookup.arxiv_id}

@@ -192,4 +192,11 @@ def _seconds_setting(name: str, default: float) -> float:
 
 @hookimpl
 def bibx_register_resolvers(register: Callable[[ResolverSpec], None]) -> None:
-    register(ResolverSpec(name="arxiv", description="arXiv API: ids, full authors, first-version dates, DOI, journal-ref", factory=make_resolver, batch_size=BATCH_SIZE))
+    register(
+        ResolverSpec(
+            name="arxiv",
+            description="arXiv API: ids, full authors, first-version dates, DOI, journal-ref",
+            factory=make_resolver,
+            batch_size=BATCH_SIZE,
+        )
+    )

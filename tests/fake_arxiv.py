@@ -138,7 +138,14 @@ class FakeArxiv:
         return [record for _, record in sorted(found, key=lambda item: -len(item[0]))]
 
     def feed(self, params: dict[str, str], entries: Iterable[dict[str, Any]], total: int) -> bytes:
-        query = urlencode({"search_query": params.get("search_query", ""), "id_list": params.get("id_list", ""), "start": params.get("start", "0"), "max_results": params.get("max_results", "10")})
+        query = urlencode(
+            {
+                "search_query": params.get("search_query", ""),
+                "id_list": params.get("id_list", ""),
+                "start": params.get("start", "0"),
+                "max_results": params.get("max_results", "10"),
+            }
+        )
         parts = [
             '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n',
             f'  <link href={quoteattr("http://arxiv.org/api/query?" + query)} rel="self" type="application/atom+xml"/>\n',
@@ -157,7 +164,7 @@ class FakeArxiv:
         anchor = "http://arxiv.org/api/errors#" + re.sub(r"\W+", "_", message)
         entry = (
             f"  <entry>\n    <id>{escape(anchor)}</id>\n    <title>Error</title>\n    <summary>{escape(message)}</summary>\n"
-            f"    <updated>2026-12-03T00:00:00-05:00</updated>\n    <link href={quoteattr(anchor)} rel=\"alternate\" type=\"text/html\"/>\n"
+            f'    <updated>2026-12-03T00:00:00-05:00</updated>\n    <link href={quoteattr(anchor)} rel="alternate" type="text/html"/>\n'
             "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n"
         )
         return self.feed(params, [], 1).replace(b"</feed>", entry.encode() + b"</feed>")
@@ -166,7 +173,7 @@ class FakeArxiv:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 params = {name: values[-1] for name, values in parse_qs(urlparse(self.path).query, keep_blank_values=True).items()}
                 status, body, headers = fake.answer(params)
                 try:
@@ -180,7 +187,7 @@ class FakeArxiv:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (a timeout test)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request logging
+            def log_message(self, format: str, *args: Any) -> None:  # silence per-request logging
                 pass
 
         return Handler
@@ -240,14 +247,29 @@ def profile_listing(records: Iterable[dict[str, Any]], owner: str = "Ada Example
     for record in records:
         names = record["authors"]
         shown = ", ".join(names[:LISTED_AUTHORS]) + (" et al." if len(names) > LISTED_AUTHORS else "")
-        lines += [f"{listing_category(record)}{listing_date_text(record['published'])}", one_line(record["title"]), "", shown, "", "A placeholder abstract.", ""]
+        lines += [
+            f"{listing_category(record)}{listing_date_text(record['published'])}",
+            one_line(record["title"]),
+            "",
+            shown,
+            "",
+            "A placeholder abstract.",
+            "",
+        ]
     return "\n".join(lines)
 
 
 def daily_listing(records: Iterable[dict[str, Any]]) -> str:
     """A Daily Papers page: titles without authors, listed the day after each paper's first version."""
     records = list(records)
-    lines = ["Daily Papers", "", "byAK and the research community", "", listing_date_text(records[0]["published"], 1).rsplit(",", 1)[0] + f", {records[0]['published'][:4]}", ""]
+    lines = [
+        "Daily Papers",
+        "",
+        "byAK and the research community",
+        "",
+        listing_date_text(records[0]["published"], 1).rsplit(",", 1)[0] + f", {records[0]['published'][:4]}",
+        "",
+    ]
     for record in records:
         lines += [one_line(record["title"]), "", "A placeholder abstract that runs long enough to read as an abstract and ends with a full stop.", ""]
     return "\n".join(lines)
@@ -276,7 +298,9 @@ def write_scenario(folder: Path, records: list[dict[str, Any]] | None = None, ab
     readable = [record for record in records if not any("'" in name for name in record["authors"])]
     with_authors = readable[: len(records) * 3 // 5]
     without_authors = [record for record in records if record not in with_authors]
-    missing = [record | {"title": " ".join(record["title"].split()[: max(2, len(record["title"].split()) * 3 // 5)])} for record in with_authors[:absent]]
+    missing = [
+        record | {"title": " ".join(record["title"].split()[: max(2, len(record["title"].split()) * 3 // 5)])} for record in with_authors[:absent]
+    ]
     files = [folder / "profile.txt", folder / "daily.txt", folder / "missing.txt"]
     files[0].write_text(profile_listing(with_authors), encoding="utf-8")
     files[1].write_text(daily_listing(without_authors), encoding="utf-8")
