@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bibx.hookspecs import hookimpl
-from bibx.resolve import bare_arxiv_id, search_words
+from bibx.resolve import bare_arxiv_id, normalise_title, search_words
 from bibx.specs import Candidate, Lookup, ResolveContext, ResolverError, ResolverSpec
 
 API_URL_ENV, DELAY_ENV, TIMEOUT_ENV = "BIBX_ARXIV_API_URL", "BIBX_ARXIV_DELAY", "BIBX_ARXIV_TIMEOUT"
@@ -50,22 +50,34 @@ class ArxivResolver:
         self.client = httpx.Client(timeout=timeout, headers={"User-Agent": "bibx (bibliography exporter; --resolve)"})
         self._last_request = -float("inf")
 
-    def find(self, lookups: Sequence[Lookup]) -> Iterator[Candidate]:
+    def find(self, lookups: Sequence[Lookup]) -> list[Candidate]:
         ids = [lookup.arxiv_id for lookup in lookups if lookup.arxiv_id]
-        phrases = list(dict.fromkeys(phrase for lookup in lookups if not lookup.arxiv_id and (phrase := title_phrase(lookup.title))))
-        if ids:
-            yield from self._paged({"id_list": ",".join(ids)})
-        if phrases:
-            yield from self._paged({"search_query": " OR ".join(f'ti:"{phrase}"' for phrase in phrases), "sortBy": "relevance"})
+        titles = [lookup.title for lookup in lookups if not lookup.arxiv_id]
+        found = self._paged({"id_list": ",".join(ids)})[0] if ids else []
+        return found + self._search_titles(titles) if titles else found
 
-    def _paged(self, query: dict[str, str]) -> Iterator[Candidate]:
-        start = 0
-        for _ in range(MAX_PAGES):
-            total, entries = parse_feed(self._get({**query, "start": str(start), "max_results": str(PAGE_SIZE)}), self.context.warn)
-            yield from entries
-            start += PAGE_SIZE
-            if not entries or start >= total:
-                return
+    def _search_titles(self, titles: list[str]) -> list[Candidate]:
+        """Every entry for these titles in one query; if its hits run past the pages read, the titles
+        not yet seen are asked one by one, so that a flood of hits for one cannot hide another."""
+        phrases = {title: phrase for title in titles if (phrase := title_phrase(title))}
+        found, complete = self._paged(_title_query(set(phrases.values())))
+        if complete or len(phrases) < 2:
+            return found
+        seen = {normalise_title(candidate.title) for candidate in found}
+        for title, phrase in phrases.items():
+            if normalise_title(title) not in seen:
+                found += self._paged(_title_query({phrase}))[0]
+        return found
+
+    def _paged(self, query: dict[str, str]) -> tuple[list[Candidate], bool]:
+        """The entries of up to MAX_PAGES pages, and whether they are all the query matched."""
+        found: list[Candidate] = []
+        for page in range(MAX_PAGES):
+            total, entries = parse_feed(self._get({**query, "start": str(page * PAGE_SIZE), "max_results": str(PAGE_SIZE)}), self.context.warn)
+            found += entries
+            if not entries or (page + 1) * PAGE_SIZE >= total:
+                return found, True
+        return found, False
 
     def _get(self, params: dict[str, str]) -> bytes:
         """One answer, at most one request per ``delay`` seconds; faults retried with growing pauses."""
@@ -102,6 +114,10 @@ class ArxivResolver:
                 if len(body) > MAX_RESPONSE_BYTES:
                     raise ResolverError(f"the arXiv API sent more than {MAX_RESPONSE_BYTES} bytes")
             return response.status_code, bytes(body), _seconds(response.headers.get("Retry-After"))
+
+
+def _title_query(phrases: set[str]) -> dict[str, str]:
+    return {"search_query": " OR ".join(f'ti:"{phrase}"' for phrase in sorted(phrases)), "sortBy": "relevance"}
 
 
 def title_phrase(title: str) -> str:

@@ -390,3 +390,13 @@ def test_a_corrupt_cache_file_is_reported_and_the_run_goes_on(tmp_path: Path, fa
     items, stderr, code = export(str(listing(tmp_path, CORPUS[:2])), "--resolve")
     assert code == 0 and [item["number"] for item in items] == ["arXiv:0704.0001", "arXiv:0704.0002"]
     assert "cannot be used" in stderr and "Traceback" not in stderr
+
+
+def test_titles_hidden_by_another_titles_flood_of_hits_are_asked_on_their_own(
+    tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(arxiv_resolver, "PAGE_SIZE", 2)
+    monkeypatch.setattr(arxiv_resolver, "MAX_PAGES", 1)
+    items, stderr, _ = export(str(listing(tmp_path, CORPUS[:3])), "--resolve")
+    assert [item.get("number") for item in items] == ["arXiv:0704.0001", "arXiv:0704.0002", "arXiv:0704.0003"], stderr
+    assert sum(" OR " in params["search_query"] for params in fake.requests) == 1
