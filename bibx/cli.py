@@ -21,7 +21,6 @@ from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
 from bibx.model import Report
 from bibx.pipeline import ExportRequest, ReadRequest, UsageProblem, WriterFailed, export
 from bibx.plugins import PluginHost, load_host
-from bibx.resolve import ResolveOptions
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
@@ -171,7 +170,11 @@ def export_command(
     """
     if offline and not resolve:
         raise click.UsageError("--offline only applies with --resolve")
-    resolving = ResolveOptions(offline=offline, progress=None if quiet else resolve_progress_display()) if resolve else None
+    resolving = None
+    if resolve:
+        from bibx.resolve import ResolveOptions  # only --resolve pays for the resolve stage
+
+        resolving = ResolveOptions(offline=offline, progress=None if quiet else resolve_progress_display())
     request = ExportRequest(
         read=ReadRequest(files or ("-",), reader, as_of, not no_merge, key_pattern, resolve=resolving),
         writer=format_name,

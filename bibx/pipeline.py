@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
 from bibx.merge import merge_papers, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost, spec_by_extension
-from bibx.resolve import ResolveOptions, resolve_papers
 from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterOptionError, WriterSpec
+
+if TYPE_CHECKING:
+    from bibx.resolve import ResolveOptions
 
 ReportSink = Callable[[Report], None]
 PROGRESS_EVERY = 1000
@@ -114,6 +116,8 @@ def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, 
         assigner = KeyAssigner(request.key_pattern)
         papers = _stream(opened, request, accounting)
     if request.resolve is not None:
+        from bibx.resolve import resolve_papers  # only --resolve pays for the resolve stage and its cache
+
         papers = resolve_papers(papers, host.resolvers(), request.resolve, _resolve_warning(accounting))
     for paper in papers:
         key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)

@@ -5,6 +5,8 @@ It asks the arXiv API (Atom over HTTP) about many papers per request: titles as 
 keeps arXiv's terms (one request every ``BIBX_ARXIV_DELAY`` seconds, default 3), retries timeouts,
 5xx and 429 with growing pauses a bounded number of times, and parses with defusedxml, which refuses
 entity expansion. It returns every entry it is given, near misses included: bibx matches.
+Everything beyond the standard library, bibx.resolve included, is imported where it is used:
+this module is loaded by every bibx command, and only ``--resolve`` may pay for it.
 
 Settings: ``BIBX_ARXIV_API_URL`` (default ``https://export.arxiv.org/api/query``, a mirror or a
 test server), ``BIBX_ARXIV_DELAY`` (seconds between requests, default 3), ``BIBX_ARXIV_TIMEOUT``
@@ -20,7 +22,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bibx.hookspecs import hookimpl
-from bibx.resolve import bare_arxiv_id, normalise_title, search_words
 from bibx.specs import Candidate, Lookup, ResolveContext, ResolverError, ResolverSpec
 
 API_URL_ENV, DELAY_ENV, TIMEOUT_ENV = "BIBX_ARXIV_API_URL", "BIBX_ARXIV_DELAY", "BIBX_ARXIV_TIMEOUT"
@@ -63,6 +64,8 @@ class ArxivResolver:
         found, complete = self._paged(_title_query(set(phrases.values())))
         if complete or len(phrases) < 2:
             return found
+        from bibx.resolve import normalise_title
+
         seen = {normalise_title(candidate.title) for candidate in found}
         for title, phrase in phrases.items():
             if normalise_title(title) not in seen:
@@ -122,6 +125,8 @@ def _title_query(phrases: set[str]) -> dict[str, str]:
 
 def title_phrase(title: str) -> str:
     """A title as an arXiv phrase: its words only, lower case, so no quote or operator can break the query."""
+    from bibx.resolve import search_words
+
     return " ".join(search_words(title))
 
 
@@ -155,6 +160,8 @@ def parse_feed(body: bytes, warn: Callable[[str], None]) -> tuple[int, list[Cand
 
 def entry_candidate(entry: Any) -> Candidate:
     """One Atom ``<entry>`` as a candidate; raises ValueError when it lacks an id or title."""
+    from bibx.resolve import bare_arxiv_id
+
     url = _text(entry, f"{ATOM}id")
     if "/abs/" not in url:
         raise ValueError(f"no arXiv id in {url!r}")
