@@ -42,8 +42,9 @@ class Run:
 
 
 def run_export(scenario: Scenario, server: FakeArxiv, env: dict[str, str], output: Path, *extra: str) -> Run:
+    """``extra`` holds ``--resolve`` and its options; without it, the export as before this feature."""
     before = len(server.requests)
-    arguments = ["export", *map(str, scenario.files), "--resolve", "--quiet", "--format", "csljson", "-o", str(output), *extra]
+    arguments = ["export", *map(str, scenario.files), "--quiet", "--format", "csljson", "-o", str(output), *extra]
     started = time.perf_counter()
     log = output.with_suffix(".log")
     with log.open("w") as stderr:  # a file, not a pipe: nothing blocks while wait4 waits
@@ -75,15 +76,19 @@ def main() -> None:
         scenario = write_scenario(work)
         with FakeArxiv(scenario.served) as server:
             env = os.environ | {"BIBX_ARXIV_API_URL": server.url, "BIBX_ARXIV_DELAY": str(args.delay), "BIBX_CACHE_DIR": str(work / "cache")}
-            cold = run_export(scenario, server, env, work / "cold.json")
-            warm = [run_export(scenario, server, env, work / "warm.json") for _ in range(args.repeat)]
-            offline = run_export(scenario, server, env, work / "offline.json", "--offline")
+            plain = [run_export(scenario, server, env, work / "plain.json") for _ in range(args.repeat)]
+            cold = run_export(scenario, server, env, work / "cold.json", "--resolve")
+            warm = [run_export(scenario, server, env, work / "warm.json", "--resolve") for _ in range(args.repeat)]
+            offline = run_export(scenario, server, env, work / "offline.json", "--resolve", "--offline")
     right, wrong, present = score(scenario, cold.items)
     warm_right, warm_wrong, _ = score(scenario, warm[-1].items)
     print(f"corpus: {scenario.papers} listed papers ({present} on arXiv, {scenario.papers - present} not), {len(scenario.served)} records served")
     print()
     print("| run | wall s | peak RSS MB | requests | resolved (right id) | wrong ids |")
     print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| without --resolve (median of {args.repeat}) | {statistics.median(run.seconds for run in plain):.2f} | {max(run.rss_mb for run in plain):.0f} | {sum(run.requests for run in plain)} | 0/{present} | 0 |"
+    )
     print(f"| cold cache | {cold.seconds:.2f} | {cold.rss_mb:.0f} | {cold.requests} | {right}/{present} | {wrong} |")
     print(
         f"| warm cache (median of {args.repeat}) | {statistics.median(run.seconds for run in warm):.2f} | {max(run.rss_mb for run in warm):.0f} | {sum(run.requests for run in warm)} | {warm_right}/{present} | {warm_wrong} |"

@@ -10,12 +10,14 @@ hand, a wrong one silently corrupts a bibliography.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from bibx.cache import Cached, ResolverCache, cache_folder, today
 from bibx.model import Creator, FieldSource, Paper, PartialDate, Person
@@ -54,9 +56,15 @@ def plain_text(title: str) -> str:
     """The title with LaTeX markup turned into the text it prints (``E$^{2}$GAN`` → ``E2GAN``)."""
     if not _LATEX.search(title):
         return title
+    return _latex_to_text().latex_to_text(title)
+
+
+@functools.cache
+def _latex_to_text() -> Any:
+    """One converter for the run: building pylatexenc's costs half a millisecond."""
     from pylatexenc.latex2text import LatexNodes2Text  # only titles with markup pay for it
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(title)
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 
 
 def fold(text: str) -> str:
@@ -65,6 +73,7 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a candidate's title is compared once per paper that found it
 def normalise_title(title: str) -> str:
     """The key under which two spellings of one title meet: letters and digits only, folded.
 
