@@ -83,6 +83,13 @@ def progress_display() -> Callable[[int], None] | None:
     return show
 
 
+def resolve_progress_display() -> Callable[[int], None] | None:
+    """A count of the papers looked up so far, on a terminal's stderr; None elsewhere."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda done: click.echo(f"\rbibx: resolving: {done:,} papers looked up…", err=True, nl=False)
+
+
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -130,6 +137,8 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
+@click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
+@click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -145,6 +154,8 @@ def export_command(
     pairs: tuple[str, ...],
     strict: bool,
     quiet: bool,
+    resolve: bool,
+    offline: bool,
 ) -> None:
     """Read FILES (or stdin, or `-`) and write one bibliography.
 
@@ -157,8 +168,15 @@ def export_command(
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
     """
+    if offline and not resolve:
+        raise click.UsageError("--offline only applies with --resolve")
+    resolving = None
+    if resolve:
+        from bibx.resolve import ResolveOptions  # only --resolve pays for the resolve stage
+
+        resolving = ResolveOptions(offline=offline, progress=None if quiet else resolve_progress_display())
     request = ExportRequest(
-        read=ReadRequest(files or ("-",), reader, as_of, not no_merge, key_pattern),
+        read=ReadRequest(files or ("-",), reader, as_of, not no_merge, key_pattern, resolve=resolving),
         writer=format_name,
         output=output,
         options=_writer_options(pairs, style=style, locale=locale),

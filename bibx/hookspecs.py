@@ -27,7 +27,7 @@ from collections.abc import Callable
 import click
 import pluggy
 
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.specs import ReaderSpec, ResolverSpec, WriterSpec
 
 hookspec = pluggy.HookspecMarker("bibx")
 hookimpl = pluggy.HookimplMarker("bibx")
@@ -78,4 +78,27 @@ def bibx_register_commands(cli: click.Group) -> None:
 
     If this hook raises, bibx names the plugin and the error on stderr; ``bibx --help``,
     ``--version`` and every other command keep working.
+    """
+
+
+@hookspec
+def bibx_register_resolvers(register: Callable[[ResolverSpec], None]) -> None:
+    """Register the bibliographic services this plugin looks papers up in (``bibx export --resolve``).
+
+    Called once when the plugin host starts, before any paper is read; the resolver itself is only
+    built (``spec.factory``) when an export asks for ``--resolve`` and the cache cannot answer.
+    bibx's own arXiv resolver is registered through this hook; with several, each paper goes to
+    them in registration order until one resolves it.
+
+    :param register: call it once per service with a :class:`bibx.specs.ResolverSpec` naming the
+        service, its batch size and a factory for a :class:`bibx.specs.Resolver`, whose
+        ``find(lookups)`` returns every :class:`bibx.specs.Candidate` the service offers for a batch
+        of titles and ids. bibx does the matching (normalised titles equal, family names agreeing,
+        the date that fits), the caching and the progress display; a resolver only fetches.
+    :return: nothing; the return value is ignored.
+
+    If this hook raises, bibx names the plugin and the error on stderr and goes on without that
+    plugin's resolvers. If ``find`` raises :class:`bibx.specs.ResolverError` (or anything else),
+    the papers of that batch are written unresolved with one warning each, and the export goes on.
+    Name clashes are handled as for :func:`bibx_register_readers`.
     """

@@ -86,6 +86,26 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldSource:
+    """Where one field of a paper came from when it is not the listing: a resolver's record.
+
+    ``field`` is the :class:`Paper` attribute (``creators``, ``date``, ``arxiv_id``, …); ``source``
+    names the record (``arxiv:2203.14101``); ``fetched`` is the day that record was fetched;
+    ``listing_value`` keeps what the listing itself said (as text; empty if it said nothing), so
+    the listing's own facts are never lost.
+    """
+
+    field: str
+    source: str
+    fetched: str = ""
+    listing_value: str = ""
+
+    def __str__(self) -> str:
+        was = f" (listing: {self.listing_value})" if self.listing_value else ""
+        return f"{self.field} from {self.source}{was}"
+
+
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as read from one or more listings.
 
@@ -94,7 +114,9 @@ class Paper:
     all (a Daily Papers feed), so writers can say so instead of printing an empty list as if complete.
     ``date`` is the publication date shown by the source; ``listing_date`` is the day a feed listed
     the paper, which is not when it was issued. ``key`` is the citation key, assigned once per export
-    so that every output format names the paper alike.
+    so that every output format names the paper alike. ``journal_ref`` is the published version's
+    reference as arXiv gives it (``NeurIPS 2017``); ``field_sources`` lists the fields that a
+    resolver (``--resolve``) completed, each with its record and the listing's own value.
     """
 
     title: str
@@ -114,11 +136,17 @@ class Paper:
     urls: tuple[str, ...] = ()
     key: str | None = None
     sources: tuple[Provenance, ...] = field(default=())
+    journal_ref: str | None = None
+    field_sources: tuple[FieldSource, ...] = ()
 
     @property
     def origin(self) -> Provenance | None:
         """The first place this paper was read, for messages."""
         return self.sources[0] if self.sources else None
+
+    def source_of(self, name: str) -> FieldSource | None:
+        """The resolver record a field came from, or None when the listing gave it."""
+        return next((source for source in self.field_sources if source.field == name), None)
 
 
 @dataclass(frozen=True, slots=True)

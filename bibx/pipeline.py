@@ -1,4 +1,4 @@
-"""The export pipeline: inputs → readers → merge → citation keys → one writer → output file.
+"""The export pipeline: inputs → readers → merge → resolve (optional) → citation keys → one writer → output file.
 
 Every record read is accounted for: it is written, merged into another paper, skipped by the
 writer with a report, or rejected by its reader with a report. Inputs are streamed; merging reads
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
 from bibx.merge import merge_papers, title_key
@@ -25,6 +25,9 @@ from bibx.plugins import PluginHost, spec_by_extension
 from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterOptionError, WriterSpec
 from bibx.validation import checked_results
+
+if TYPE_CHECKING:
+    from bibx.resolve import ResolveOptions
 
 ReportSink = Callable[[Report], None]
 PROGRESS_EVERY = 1000
@@ -47,6 +50,7 @@ class ReadRequest:
     as_of: dt.date = field(default_factory=dt.date.today)
     merge: bool = True
     key_pattern: str = DEFAULT_PATTERN
+    resolve: ResolveOptions | None = None  # None: no resolver runs and nothing goes to the network
 
 
 @dataclass
@@ -112,12 +116,21 @@ def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, 
         # Streaming without a first pass: a key carried by a later input may have been handed out.
         assigner = KeyAssigner(request.key_pattern)
         papers = _stream(opened, request, accounting)
+    if request.resolve is not None:
+        from bibx.resolve import resolve_papers  # only --resolve pays for the resolve stage and its cache
+
+        papers = resolve_papers(papers, host.resolvers(), request.resolve, _resolve_warning(accounting))
     for paper in papers:
         key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
         if paper.key and key != paper.key:
             accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *_location(paper)))
         # A copy only when the key changes: building a frozen Paper costs ~5 µs.
         yield paper if key == paper.key else replace(paper, key=key)
+
+
+def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], None]:
+    """Warnings of the resolve stage: about a paper at its place in the input, else about the stage."""
+    return lambda paper, message: accounting.reader_report(Report(message, *(_location(paper) if paper else ("--resolve", None))))
 
 
 def _count_repeated_titles(opened: Sequence[_Opened], request: ReadRequest) -> tuple[dict[bytes, int], set[str]]:

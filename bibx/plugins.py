@@ -29,7 +29,7 @@ import click
 import pluggy
 
 from bibx import hookspecs
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.specs import ReaderSpec, ResolverSpec, WriterSpec
 
 ENTRY_POINT_GROUP = "bibx"
 OWN_DISTRIBUTION = "bibx"
@@ -37,7 +37,7 @@ DISABLE_ENV = "BIBX_DISABLE_PLUGINS"
 TRACE_ENV = "BIBX_TRACE_PLUGINS"
 TIMEOUT_ENV = "BIBX_PLUGIN_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 10.0
-Spec = TypeVar("Spec", ReaderSpec, WriterSpec)
+Spec = TypeVar("Spec", ReaderSpec, WriterSpec, ResolverSpec)
 
 
 class PluginTimeout(BaseException):
@@ -89,6 +89,7 @@ class PluginHost:
         self.warnings: list[str] = []
         self.readers: Registry[ReaderSpec] = Registry()
         self.writers: Registry[WriterSpec] = Registry()
+        self.resolver_specs: Registry[ResolverSpec] = Registry()
         self._warn_sink = warn
         if os.environ.get(TRACE_ENV):
             self.pm.trace.root.setwriter(sys.stderr.write)
@@ -123,7 +124,15 @@ class PluginHost:
 
     def _registries(self) -> tuple[tuple[str, type, Registry[Any]], ...]:
         """Each registration hook with the spec type it takes and the registry its specs go to."""
-        return (("bibx_register_readers", ReaderSpec, self.readers), ("bibx_register_writers", WriterSpec, self.writers))
+        return (
+            ("bibx_register_readers", ReaderSpec, self.readers),
+            ("bibx_register_writers", WriterSpec, self.writers),
+            ("bibx_register_resolvers", ResolverSpec, self.resolver_specs),
+        )
+
+    def resolvers(self) -> Mapping[str, ResolverSpec]:
+        """The registered resolvers by name, in the order papers are offered to them (bibx's own first)."""
+        return self.resolver_specs.specs
 
     def add_commands(self, cli: click.Group) -> None:
         """Let every plugin add its subcommands; a failing plugin is reported and skipped."""
@@ -171,7 +180,7 @@ def _describe(error: BaseException) -> str:
 
 def _checked(spec: object, spec_type: type, hook: str) -> Any:
     """``spec`` if it is a well-formed ``spec_type``; a TypeError naming what is wrong otherwise."""
-    if not isinstance(spec, spec_type) or not isinstance(spec, (ReaderSpec, WriterSpec)):
+    if not isinstance(spec, spec_type) or not isinstance(spec, (ReaderSpec, WriterSpec, ResolverSpec)):
         raise TypeError(f"{hook} got {type(spec).__name__} {spec!r:.60}, not a {spec_type.__name__}")
     problems = [name for name, ok in _spec_checks(spec) if not ok]
     if problems:
@@ -179,9 +188,13 @@ def _checked(spec: object, spec_type: type, hook: str) -> Any:
     return spec
 
 
-def _spec_checks(spec: ReaderSpec | WriterSpec) -> Iterator[tuple[str, bool]]:
+def _spec_checks(spec: ReaderSpec | WriterSpec | ResolverSpec) -> Iterator[tuple[str, bool]]:
     yield "name (a non-empty string without ':')", isinstance(spec.name, str) and bool(spec.name.strip()) and ":" not in spec.name
     yield "description (a string)", isinstance(spec.description, str)
+    if isinstance(spec, ResolverSpec):
+        yield "factory (callable)", callable(spec.factory)
+        yield "batch_size (a positive int)", isinstance(spec.batch_size, int) and spec.batch_size > 0
+        return
     yield "extensions (a tuple of strings)", isinstance(spec.extensions, (tuple, list)) and all(isinstance(ext, str) for ext in spec.extensions)
     if isinstance(spec, ReaderSpec):
         yield "read (callable)", callable(spec.read)

@@ -1,4 +1,4 @@
-"""What a plugin registers: the reader and writer specifications and the objects they work with.
+"""What a plugin registers: the reader, writer and resolver specifications and the objects they work with.
 
 A plugin returns nothing from its hooks; it calls ``register(ReaderSpec(...))`` or
 ``register(WriterSpec(...))`` once per format at start-up. Reading and writing papers are then
@@ -95,3 +95,63 @@ class WriterSpec:
     media_type: str
     factory: Callable[[WriteContext], Writer]
     options: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One paper a resolver is asked about: the title as the listing gives it, and its arXiv id if known."""
+
+    title: str
+    arxiv_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record a resolver found; bibx, not the resolver, decides whether it is the paper asked about.
+
+    ``id`` names the record within its source, without a version (``2203.14101``); ``authors`` are
+    full names in the source's order, all of them; ``published`` is the first version's date.
+    """
+
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    published: dt.date | None = None
+    arxiv_id: str | None = None
+    category: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+
+
+class ResolverError(Exception):
+    """Raised by a resolver whose service failed for a batch (unreachable, malformed answer); shown as is."""
+
+
+class Resolver(Protocol):
+    """Finds records for papers; one call per batch of at most the spec's ``batch_size`` lookups."""
+
+    def find(self, lookups: Sequence[Lookup]) -> Iterable[Candidate]:
+        """Every record the service offers for these lookups, near misses included; raise ResolverError on failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveContext:
+    """What a resolver factory receives: ``warn`` takes a message about a record the resolver skipped."""
+
+    warn: Callable[[str], None] = lambda message: None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverSpec:
+    """A bibliographic service that completes papers (``bibx export --resolve``).
+
+    ``factory(context)`` builds a :class:`Resolver` for one export; it is only called when the user
+    asks for ``--resolve`` and the cache cannot answer, so importing a network client belongs there.
+    ``batch_size`` is how many lookups one ``find`` call takes. bibx caches what ``find`` returns
+    under ``name``, matches titles and authors itself, and never calls ``find`` with ``--offline``.
+    """
+
+    name: str
+    description: str
+    factory: Callable[[ResolveContext], Resolver]
+    batch_size: int = 25

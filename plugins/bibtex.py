@@ -178,6 +178,8 @@ class BibtexWriter(BibWriter):
         yield "archivePrefix", "arXiv" if arxiv_id else None
         yield "eprinttype", "arxiv" if arxiv_id else None
         yield "primaryClass", self.literal(paper.category) if arxiv_id else None
+        # The published version as arXiv records it (--resolve), e.g. "NeurIPS 2017".
+        yield "journal", self.literal(paper.journal_ref)
         yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
         yield "url", self.verbatim(paper, "URL", primary_url(paper))
         yield "keywords", self.literal(paper.category or paper.category_raw)
@@ -200,6 +202,7 @@ class BiblatexWriter(BibWriter):
         yield "eprint", arxiv_id
         yield "eprinttype", "arxiv" if arxiv_id else None
         yield "eprintclass", self.literal(paper.category) if arxiv_id else None
+        yield "journaltitle", self.literal(paper.journal_ref)
         yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
         yield "url", self.verbatim(paper, "URL", primary_url(paper))
         yield "keywords", self.literal(paper.category or paper.category_raw)

@@ -50,6 +50,8 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         # Zotero's own arXiv translator stores the Archive ID in this prefixed form.
         "number": f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else None,
         "DOI": paper_doi(paper),
+        # The published version as arXiv records it (--resolve).
+        "container-title": paper.journal_ref,
         "URL": primary_url(paper),
         "abstract": paper.abstract,
         "keyword": paper.category,

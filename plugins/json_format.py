@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from bibx import hookimpl
 from bibx.json_items import JsonProblem, json_items
-from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
+from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 from bibx.validation import paper_problems
 
@@ -23,7 +23,7 @@ TUPLE_FIELDS = ("organizations", "urls")
 RAW_QUOTE = 200
 # The field names of every dataclass a paper holds, in declaration order (the order of the JSON keys).
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls)) for cls in (Paper, Person, Organization, PartialDate, Provenance)
+    cls: tuple(f.name for f in fields(cls)) for cls in (Paper, Person, Organization, PartialDate, Provenance, FieldSource)
 }
 # Values that need converting; everything else (str, int, float, bool, None) is JSON as it is.
 _NESTED = frozenset((tuple, *_FIELD_NAMES))
@@ -67,6 +67,7 @@ def paper_from_json(data: dict[str, Any]) -> Paper:
     values = dict(data)
     values["creators"] = tuple(_creator(item) for item in _list(data, "creators"))
     values["sources"] = tuple(Provenance(**item) for item in _list(data, "sources"))
+    values["field_sources"] = tuple(FieldSource(**item) for item in _list(data, "field_sources"))
     for name in ("date", "listing_date"):
         values[name] = PartialDate(**data[name]) if data.get(name) else None
     for name in TUPLE_FIELDS:

@@ -81,6 +81,7 @@ def ris_record(paper: Paper) -> dict[str, str | list[str]]:
         "name_of_database": ARXIV if paper.arxiv_id else None,
         "accession_number": paper.arxiv_id,
         "doi": paper_doi(paper),
+        "journal_name": paper.journal_ref,  # JO: the published version as arXiv records it (--resolve)
         "urls": [url] if url else [],
         "abstract": paper.abstract,
         "keywords": [paper.category] if paper.category else [],
