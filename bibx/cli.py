@@ -20,7 +20,7 @@ from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
 from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
 from bibx.model import Report
 from bibx.pipeline import ExportRequest, ReadRequest, UsageProblem, WriterFailed, export
-from bibx.plugins import PluginHost, load_host
+from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
@@ -111,7 +111,7 @@ def _writer_options(pairs: tuple[str, ...], **named: str | None) -> dict[str, st
 
 
 @click.group(cls=PluginAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(metadata.version("bibx"), prog_name="bibx")
+@click.version_option(metadata.version(OWN_DISTRIBUTION), prog_name="bibx")
 @click.option("--disable-plugin", multiple=True, metavar="NAME", help="Do not load this plugin (repeatable; also BIBX_DISABLE_PLUGINS=a,b).")
 def main(disable_plugin: tuple[str, ...]) -> None:
     """Turn copied paper listings into bibliographies (BibTeX, BibLaTeX, CSL-JSON, RIS, formatted references)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +21,9 @@ from tests.corpus import EDGE_PAPERS, HOSTILE
 from tests.helpers import output_before_each
 
 
-def schema_path() -> Path:
-    """The shared CSL-JSON schema: ../shared/schemas beside the repository (or above it)."""
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "schemas" / "csl-data.json"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("shared/schemas/csl-data.json not found above the repository")
-
-
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft7Validator:
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+def validator(shared_file: Callable[[str], Path]) -> jsonschema.Draft7Validator:
+    schema = json.loads(shared_file("schemas/csl-data.json").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
 
