@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
-from bibx.merge import merge_papers, title_key
+from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost, spec_by_extension
 from bibx.sources import InputError, TextInput, open_input
@@ -257,12 +257,16 @@ def _merged(papers: Iterator[Paper], counts: dict[bytes, int], accounting: Accou
         group.append(paper)
         if len(group) == count:
             del pending[key]
-            accounting.summary.merged += len(group) - 1
-            yield merge_papers(group)
+            yield from _merged_group(group, accounting)
     # Only reachable if an input changed between the passes: still write what was read.
     for group in pending.values():
-        accounting.summary.merged += len(group) - 1
-        yield merge_papers(group)
+        yield from _merged_group(group, accounting)
+
+
+def _merged_group(group: list[Paper], accounting: Accounting) -> list[Paper]:
+    papers = merge_readings(group)
+    accounting.summary.merged += len(group) - len(papers)
+    return papers
 
 
 @dataclass(frozen=True)
