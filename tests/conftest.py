@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from hypothesis import settings
 
@@ -27,23 +24,3 @@ def seeds() -> list[Paper]:
 def node() -> str:
     """The node binary with the interop packages of tests/node installed."""
     return require_node_packages()
-
-
-@pytest.fixture(scope="session")
-def shared_file() -> Callable[[str], Path]:
-    """Finds a file of the project's ``shared`` folder (beside or above the repository).
-
-    A plain clone has no such folder: the test skips with the reason; under CI=true it fails.
-    """
-
-    def find(relative: str) -> Path:
-        for folder in Path(__file__).resolve().parents:
-            candidate = folder / "shared" / relative
-            if candidate.is_file():
-                return candidate
-        message = f"shared/{relative} not found beside or above the repository (a plain clone has no ../shared)"
-        if in_ci():
-            pytest.fail(f"CI=true: {message}")
-        pytest.skip(message)
-
-    return find

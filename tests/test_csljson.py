@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,17 @@ from bibx import Paper, PartialDate, WriteContext, WriterSpec
 from bibx_plugins import csljson
 from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
 from tests.corpus import EDGE_PAPERS, HOSTILE
-from tests.helpers import output_before_each
+from tests.helpers import output_before_each, require_shared_file
+
+
+def schema_path() -> Path:
+    """The shared CSL-JSON schema; the test skips without ../shared, and fails so under CI=true."""
+    return require_shared_file("schemas/csl-data.json")
 
 
 @pytest.fixture(scope="module")
-def validator(shared_file: Callable[[str], Path]) -> jsonschema.Draft7Validator:
-    schema = json.loads(shared_file("schemas/csl-data.json").read_text(encoding="utf-8"))
+def validator() -> jsonschema.Draft7Validator:
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
 
