@@ -162,6 +162,13 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
 @click.option("--force", is_flag=True, help="Replace the -o file even if an input could not be read, or if it is an input bibx cannot keep verbatim.")
+@click.option(
+    "--update",
+    "update_fields",
+    metavar="FIELD,...",
+    callback=lambda _ctx, _param, value: tuple(name.strip() for name in (value or "").split(",") if name.strip()),
+    help="Merging into the -o .bib: set these fields (e.g. doi,url) of its entries from the matching papers; nothing else changes.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.pass_context
 def export_command(
@@ -178,6 +185,7 @@ def export_command(
     pairs: tuple[str, ...],
     strict: bool,
     force: bool,
+    update_fields: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Read FILES (or stdin, or `-`) and write one bibliography.
@@ -202,6 +210,7 @@ def export_command(
         options=_writer_options(pairs, style=style, locale=locale),
         strict=strict,
         force=force,
+        update_fields=update_fields,
     )
     try:
         with termination_raises():

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
-from bibx.library import ExistingLibrary, can_append
+from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
 from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target
@@ -173,10 +173,12 @@ class Reading:
 
     def _not_in_library(self, papers: Iterator[Paper], library: ExistingLibrary) -> Iterator[Paper]:
         for paper in papers:
-            if library.holds(paper):
-                self.accounting.summary.merged += 1
-            else:
+            entry = library.entry_for(paper)
+            if entry is None:
                 yield paper
+            else:
+                self.accounting.summary.merged += 1
+                library.update(entry, paper)
 
 
 def _count_repeated_titles(papers: Iterator[Paper]) -> tuple[dict[bytes, int], set[str]]:
@@ -340,7 +342,8 @@ class ExportRequest:
     """One export: what to read, which writer with which options, where to write (None: stdout).
 
     ``force`` replaces the ``-o`` file even when an input could not be read, or when the file is
-    also an input that the writer cannot keep verbatim.
+    also an input that the writer cannot keep verbatim. ``update_fields`` names the fields that an
+    existing BibTeX library's entries take from the papers matching them (none by default).
     """
 
     read: ReadRequest
@@ -349,6 +352,7 @@ class ExportRequest:
     options: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
     force: bool = False
+    update_fields: tuple[str, ...] = ()
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
@@ -391,18 +395,19 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         pending = PendingOutput(target) if target or request.strict else None
         if pending:
             stack.callback(pending.discard)
-        out = pending.file if pending else sys.stdout
-        if library:
-            library.copy_into(out)
+        papers = _counted(reading.papers(), accounting, progress)
+        if library and pending:
+            changed = _write_library(library, spec, writer, papers, pending, spool, host)
             accounting.summary.written += library.entries
-        papers = reading.papers()
-        if library:
-            papers = library.appending(papers, out)
-        _write(spec, writer, _counted(papers, accounting, progress), out, pending, host)
+        else:
+            _write(spec, writer, papers, pending.file if pending else sys.stdout, pending, host)
+            if pending:
+                pending.close()
+            changed = True
         accounting.summary.written -= accounting.summary.skipped
         if pending is None:
             sys.stdout.flush()
-        elif _should_publish(request, target, accounting, library):
+        elif changed and _should_publish(request, target, accounting):
             try:
                 pending.publish()
             except OSError as error:
@@ -450,6 +455,8 @@ def _existing_library(
     if not same:
         return None, opened
     item = same[0]
+    if request.update_fields and item.reader.name not in UPDATABLE_READERS:
+        raise UsageProblem(f"--update edits the entries of a BibTeX library; {target.path} is read as {item.reader.name}")
     if not can_append(item.reader.name, spec.name):
         if request.force:
             return None, opened
@@ -458,14 +465,17 @@ def _existing_library(
             f"to it (BibTeX or BibLaTeX to a .bib, RIS to RIS), not as {item.reader.name} rewritten by the {spec.name} writer; "
             "write to another file, or --force to rewrite it from what bibx reads (what bibx does not model is lost)"
         )
-    return _read_library(item, target, request.read, accounting), [other for other in opened if other is not item]
+    # A writer of its own renders the fields to update: its reports are not about what is written.
+    renderer = spec.factory(WriteContext(dict(request.options), _ignore)) if request.update_fields else None
+    library = ExistingLibrary(target.real, tuple(name.lower() for name in request.update_fields), renderer)
+    _read_library(library, item, request.read, accounting)
+    return library, [other for other in opened if other is not item]
 
 
-def _read_library(item: _Opened, target: OutputTarget, request: ReadRequest, accounting: Accounting) -> ExistingLibrary:
+def _read_library(library: ExistingLibrary, item: _Opened, request: ReadRequest, accounting: Accounting) -> None:
     """The entries of the file written back to. Its warnings are not repeated (nothing of it is rewritten);
     blocks bibx cannot read are kept too, and named in one warning because no paper can be matched to them."""
     probe = Accounting(_ignore)
-    library = ExistingLibrary(target.real)
     library.add(_stream([item], request, probe))
     accounting.summary.read += library.entries
     if probe.summary.rejected:
@@ -474,7 +484,6 @@ def _read_library(item: _Opened, target: OutputTarget, request: ReadRequest, acc
     for name, reason in probe.incomplete.items():
         if not reason.startswith(NO_PAPERS):  # a .bib of only @strings and comments is a library too
             accounting.input_incomplete(Report(reason, name, rejected=True))
-    return library
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -492,22 +501,41 @@ def _refuse_incomplete(request: ExportRequest, target: OutputTarget | None, acco
     raise NotReplaced(f"{target.path} not replaced: not every input could be read ({reasons}); --force writes the papers that were read")
 
 
-def _should_publish(request: ExportRequest, target: OutputTarget | None, accounting: Accounting, library: ExistingLibrary | None) -> bool:
+def _should_publish(request: ExportRequest, target: OutputTarget | None, accounting: Accounting) -> bool:
     """After writing: whether the new text replaces the target."""
     summary = accounting.summary
     if request.strict and (summary.warnings or not summary.clean):
         return False
     # A reader that stopped half-way shows only in the second pass when there was no first (--no-merge).
     _refuse_incomplete(request, target, accounting)
-    # Nothing appended: the file stays byte for byte (and keeps its time stamp).
-    return not (library and not library.appended)
+    return True
+
+
+def _write_library(
+    library: ExistingLibrary, spec: WriterSpec, writer: Writer, papers: Iterator[Paper], pending: PendingOutput, spool: Path, host: PluginHost
+) -> bool:
+    """The library's own bytes (updated where asked), then the new papers; False when that is the file as it was.
+
+    The new papers are written aside first: only once they have all been matched against the
+    library is it known which of its entries ``--update`` changes.
+    """
+    new_entries = spool / "new-entries"
+    with new_entries.open("w", encoding="utf-8", newline="\n") as out:
+        _write(spec, writer, papers, out, pending, host)
+    with new_entries.open("rb") as written:
+        try:
+            changed = library.write(written, pending.file.buffer)  # type: ignore[attr-defined]
+            pending.close()
+        except OSError as error:
+            raise pending.failure(error) from None
+    return changed
 
 
 def _write(spec: WriterSpec, writer: Writer, papers: Iterator[Paper], out: TextIO, pending: PendingOutput | None, host: PluginHost) -> None:
+    """The writer's loop; a full disk under ``pending`` is named as the output's failure, not the plugin's."""
     try:
         writer.write(papers, out)
-        if pending:
-            pending.close()
+        out.flush()
     except (InputError, UsageProblem, BrokenPipeError, OutputProblem):
         raise
     except OSError as error:
