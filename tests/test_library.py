@@ -119,3 +119,57 @@ def test_a_ris_library_is_kept_and_extended(tmp_path: Path) -> None:
     written = library.read_bytes()
     assert written.startswith(existing + b"\nTY  - ")
     assert written.count(b"\nER  - ") == 12
+
+
+DUMP_RIS = """TY  - JOUR
+TI  - Focal Reward: Balanced Reinforcement Learning under Rubric-Based Rewards
+AU  - Huang, Yu
+PY  - 2026
+DO  - 10.1000/focal
+UR  - https://example.org/focal
+AB  - A new abstract.
+ER  - 
+
+TY  - BOOK
+TI  - Ein Buch
+AU  - Müller, Jörg
+PY  - 2020
+UR  - https://example.org/buch
+ER  - 
+"""
+
+
+def test_update_is_opt_in_and_touches_only_the_fields_it_names(library: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "dump.ris"
+    dump.write_text(DUMP_RIS, encoding="utf-8")
+    plain = export(str(library), str(dump), "-o", str(library))
+    assert plain.exit_code == 0 and library.read_bytes() == USER_BIB
+    updated = export(str(library), str(dump), "-o", str(library), "--update", "url,doi")
+    assert updated.exit_code == 0, updated.stderr
+    expected = USER_BIB.replace(b"  year = {2020}\n}", b"  year = {2020},\n  url = {https://example.org/buch}\n}").replace(
+        b"  year = {2026},\n}", b"  year = {2026},\n  url = {https://example.org/focal},\n  doi = {10.1000/focal},\n}"
+    )
+    assert library.read_bytes() == expected
+    assert b"A new abstract" not in expected
+    again = export(str(library), str(dump), "-o", str(library), "--update", "url,doi")
+    assert again.exit_code == 0 and library.read_bytes() == expected
+
+
+def test_an_updated_field_is_replaced_in_place(tmp_path: Path) -> None:
+    library = tmp_path / "refs.bib"
+    library.write_bytes(b'@book{muller2020, author = "J{\\"o}rg M{\\"u}ller", title = {Ein Buch}, url = {http://old.example} # "/x", year = 2020}\n')
+    dump = tmp_path / "dump.ris"
+    dump.write_text(DUMP_RIS, encoding="utf-8")
+    assert export(str(library), str(dump), "-o", str(library), "--update", "URL").exit_code == 0
+    assert library.read_bytes().startswith(
+        b'@book{muller2020, author = "J{\\"o}rg M{\\"u}ller", title = {Ein Buch}, url = {https://example.org/buch}, year = 2020}\n\n@misc{huang2026focal,'
+    )
+
+
+def test_update_needs_a_bibtex_library(tmp_path: Path) -> None:
+    library = tmp_path / "refs.ris"
+    library.write_text(DUMP_RIS, encoding="utf-8")
+    result = export(str(library), str(PROFILE_SEED), "-o", str(library), "--update", "url")
+    assert result.exit_code == 2
+    assert "--update edits the entries of a BibTeX library" in result.stderr
+    assert library.read_text(encoding="utf-8") == DUMP_RIS
