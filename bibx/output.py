@@ -83,7 +83,7 @@ def locked(target: OutputTarget) -> Iterator[None]:
     while target.exists:
         try:
             handle = open(target.real, "rb")  # noqa: SIM115 - held for the whole block
-        except FileNotFoundError:
+        except OSError:  # gone meanwhile, or not readable by this user: the rename alone keeps it whole
             break
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
