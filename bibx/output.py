@@ -146,7 +146,7 @@ def _open_temporary(folder: Path | None) -> tuple[str, TextIO]:
     """The temporary file's name and the file object itself (not tempfile's wrapper, which would
     add a Python-level call to every write)."""
     fd, name = tempfile.mkstemp(dir=folder, prefix=".bibx-", suffix=".tmp")
-    return name, open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by PendingOutput
+    return name, open(fd, "w", encoding="utf-8", newline="\n")
 
 
 def _keep_attributes(temporary: str, target: Path) -> None:

@@ -29,7 +29,7 @@ from bibx.model import Paper, Report
 from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target
 from bibx.plugins import PluginHost, spec_by_extension
 from bibx.sources import InputError, TextInput, open_input
-from bibx.specs import ReadContext, ReaderSpec, Writer, WriteContext, WriterOptionError, WriterSpec
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec
 
 ReportSink = Callable[[Report], None]
 PROGRESS_EVERY = 1000

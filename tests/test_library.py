@@ -62,7 +62,7 @@ def export(*args: str):
 
 
 def entry_keys(text: str) -> list[str]:
-    return re.findall(r"^@\w+\{([^,\s]+),", text, re.M)
+    return re.findall(r"^@\w+\{([^,\s]+),", text, re.MULTILINE)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bibx.merge import contradiction, merge_papers, merge_readings, title_key
-from bibx.model import Organization, PartialDate, Paper, Person, Provenance
+from bibx.model import Organization, Paper, PartialDate, Person, Provenance
 from bibx.testing import collect_papers, seed_files
 
 MERGED_TITLES = {

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,18 @@ def big_listing(folder: Path, papers: int) -> Path:
     return path
 
 
-def wait_for(condition, timeout: float = 120.0) -> None:  # noqa: ANN001
+def written_so_far(folder: Path) -> int:
+    """Bytes in the export's temporary file (0 before it exists)."""
+    sizes = []
+    for path in folder.glob(".bibx-*.tmp"):
+        try:
+            sizes.append(path.stat().st_size)
+        except FileNotFoundError:
+            continue
+    return max(sizes, default=0)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -200,8 +212,7 @@ def test_an_interrupt_half_way_through_an_export_keeps_the_old_file_and_leaves_n
     environment = os.environ | {"TMPDIR": str(spool_dir)}
     with listing.open("rb") as stdin:  # through stdin, so that a spooled copy exists to be cleaned up
         process = subprocess.Popen([*BIBX, "export", "-", "--format", "bibtex", "-o", str(target), "-q"], stdin=stdin, stderr=subprocess.PIPE, env=environment)
-        temporary = lambda: [path for path in out_dir.glob(".bibx-*.tmp")]  # noqa: E731
-        wait_for(lambda: any(path.stat().st_size >= half for path in temporary() if path.exists()) or process.poll() is not None)
+        wait_for(lambda: written_so_far(out_dir) >= half or process.poll() is not None)
         assert process.poll() is None, "the export finished before it could be interrupted"
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=60)
