@@ -94,11 +94,11 @@ class Accounting:
     def __init__(self, sink: ReportSink) -> None:
         self.summary = Summary()
         self._sink = sink
-        # Inputs not read to their end (missing, unreadable, a reader that stopped): name → why.
-        self.incomplete: dict[str, str] = {}
+        # Inputs not read to their end (missing, unreadable, a reader that stopped): name → the first report why.
+        self.incomplete: dict[str, Report] = {}
 
     def input_incomplete(self, report: Report) -> None:
-        self.incomplete.setdefault(report.path, report.message)
+        self.incomplete.setdefault(report.path, report)
         self.reader_report(report)
 
     def reader_report(self, report: Report) -> None:
@@ -152,8 +152,8 @@ class Reading:
         counts, keys = _count_repeated_titles(_stream(self.opened, self.request, probe))
         self._counts = counts
         self._keys |= keys
-        for name, reason in probe.incomplete.items():
-            self.accounting.incomplete.setdefault(name, reason)
+        for name, report in probe.incomplete.items():
+            self.accounting.incomplete.setdefault(name, report)
 
     def papers(self) -> Iterator[Paper]:
         """The second pass: papers merged, those the library holds left out, keys assigned."""
@@ -449,10 +449,10 @@ def _existing_library(
     A file the writer cannot append to would be rewritten through bibx's model, losing what the
     model does not hold: that is refused unless ``--force``, and then it is read like any input.
     """
-    if target is None or not target.exists:
-        return None, opened
-    same = [item for item in opened if item.source.name != "<stdin>" and _same_file(item.source.path, target.real)]
+    same = [item for item in opened if target and target.exists and _same_file(item.source.path, target.real)]
     if not same:
+        if request.update_fields:
+            raise UsageProblem("--update edits the entries of the -o file, which must also be one of the inputs")
         return None, opened
     item = same[0]
     if request.update_fields and item.reader.name not in UPDATABLE_READERS:
@@ -481,9 +481,9 @@ def _read_library(library: ExistingLibrary, item: _Opened, request: ReadRequest,
     if probe.summary.rejected:
         message = f"{probe.summary.rejected} block(s) bibx cannot read are kept as they are; new papers are not matched against them"
         accounting.reader_report(Report(message, item.source.name))
-    for name, reason in probe.incomplete.items():
-        if not reason.startswith(NO_PAPERS):  # a .bib of only @strings and comments is a library too
-            accounting.input_incomplete(Report(reason, name, rejected=True))
+    for report in probe.incomplete.values():
+        if not report.message.startswith(NO_PAPERS):  # a .bib of only @strings and comments is a library too
+            accounting.input_incomplete(report)
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -497,7 +497,7 @@ def _refuse_incomplete(request: ExportRequest, target: OutputTarget | None, acco
     """Before writing: an ``-o`` file is not replaced by an export whose inputs were not all read."""
     if target is None or request.force or not accounting.incomplete:
         return
-    reasons = "; ".join(f"{name}: {reason}" for name, reason in accounting.incomplete.items())
+    reasons = "; ".join(f"{report.location}: {report.message}" for report in accounting.incomplete.values())
     raise NotReplaced(f"{target.path} not replaced: not every input could be read ({reasons}); --force writes the papers that were read")
 
 

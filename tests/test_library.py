@@ -173,3 +173,10 @@ def test_update_needs_a_bibtex_library(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--update edits the entries of a BibTeX library" in result.stderr
     assert library.read_text(encoding="utf-8") == DUMP_RIS
+
+
+def test_update_without_a_library_to_update_is_a_usage_error(tmp_path: Path) -> None:
+    result = export(str(PROFILE_SEED), "-o", str(tmp_path / "new.bib"), "--update", "url")
+    assert result.exit_code == 2
+    assert "--update edits the entries of the -o file, which must also be one of the inputs" in result.stderr
+    assert result.stdout == "" and not list(tmp_path.iterdir())
