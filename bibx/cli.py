@@ -1,17 +1,21 @@
 """The ``bibx`` command line: each command parses its options and calls one library function.
 
 Data goes to stdout or ``-o FILE``; reports, warnings and the summary go to stderr. Exit codes:
-0 success, 1 a data problem was reported (rejected records, unreadable input, or anything at all
-with ``--strict``), 2 usage error, 3 a plugin failed while writing, 141 stdout was closed early.
+0 success, 1 a data problem was reported (rejected records, unreadable input, an ``-o`` file not
+replaced, a full disk, or anything at all with ``--strict``), 2 usage error, 3 a plugin failed while
+writing, 128 + N ended by signal N (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP), 141 stdout was closed early.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 
 import click
@@ -19,14 +23,42 @@ import click
 from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
 from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
 from bibx.model import Report
-from bibx.pipeline import ExportRequest, ReadRequest, UsageProblem, WriterFailed, export
-from bibx.plugins import PluginHost, load_host
+from bibx.output import OutputProblem
+from bibx.pipeline import ExportRequest, NotReplaced, ReadRequest, UsageProblem, WriterFailed, export
+from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
 
 EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 PROGRESS_AFTER_SECONDS = 2.0
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so that every clean-up runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def termination_raises() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind the export (temporary files removed, the old file kept) instead of killing it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread (an in-process test runner)
+        return
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    signals = [number for number in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if number is not None]
+    previous = {number: signal.signal(number, terminate) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class DataProblem(click.ClickException):
@@ -118,7 +150,7 @@ def _writer_options(pairs: tuple[str, ...], **named: str | None) -> dict[str, st
 
 
 @click.group(cls=PluginAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(metadata.version("bibx"), prog_name="bibx")
+@click.version_option(metadata.version(OWN_DISTRIBUTION), prog_name="bibx")
 @click.option("--disable-plugin", multiple=True, metavar="NAME", help="Do not load this plugin (repeatable; also BIBX_DISABLE_PLUGINS=a,b).")
 def main(disable_plugin: tuple[str, ...]) -> None:
     """Turn copied paper listings into bibliographies (BibTeX, BibLaTeX, CSL-JSON, RIS, formatted references)."""
@@ -136,6 +168,14 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("--locale", help="Locale such as en-US or de-DE (formats that format references).")
 @click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
+@click.option("--force", is_flag=True, help="Replace the -o file even if an input could not be read, or if it is an input bibx cannot keep verbatim.")
+@click.option(
+    "--update",
+    "update_fields",
+    metavar="FIELD,...",
+    callback=lambda _ctx, _param, value: tuple(name.strip() for name in (value or "").split(",") if name.strip()),
+    help="Merging into the -o .bib: set these fields (e.g. doi,url) of its entries from the matching papers; nothing else changes.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
@@ -153,6 +193,8 @@ def export_command(
     locale: str | None,
     pairs: tuple[str, ...],
     strict: bool,
+    force: bool,
+    update_fields: tuple[str, ...],
     quiet: bool,
     resolve: bool,
     offline: bool,
@@ -164,6 +206,10 @@ def export_command(
       bibx export seeds/*.txt --format bibtex -o refs.bib
       bibx export seeds/*.txt --format refs --style apa
       bibx export listing.txt -o library.csl.json   # CSL-JSON: what Zotero imports intact
+      bibx export refs.bib dump.txt -o refs.bib     # refs.bib kept byte for byte, new papers appended
+
+    An -o file is replaced only when every input was read (--force overrides), by a rename, so
+    an error or an interrupt leaves the old file as it was.
 
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
@@ -181,15 +227,23 @@ def export_command(
         output=output,
         options=_writer_options(pairs, style=style, locale=locale),
         strict=strict,
+        force=force,
+        update_fields=update_fields,
     )
     try:
-        summary = export(request, _host(ctx), emit_report, None if quiet else progress_display())
+        with termination_raises():
+            summary = export(request, _host(ctx), emit_report, None if quiet else progress_display())
     except (UsageProblem, WriterOptionError) as error:
         raise click.UsageError(str(error)) from None
-    except InputError as error:
+    except (InputError, NotReplaced, OutputProblem) as error:
         raise DataProblem(str(error)) from None
     except WriterFailed as error:
         raise PluginProblem(str(error)) from None
+    except (KeyboardInterrupt, Terminated) as interrupt:
+        signum = interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT
+        kept = f"; {output} left as it was" if output else ""
+        click.echo(f"\nbibx: interrupted by {signal.Signals(signum).name}{kept}", err=True)
+        sys.exit(128 + signum)
     except BrokenPipeError:
         # The reader of stdout has gone (`| head`): stop quietly, as other Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

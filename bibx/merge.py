@@ -1,7 +1,9 @@
 """Recognising the same paper read from several listings, and combining what each listing knew.
 
 Papers are matched on a normalised title (case, accents, punctuation and spacing ignored), through a
-hash index: linear time, no pairwise comparison.
+hash index: linear time, no pairwise comparison except inside a group of equal titles. Two readings
+with one title are one paper only when nothing contradicts it (:func:`contradiction`): two
+different papers called "Introduction" stay two.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from bibx.model import PartialDate, Paper
+from bibx.model import Paper, PartialDate
 
 T = TypeVar("T")
 # Every ASCII byte but letters and digits: what title_letters drops from an ASCII title.
 NON_ALNUM_BYTES = bytes(byte for byte in range(128) if not chr(byte).isalnum())
+# A preprint and its journal version are often a year or two apart; further apart, two papers.
+MAX_YEAR_GAP = 2
 
 
 def title_key(title: str) -> bytes:
@@ -37,6 +41,51 @@ def unicode_title_letters(title: str) -> str:
     """:func:`title_letters` for any text, without the ASCII shortcut (as a string)."""
     folded = unicodedata.normalize("NFKD", title).casefold()
     return "".join(char for char in folded if char.isalnum())
+
+
+def contradiction(first: Paper, second: Paper) -> str | None:
+    """Why two readings with one title cannot be one paper, or None when nothing says so."""
+    if first.doi and second.doi and first.doi.lower() != second.doi.lower():
+        return "different DOIs"
+    if first.arxiv_id and second.arxiv_id and _unversioned(first.arxiv_id) != _unversioned(second.arxiv_id):
+        return "different arXiv ids"
+    if first.key and second.key and first.key != second.key:
+        return "each has a citation key of its own"
+    first_year, second_year = _printed_year(first), _printed_year(second)
+    if first_year and second_year and abs(first_year - second_year) > MAX_YEAR_GAP:
+        return "years far apart"
+    first_names, second_names = _author_names(first), _author_names(second)
+    if first_names and second_names and not first_names & second_names:
+        return "no author in common"
+    return None
+
+
+def merge_readings(papers: Sequence[Paper]) -> list[Paper]:
+    """The papers among readings of one title: each reading joins the first group it contradicts no member of."""
+    groups: list[list[Paper]] = []
+    for paper in papers:
+        home = next((group for group in groups if not any(contradiction(paper, other) for other in group)), None)
+        if home is None:
+            groups.append([paper])
+        else:
+            home.append(paper)
+    return [merge_papers(group) for group in groups]
+
+
+def _unversioned(arxiv_id: str) -> str:
+    base, _, version = arxiv_id.lower().rpartition("v")
+    return base if base and version.isdigit() else arxiv_id.lower()
+
+
+def _printed_year(paper: Paper) -> int | None:
+    return paper.date.year if paper.date and not paper.date.year_inferred else None
+
+
+def _author_names(paper: Paper) -> frozenset[str]:
+    """Family names (or organisation names), folded; empty where the source lists no authors."""
+    if not paper.authors_known:
+        return frozenset()
+    return frozenset(unicode_title_letters(getattr(creator, "family", None) or creator.display) for creator in paper.creators) - {""}
 
 
 def merge_papers(papers: Sequence[Paper]) -> Paper:

@@ -32,7 +32,8 @@ from bibx import hookspecs
 from bibx.specs import ReaderSpec, ResolverSpec, WriterSpec
 
 ENTRY_POINT_GROUP = "bibx"
-OWN_DISTRIBUTION = "bibx"
+# The name on PyPI; "bibx" there is an unrelated project. The command and import package stay `bibx`.
+OWN_DISTRIBUTION = "bibx-export"
 DISABLE_ENV = "BIBX_DISABLE_PLUGINS"
 TRACE_ENV = "BIBX_TRACE_PLUGINS"
 TIMEOUT_ENV = "BIBX_PLUGIN_TIMEOUT"
@@ -224,7 +225,7 @@ def load_host(
     host = PluginHost(warn)
     found = list(metadata.entry_points(group=ENTRY_POINT_GROUP) if entry_points is None else entry_points)
     if not any(_distribution_name(ep) == OWN_DISTRIBUTION for ep in found):
-        host.warn("bibx's own entry points are missing: reinstall bibx (pip install --force-reinstall bibx)")
+        host.warn("bibx's own entry points are missing: reinstall bibx (pip install --force-reinstall bibx-export)")
     off = disabled_names(disabled)
     with contextlib.redirect_stdout(sys.stderr):
         for ep in sorted(found, key=_load_order):

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from bibx.model import Paper
 from bibx.testing import seed_papers
-from tests.helpers import require_node_packages
+from tests.helpers import in_ci, require_node_packages
+
+# CI runs the same examples every time (a failure there is reproducible, not a lucky seed); a
+# developer's run keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if in_ci():
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

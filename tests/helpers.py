@@ -30,6 +30,19 @@ def require_tool(name: str) -> str:
     pytest.skip(message)
 
 
+def require_shared_file(relative: str) -> Path:
+    """A file of the project's ``shared`` folder (beside or above the repository); a plain clone has
+    none: skip the test locally with the reason, fail it under CI=true."""
+    for folder in Path(__file__).resolve().parents:
+        candidate = folder / "shared" / relative
+        if candidate.is_file():
+            return candidate
+    message = f"shared/{relative} not found beside or above the repository (a plain clone has no ../shared)"
+    if in_ci():
+        pytest.fail(f"CI=true: {message}")
+    pytest.skip(message)
+
+
 NODE_DIR = Path(__file__).resolve().parent / "node"
 NODE_PACKAGES = ("citeproc", "@citation-js/core", "@citation-js/plugin-ris", "@citation-js/plugin-csl")
 

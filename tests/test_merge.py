@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bibx.merge import merge_papers, title_key
-from bibx.model import Organization, PartialDate, Paper, Person, Provenance
+from dataclasses import replace
+
+import pytest
+
+from bibx.merge import contradiction, merge_papers, merge_readings, title_key
+from bibx.model import Organization, Paper, PartialDate, Person, Provenance
 from bibx.testing import collect_papers, seed_files
 
 MERGED_TITLES = {
@@ -56,3 +60,50 @@ def test_merge_prefers_printed_years_longest_abstract_and_keeps_every_source() -
     assert merged.abstract == "a longer abstract"
     assert merged.organizations == ("lab",) and merged.score == 88.5 and merged.has_code
     assert merged.sources == profile.sources + compact.sources
+
+
+# --- merged only when nothing contradicts it -------------------------------------------------------
+
+INTRO = Paper("Introduction", (Person("Doe", "Jane"), Person("Roe", "Rick")), date=PartialDate(2019), doi="10.1000/a", arxiv_id="1901.00001")
+
+
+@pytest.mark.parametrize(
+    ("other", "reason"),
+    [
+        (replace(INTRO, doi="10.1000/B"), "different DOIs"),
+        (replace(INTRO, arxiv_id="1901.00002v2"), "different arXiv ids"),
+        (replace(INTRO, creators=(Person("Smith", "Ann"),)), "no author in common"),
+        (replace(INTRO, date=PartialDate(2015)), "years far apart"),
+    ],
+)
+def test_readings_that_contradict_each_other_are_not_merged(other: Paper, reason: str) -> None:
+    assert contradiction(INTRO, other) == reason
+    assert merge_readings([INTRO, other]) == [INTRO, other]
+
+
+def test_two_entries_with_keys_of_their_own_stay_two() -> None:
+    first, second = replace(INTRO, key="doe2019intro"), replace(INTRO, key="doe2019introduction")
+    assert contradiction(first, second) == "each has a citation key of its own"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        replace(INTRO, title="INTRODUCTION", doi="10.1000/A", arxiv_id="1901.00001v3"),  # case, versions
+        replace(INTRO, doi=None, arxiv_id=None, creators=(Person("Doe", "J."),), authors_truncated=True),  # a listing's "et al."
+        replace(INTRO, creators=(), authors_known=False, date=PartialDate(2026, year_inferred=True)),  # a feed: no authors, guessed year
+        replace(INTRO, date=PartialDate(2021)),  # preprint and journal version
+        replace(INTRO, creators=(Person("Müller", "Jörg"),) + INTRO.creators[:1]),  # one author in common is enough
+    ],
+)
+def test_readings_that_nothing_contradicts_are_merged(other: Paper) -> None:
+    assert contradiction(INTRO, other) is None
+    assert len(merge_readings([INTRO, other])) == 1
+
+
+def test_three_readings_of_two_papers_with_one_title_become_two() -> None:
+    same_as_first = replace(INTRO, doi=None, arxiv_id=None)
+    different = replace(INTRO, creators=(Person("Smith", "Ann"),), doi="10.1000/other", arxiv_id=None)
+    papers = merge_readings([INTRO, different, same_as_first])
+    assert len(papers) == 2
+    assert papers[1].creators == different.creators

@@ -1,8 +1,8 @@
 """The plugin ecosystem: a real third-party package installed beside bibx, and the plugin guide.
 
 The example package is installed with pip into a fresh virtual environment next to a
-non-editable bibx (dependencies come from the running environment through
-``--system-site-packages``; nothing is downloaded), and used through the console script there.
+non-editable bibx (dependencies come from the running interpreter's site-packages through a
+``.pth`` file, whichever interpreter built it; nothing is downloaded), and used through the console script there.
 The guide, docs/plugins.md, is checked against bibx/hookspecs.py, and its minimal plugin is run.
 """
 
@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import types
 from importlib import metadata
 from pathlib import Path
@@ -138,10 +139,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bibx_source = shutil.copytree(REPO, root / "bibx-source", ignore=NOT_SOURCES)
     example_source = shutil.copytree(EXAMPLE, root / "example-source", ignore=NOT_SOURCES)
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    see_running_site_packages(venv)
     install = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
     subprocess.run([*install, str(bibx_source), str(example_source)], check=True, env=clean_environment(), cwd=root, timeout=300)
     return venv
+
+
+def see_running_site_packages(venv: Path) -> None:
+    """Let the new environment import what the running interpreter has (pip, setuptools, bibx's dependencies).
+
+    ``--system-site-packages`` would expose the *base* interpreter's packages, which in a virtual
+    environment are not the ones the tests run with (an old setuptools, no pluggy). A ``.pth`` line
+    appends the running site-packages after the new environment's own, so its bibx wins.
+    """
+    own = subprocess.run(
+        [str(venv_bin(venv, "python")), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    running = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
+    (Path(own) / "bibx-test-running-site-packages.pth").write_text("".join(f"{path}\n" for path in running), encoding="utf-8")
 
 
 def run_in(venv: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -253,7 +253,7 @@ def test_missing_own_entry_points_ask_for_a_reinstall(monkeypatch: pytest.Monkey
     assert result.exit_code == 0
     assert "bibx's own entry points are missing: reinstall bibx" in result.stderr
     assert "alone" in result.stdout and "bibtex" not in result.stdout
-    assert load_host(entry_points=[]).warnings == ["bibx's own entry points are missing: reinstall bibx (pip install --force-reinstall bibx)"]
+    assert load_host(entry_points=[]).warnings == ["bibx's own entry points are missing: reinstall bibx (pip install --force-reinstall bibx-export)"]
 
 
 def test_a_plugin_adds_a_command_and_a_failing_one_does_not_break_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -340,3 +340,74 @@ def test_a_pipe_such_as_process_substitution_is_read_like_stdin(tmp_path: Path) 
     assert result.exit_code == 0, result.stderr
     assert titles_written(result.stdout) == GOOD_PAPERS
     assert f'"path": "{pipe}"' in result.stdout
+
+
+# --- a replace is a decision: an incomplete export keeps the -o file byte for byte ----------------
+
+LIBRARY = b"% kept by hand\n@article{kept2020,\n  title = {The Old Library},\n  author = {Ann Keeper},\n  journal = {J},\n  year = {2020},\n}\n"
+
+
+def garbage_input(folder: Path) -> Path:
+    path = folder / "garbage.bin"
+    path.write_bytes(b"\x00\x01\x02 not a listing \xff")
+    return path
+
+
+def unrecognised_text(folder: Path) -> Path:
+    path = folder / "notes.txt"
+    path.write_text("shopping list\n- milk\n- bread\n", encoding="utf-8")
+    return path
+
+
+def missing_input(folder: Path) -> Path:
+    return folder / "nope.txt"
+
+
+def explosive_input(folder: Path) -> Path:
+    path = folder / "explosive.txt"
+    path.write_text(f"{EXPLOSIVE_MARK}\nThe One Paper Read Before The Crash\nboom\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("bad", [missing_input, garbage_input, unrecognised_text, explosive_input], ids=lambda make: make.__name__)
+@pytest.mark.parametrize("merge", [[], ["--no-merge"]], ids=["merge", "no-merge"])
+def test_an_input_that_cannot_be_read_leaves_the_output_file_byte_identical(bad, merge: list[str], tmp_path: Path) -> None:
+    target = tmp_path / "refs.bib"
+    target.write_bytes(LIBRARY)
+    bad_input = bad(tmp_path)
+    result = export(str(COMPACT_SEED), str(bad_input), "-o", str(target), "--format", "bibtex", *merge, plugins=[ExplosiveReaderPlugin()])
+    assert result.exit_code == 1
+    assert f"Error: {target} not replaced: not every input could be read ({bad_input}" in result.stderr
+    assert "--force writes the papers that were read" in result.stderr
+    assert target.read_bytes() == LIBRARY
+    assert not list(tmp_path.glob(".bibx-*"))
+
+
+def test_force_writes_the_papers_that_were_read(tmp_path: Path) -> None:
+    target = tmp_path / "refs.json"
+    target.write_text("old", encoding="utf-8")
+    result = export(str(COMPACT_SEED), str(tmp_path / "nope.txt"), "-o", str(target), "--force")
+    assert result.exit_code == 1
+    assert titles_written(target.read_text(encoding="utf-8")) == GOOD_PAPERS
+
+
+def test_a_typo_in_the_name_of_the_library_merged_into_keeps_it(tmp_path: Path) -> None:
+    library = tmp_path / "mylib.bib"
+    library.write_bytes(LIBRARY)
+    result = export(str(tmp_path / "mylb.bib"), str(COMPACT_SEED), "--format", "bibtex", "-o", str(library))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'mylb.bib'}: error: no such file" in result.stderr
+    assert library.read_bytes() == LIBRARY
+
+
+def test_an_input_the_writer_cannot_keep_verbatim_is_not_rewritten_without_force(tmp_path: Path) -> None:
+    library = tmp_path / "refs.csl.json"
+    library.write_text('[{"id": "kept2020", "type": "book", "title": "The Old Library", "publisher": "P", "custom": {"x": 1}}]\n', encoding="utf-8")
+    before = library.read_bytes()
+    result = export(str(library), str(COMPACT_SEED), "-o", str(library))
+    assert result.exit_code == 1
+    assert f"{library} not replaced: it is also an input" in result.stderr
+    assert library.read_bytes() == before
+    forced = export(str(library), str(COMPACT_SEED), "-o", str(library), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert library.read_text(encoding="utf-8").count('"title"') == GOOD_PAPERS + 1
