@@ -50,6 +50,7 @@ MONONYM = 1.0
 CAMEL_WITH_PREFIX = 0.3
 CAMEL = 1.0
 TITLE_GLUED_CAMEL = 1.5
+INNER_CAMEL = 1.0
 MAX_CAMEL_CHUNK = 8
 ALL_CAPS = 1.0
 DOUBLE_INITIAL = 0.3
@@ -60,7 +61,7 @@ QUOTED_NICKNAME = 0.5
 STRAY_FULL_STOP = 0.5
 ODD_WORD = 2.0
 ORGANIZATION_WORDS = 3
-ORGANIZATION_WORD = 0.7
+ORGANIZATION_WORD = 0.3
 ORGANIZATION_HUMP = 0.3
 GLUED_CAPITAL = 1.5
 LOWER_CASE = 1.5
@@ -181,7 +182,8 @@ def _word_penalty(word: str, position: int, count: int) -> float | None:
     if shape == "plain":
         return 0.0
     if shape == "camel":
-        return _camel_penalty(_camel_chunks(word))
+        # Inside a longer name ("Wait Without Weight UpdatesSharut Gupta") a camel word is where a title ran in.
+        return _camel_penalty(_camel_chunks(word)) + (INNER_CAMEL if 0 < position < count - 1 else 0.0)
     if shape == "caps":
         if count == 1:
             return ALL_CAPS
@@ -267,7 +269,7 @@ def _east_asian_penalty(words: list[str]) -> float | None:
     if len(words) != 2:
         return None
     family, given = words
-    family_penalty = {1: 0.3, 2: 0.0, 3: 0.5, 4: 1.0}.get(len(family))
+    family_penalty = {1: 0.3, 2: 0.0, 3: 0.5}.get(len(family))
     given_penalty = {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.5}.get(len(given))
     if family_penalty is None or given_penalty is None:
         return None

@@ -53,8 +53,10 @@ GOOD_CUT = 0.8
 MAX_FIRST_NAME = 200
 # A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
 MAX_LINE = 100_000
-# Two candidates closer than this are both plausible: the reader warns.
+# Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
+# the same first author closer than SAME_AUTHOR_CLOSE.
 CLOSE = 0.5
+SAME_AUTHOR_CLOSE = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +66,31 @@ class Split:
     title: str
     authors: str
     penalty: float
+    part: int  # the comma-separated part of the line the cut lies in
+    east_asian: bool  # the first author is written in Han, kana or Hangul, where length priors decide
 
 
 @dataclass(frozen=True, slots=True)
 class SplitChoice:
+    """The best cut and the one that reads almost as well, if any."""
+
     best: Split
     runner_up: Split | None
 
-    @property
-    def is_close(self) -> bool:
-        return self.runner_up is not None and self.runner_up.penalty - self.best.penalty < CLOSE
+
+def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
+    """A cut that reads almost as well as the best, or that moves where the same first author starts.
+
+    "Hyper|CLOVA X Team" and "Report|NAVER Cloud HyperCLOVA X Team" name the same organisation from
+    different starts; where one begins is a guess even when the scores are apart, so it is reported.
+    """
+    for other in candidates:
+        if other is best:
+            continue
+        difference = other.penalty - best.penalty
+        if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
+            return other
+    return None
 
 
 def sniff(head: Sequence[str]) -> float:
@@ -123,14 +140,14 @@ def choose_split(line: str) -> SplitChoice | None:
                 continue
             own = first + _title_end_penalty(names_text[:cut])
             prior = EARLIER_CUT_PENALTY * good_earlier + NAME_IN_TITLE_PENALTY * (k - first_good_part if first_good_part is not None else 0)
-            candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior))
+            candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian))
             if not east_asian and own <= GOOD_CUT:
                 good_earlier += 1
                 first_good_part = k if first_good_part is None else first_good_part
     if not candidates:
         return None
-    candidates.sort(key=lambda split: split.penalty)
-    return SplitChoice(candidates[0], candidates[1] if len(candidates) > 1 else None)
+    best = min(candidates, key=lambda split: split.penalty)
+    return SplitChoice(best, _rival(best, candidates))
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -199,8 +216,7 @@ def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]
             return
         title, rest = glued.text, rest[1:]
     else:
-        if choice.is_close:
-            alternative = choice.runner_up
+        if alternative := choice.runner_up:
             yield Report(
                 f"the title may end elsewhere: read {choice.best.title[-40:]!r} | {choice.best.authors[:40]!r}, "
                 f"but {alternative.title[-40:]!r} | {alternative.authors[:40]!r} reads almost as well (line {glued.number})",

@@ -93,10 +93,11 @@ class Figures:
     wrong_warned: int = 0
     silently_wrong: int = 0
     other_fields_wrong: int = 0
+    exact_warned: int = 0
     failures: list[str] = field(default_factory=list)
 
     def add(self, other: Figures) -> None:
-        for name in ("records", "exact", "reported", "lost", "wrong_warned", "silently_wrong", "other_fields_wrong"):
+        for name in ("records", "exact", "reported", "lost", "wrong_warned", "silently_wrong", "other_fields_wrong", "exact_warned"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
 
@@ -107,7 +108,7 @@ class Figures:
     def __str__(self) -> str:
         return (
             f"{self.records} records: {self.exact} exact ({self.exact_share:.2%}), {self.wrong_warned} wrong with a warning, "
-            f"{self.reported} reported, {self.lost} lost, {self.silently_wrong} silently wrong; "
+            f"{self.reported} reported, {self.lost} lost, {self.silently_wrong} silently wrong; {self.exact_warned} exact with a warning to check; "
             f"{self.other_fields_wrong} with another field (date, abstract, affiliations) wrong"
         )
 
@@ -311,10 +312,11 @@ def measure_file(path: Path, truths: Sequence[Truth]) -> Figures:
             figures.failures.append(f"{path.name}:{truth.line}: {'reported' if rejected else 'LOST'}: {truth.facts['title'][:70]!r} {rejected[:1]}")
             continue
         problems = _problems(paper, truth)
+        warned = any(not report.rejected and report.line == truth.line for report in reports)
         if not problems:
             figures.exact += 1
+            figures.exact_warned += warned
         else:
-            warned = any(not report.rejected and report.line == truth.line for report in reports)
             if warned:
                 figures.wrong_warned += 1
             else:
