@@ -248,6 +248,9 @@ _CASE_CHANGE = re.compile(r"[a-z][A-Z]")
 
 def _organization_penalty(words: list[str]) -> float | None:
     """Organisation names take any word shape ("PSBC", "LLM-Core", "MindDR") but grow unlikely with length and humps."""
+    text = " ".join(words)
+    if text.count("(") != text.count(")"):
+        return None  # "RC) Foundation ModelsGLM-4.5 Team": a cut inside a parenthesis
     total = ORGANIZATION_WORD * max(0, len(words) - ORGANIZATION_WORDS)
     for position, word in enumerate(words):
         if not all(char.isalnum() or char in "-.&'’()/+" for char in word):

@@ -43,6 +43,7 @@ BAD_TITLE_END_PENALTY = 5.0
 # "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
 STRAY_CAPITALS = re.compile(r"[a-z]{2,}[A-Z]{1,2}\.?(?:\s+\S+)?$")
 STRAY_CAPITALS_PENALTY = 1.0
+SPLIT_CAPITALS_PENALTY = 1.0
 # An earlier cut that leaves a good first author makes a later one less likely, and much less so
 # when the later one would move whole names ("…TuningYuze Zhao, Zhao|Xin Huan") into the title.
 # Not so strong that "WuKong|Li Wei" loses silently to "Wu|KongLi Wei": those stay close, with a warning.
@@ -138,7 +139,7 @@ def choose_split(line: str) -> SplitChoice | None:
             first = name_penalty(names_text[cut:end].strip())
             if first is None:
                 continue
-            own = first + _title_end_penalty(names_text[:cut])
+            own = first + _title_end_penalty(names_text[:cut], names_text[cut:])
             prior = EARLIER_CUT_PENALTY * good_earlier + NAME_IN_TITLE_PENALTY * (k - first_good_part if first_good_part is not None else 0)
             candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian))
             if not east_asian and own <= GOOD_CUT:
@@ -173,9 +174,11 @@ def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float |
     return result
 
 
-def _title_end_penalty(title: str) -> float:
+def _title_end_penalty(title: str, author: str) -> float:
     if len(title.strip()) < 2 or title.endswith(BAD_TITLE_ENDINGS):
         return BAD_TITLE_END_PENALTY
+    if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
+        return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
     if STRAY_CAPITALS.search(title):
         return STRAY_CAPITALS_PENALTY
     return 0.0
