@@ -191,7 +191,7 @@ def _word_penalty(word: str, position: int, count: int) -> float | None:
         return DOUBLE_INITIAL if len(word) == 2 else CAPITALS_FAMILY if last else ALL_CAPS
     if shape == "lower":
         return LOWER_CASE
-    if word[0].isalpha() and all(char.isalpha() or char in "-'’." for char in word):
+    if word[0].isupper() and any(char.isupper() for char in word[1:]) and all(char.isalpha() or char in "-'’." for char in word):
         return ODD_WORD  # letters in an unusual case pattern ("AndrÉ"), as data sometimes has them
     return None
 

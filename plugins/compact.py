@@ -107,7 +107,7 @@ def sniff(head: Sequence[str]) -> float:
 def _reads_as_compact(texts: Sequence[str], at: int) -> bool:
     """A glued title line, not a profile's title followed by its author line."""
     following = texts[at + 1] if at + 1 < len(texts) else ""
-    if following and not is_meta_line(following) and parse_author_line(following) is not None:
+    if following and not is_meta_line(following) and parse_author_line(following, typical=True) is not None:
         return False
     return choose_split(texts[at]) is not None
 

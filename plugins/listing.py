@@ -39,6 +39,7 @@ MAX_TITLE_LENGTH = 1000
 RAW_QUOTE = 500
 # The most unusual name an author line may hold ("kunquan li" is 3.0; an abstract's words score more).
 MAX_NAME_PENALTY = 3.0
+TYPICAL_NAME_PENALTY = 1.0
 # Buttons, banners, navigation and footers that listing sites put between and around the papers.
 FURNITURE = re.compile(
     r"^(?:load more|show (?:more|less|abstract|all)|hide abstract|see (?:more|all)|read more|view (?:more|all|pdf)|more"
@@ -191,19 +192,21 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
-def parse_author_line(line: str) -> AuthorLine | None:
-    """``"Sha Yuan, Hanyu Zhao et al. · bytedance"`` in parts; None for a line that is not one (an abstract sentence)."""
+def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
+    """``"Sha Yuan, Hanyu Zhao et al. · bytedance"`` in parts; None for a line that is not one (an abstract sentence).
+
+    ``typical`` asks for names that are typical on average, as format detection needs: a short
+    sentence can pass for one unusual name ("An abstract"), not for a list of typical ones.
+    """
     names_text, organizations = split_organizations(line)
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
-    if not names or not all(is_plausible_name(name) for name in names):
+    penalties = [name_penalty(name) for name in names]
+    if not names or any(penalty is None or penalty > MAX_NAME_PENALTY for penalty in penalties):
+        return None
+    if typical and sum(penalties) / len(penalties) > TYPICAL_NAME_PENALTY:  # type: ignore[arg-type]
         return None
     return AuthorLine(names, truncated, organizations)
-
-
-def is_plausible_name(name: str) -> bool:
-    penalty = name_penalty(name)
-    return penalty is not None and penalty <= MAX_NAME_PENALTY
 
 
 def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:

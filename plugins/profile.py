@@ -46,7 +46,7 @@ def profile_records(lines: Sequence[str]) -> int:
     found = 0
     texts = [line for line in lines if line]
     for i, line in enumerate(texts[:-2]):
-        if is_meta_line(line) and not is_meta_line(texts[i + 1]) and parse_author_line(texts[i + 2]) is not None:
+        if is_meta_line(line) and not is_meta_line(texts[i + 1]) and parse_author_line(texts[i + 2], typical=True) is not None:
             found += 1
     return found
 
