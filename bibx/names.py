@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
+
 from bibx.model import Creator, Organization, Person
 
 CORPORATE_WORDS = frozenset(
@@ -25,11 +27,17 @@ CORPORATE_WORDS = frozenset(
 )
 # "DeepSeek-AI", "Moonshot AI": upper-case AI only, so that the given name "Ai" stays a person's.
 _CORPORATE_AI = re.compile(r"(?:^|[\s-])AI(?:$|\s)")
-# Lower-case words that belong to the family name: "Ludwig van Beethoven", "Juan de la Cruz".
-FAMILY_PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "dos", "das", "do", "ter", "ten", "bin", "al", "el", "y", "e", "zu"}
+# Lower-case words that begin the family name: "Ludwig van Beethoven", "Juan de la Cruz", "Ana dos
+# Santos" (nameparser's list of prefixes, kept for many languages).
+FAMILY_PARTICLES = frozenset(NAME_CONSTANTS.prefixes)
+# Lower-case words inside a name that begin nothing: "Flávia Silva e Oliveira", "Ortega y Gasset".
+JOINING_WORDS = frozenset({"y", "e", "i"})
+# Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
+# Scao", "Raed Al Kontar". Not "Van": in "Thanh Van Nguyen" it is a Vietnamese middle name.
+CAPITALISED_PARTICLES = frozenset(
+    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten", "San", "Santa", "St.", "Mc"}
 )
-SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Sr.", "Sr", "II", "III", "IV"})
+SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr", "II", "III", "IV"})
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
 # Capitalised prefixes of family names written in camel case: "McAuley", "LeMay", "DeWitt".
 CAMEL_PREFIXES = frozenset({"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Van", "Von", "Du"})
@@ -98,12 +106,17 @@ def parse_creator(name: str) -> Creator:
     if is_east_asian(name):
         return _east_asian_person(name)
     words = name.split(" ")
-    family_start = len(words) - 1
-    if family_start > 1 and words[family_start] in SUFFIXES:
-        family_start -= 1  # "Jonathan A. Karr Jr.": the suffix stays with the family name
-    while family_start > 1 and words[family_start - 1] in FAMILY_PARTICLES:
-        family_start -= 1
+    last = len(words) - 1
+    if last > 1 and words[last] in SUFFIXES:
+        last -= 1  # "Jonathan A. Karr Jr.": the suffix stays with the family name
+    # The family name starts at the first particle after the given name ("Cláudio Lúcio do Val Lopes",
+    # "Jan Van den Bussche"), else it is the last word.
+    family_start = next((i for i in range(1, last) if _is_particle(words[i], words[i + 1])), last)
     return Person(family=" ".join(words[family_start:]), given=" ".join(words[:family_start]))
+
+
+def _is_particle(word: str, following: str) -> bool:
+    return word in FAMILY_PARTICLES or word in CAPITALISED_PARTICLES or (word == "Van" and following in FAMILY_PARTICLES)
 
 
 def _east_asian_person(name: str) -> Person:
@@ -163,7 +176,7 @@ def _is_initial(word: str) -> bool:
 
 def _word_penalty(word: str, position: int, count: int) -> float | None:
     last = position == count - 1
-    if word in FAMILY_PARTICLES and not last:
+    if (word in FAMILY_PARTICLES or word in JOINING_WORDS) and not last:
         return LEADING_PARTICLE if position == 0 else 0.0
     if word in SUFFIXES and last and position >= 2:
         return 0.0

@@ -249,7 +249,7 @@ def test_compact_split_on_real_titles_and_first_authors(line: str, title: str, f
     from bibx_plugins.compact import split_title_and_authors
 
     split = split_title_and_authors(line)
-    assert split is not None and split[0] == title and split[1].startswith(first + ",") or split[1] == first
+    assert split is not None and split[0] == title and (split[1] == first or split[1].startswith(first + ","))
 
 
 def test_a_name_ending_in_etal_is_not_et_al() -> None:
