@@ -84,7 +84,7 @@ def paper_authors(paper: Paper) -> str:
 
 
 def creator_name(creator: Person | Organization) -> str:
-    """"Family, Given" so that the split is visible; organisations as they are."""
+    """ "Family, Given" so that the split is visible; organisations as they are."""
     if isinstance(creator, Organization):
         return f"{creator.name} [org]"
     return f"{creator.family}, {creator.given}" if creator.given else creator.family

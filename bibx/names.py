@@ -24,7 +24,7 @@ CORPORATE_WORDS = frozenset(
         "corp", "corp.", "committee", "association", "society", "center", "centre", "foundation",
         "alliance", "council", "community", "organization", "organisation", "contributors",
     }
-)
+)  # fmt: skip
 # "DeepSeek-AI", "Moonshot AI": upper-case AI only, so that the given name "Ai" stays a person's.
 _CORPORATE_AI = re.compile(r"(?:^|[\s-])AI(?:$|\s)")
 # Lower-case words that begin the family name: "Ludwig van Beethoven", "Juan de la Cruz", "Ana dos
@@ -34,9 +34,7 @@ FAMILY_PARTICLES = frozenset(NAME_CONSTANTS.prefixes)
 JOINING_WORDS = frozenset({"y", "e", "i"})
 # Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
 # Scao", "Raed Al Kontar". Not "Van": in "Thanh Van Nguyen" it is a Vietnamese middle name.
-CAPITALISED_PARTICLES = frozenset(
-    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten", "San", "Santa", "St.", "Mc"}
-)
+CAPITALISED_PARTICLES = frozenset("De Da Di Del Della Dos Das Du Le La Al El Bin Binte Ibn Abu Von Ter Ten San Santa St. Mc".split())
 SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr", "II", "III", "IV"})
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
 # Capitalised prefixes of family names written in camel case: "McAuley", "LeMay", "DeWitt".
@@ -170,7 +168,7 @@ def name_penalty(name: str) -> float | None:
 
 
 def _is_initial(word: str) -> bool:
-    """"C.", "C", "M.R.C.", "J.-P.", "Th."."""
+    """ "C.", "C", "M.R.C.", "J.-P.", "Th."."""
     return INITIAL.match(word) is not None or (len(word) == 1 and word.isupper())
 
 

@@ -53,7 +53,10 @@ FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # A cookie banner's sentence; short, unlike an abstract that studies cookies.
-COOKIE_BANNER = re.compile(r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|this (?:site|website))\b|\b(?:we use|this (?:site|website) uses)\b.*\bcookies?\b", re.IGNORECASE)
+COOKIE_BANNER = re.compile(
+    r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|this (?:site|website))\b|\b(?:we use|this (?:site|website) uses)\b.*\bcookies?\b",
+    re.IGNORECASE,
+)
 COOKIE_BANNER_MAX_LENGTH = 240
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibx.model import Creator, Organization, Paper, Report
+from bibx.model import Creator, Organization, Paper
 from bibx.names import is_east_asian
 from bibx.testing import collect_papers
 

@@ -38,7 +38,7 @@ def test_the_corpus_holds_at_least_500_real_records_with_non_arxiv_and_east_asia
 
 
 def test_no_record_is_lost_every_one_is_read_or_reported_with_its_line(figures) -> None:
-    part, results = figures
+    _, results = figures
     assert total(results).lost == 0, total(results).failures
 
 

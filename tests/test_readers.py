@@ -219,15 +219,22 @@ def test_compact_records_without_abstract_and_with_an_affiliation_tail(tmp_path)
     assert not [report for report in reports if report.rejected]
 
 
+SIGNALING = (
+    "Assessing the Applicability of Natural Language Processing to Traditional Social Science Methodology: "
+    "A Case Study in Identifying Strategic Signaling Patterns"
+)
+
+
 @pytest.mark.parametrize(
     ("line", "title", "first"),
     [
         ("OffTopicEval: When Large Language Models Enter the Wrong Chat, Almost Always!Jingdi Lei, Varun Gumma, Rishabh Bhardwaj et al.",
          "OffTopicEval: When Large Language Models Enter the Wrong Chat, Almost Always!", "Jingdi Lei"),
-        ("Assessing the Applicability of Natural Language Processing to Traditional Social Science Methodology: A Case Study in "
-         "Identifying Strategic Signaling Patterns in Presidential DirectivesC. LeMay, A. Lane, J. Seales et al.",
-         "Assessing the Applicability of Natural Language Processing to Traditional Social Science Methodology: A Case Study in "
-         "Identifying Strategic Signaling Patterns in Presidential Directives", "C. LeMay"),
+        (
+            SIGNALING + " in Presidential DirectivesC. LeMay, A. Lane, J. Seales et al.",
+            SIGNALING + " in Presidential Directives",
+            "C. LeMay",
+        ),
         ("YouZhi: Towards High-Concurrency Financial LLMs via Adaptive GQA-to-MLA TransitionPSBC LLM Team, Huawei LLM Team, Ruihan Long et al.",
          "YouZhi: Towards High-Concurrency Financial LLMs via Adaptive GQA-to-MLA Transition", "PSBC LLM Team"),
         ("Gemma 3 Technical ReportGemma Team, Aishwarya Kamath, Johan Ferret", "Gemma 3 Technical Report", "Gemma Team"),
