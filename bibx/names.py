@@ -68,6 +68,8 @@ GLUED_INITIALS_PENALTY = 0.3
 QUOTED_NICKNAME = 0.5
 STRAY_FULL_STOP = 0.5
 ODD_WORD = 2.0
+UNRECOGNISED_NAME = 3.0
+MAX_UNRECOGNISED_WORDS = 4
 ORGANIZATION_WORDS = 3
 ORGANIZATION_WORD = 0.3
 ORGANIZATION_HUMP = 0.3
@@ -167,6 +169,25 @@ def name_penalty(name: str) -> float | None:
             return None
         total += penalty
     return total
+
+
+def listed_name_penalty(name: str) -> float | None:
+    """:func:`name_penalty`, but a few words of letters in no known shape count too, at a high penalty.
+
+    Data has such names ("Dave deBronkart", "AndrÉ"); rejecting them would make the whole author
+    list unreadable, where one odd name among good ones is worth a warning instead.
+    """
+    penalty = name_penalty(name)
+    if penalty is not None:
+        return penalty
+    words = name.split()
+    if 0 < len(words) <= MAX_UNRECOGNISED_WORDS and all(_is_letters_word(word) for word in words):
+        return UNRECOGNISED_NAME
+    return None
+
+
+def _is_letters_word(word: str) -> bool:
+    return any(char.isalpha() for char in word) and all(char.isalpha() or char in "-'’." for char in word)
 
 
 def _is_initial(word: str) -> bool:

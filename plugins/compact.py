@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bibx import hookimpl
 from bibx.model import Paper, Report
-from bibx.names import is_east_asian, name_penalty, split_et_al
+from bibx.names import is_east_asian, listed_name_penalty, name_penalty, split_et_al
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import (
     ORGANIZATIONS_SEPARATOR,
@@ -35,6 +35,7 @@ from bibx_plugins.listing import (
     split_names,
     split_records,
     title_problem,
+    unusual_names_report,
 )
 
 # A title never ends in these: a cut right after one splits a word or a phrase.
@@ -162,14 +163,18 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 
 def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float | None]:
-    """For each part, the summed penalty of the names after it (None if one of them is no name); linear time."""
+    """For each part, the summed penalty of the names after it (None if one of them is no name); linear time.
+
+    The first author is judged strictly (its start is what is being chosen); the others as listed
+    names, so that one odd name further on does not push the title's end past it.
+    """
     result: list[float | None] = [None] * len(segments)
     total: float | None = 0.0
     for k in range(len(segments) - 1, -1, -1):
         result[k] = total
         name = text[segments[k][0] : segments[k][1]].strip()
         if total is not None and name:
-            penalty = name_penalty(name)
+            penalty = listed_name_penalty(name)
             total = None if penalty is None else total + penalty
     return result
 
@@ -231,6 +236,8 @@ def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]
     if problem := title_problem(title):
         yield reject(record, problem, context, glued.number)
         return
+    if report := unusual_names_report(authors, record, context):
+        yield report
     yield assemble_paper(meta, title, authors, "\n\n".join(line.text for line in rest), context, record.line)
 
 

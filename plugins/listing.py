@@ -21,7 +21,7 @@ from typing import NamedTuple
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
-from bibx.names import name_penalty, parse_creator, split_et_al
+from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_et_al
 from bibx.specs import ReadContext
 
 META_LINE = re.compile(
@@ -204,12 +204,26 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     names_text, organizations = split_organizations(line)
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
-    penalties = [name_penalty(name) for name in names]
-    if not names or any(penalty is None or penalty > MAX_NAME_PENALTY for penalty in penalties):
+    penalties = [listed_name_penalty(name) for name in names]
+    if not names or any(penalty is None for penalty in penalties):
+        return None
+    # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
+    if 2 * sum(penalty <= MAX_NAME_PENALTY for penalty in penalties) <= len(names) and len(names) > 1:  # type: ignore[operator]
+        return None
+    if len(names) == 1 and penalties[0] > MAX_NAME_PENALTY:  # type: ignore[operator]
         return None
     if typical and sum(penalties) / len(penalties) > TYPICAL_NAME_PENALTY:  # type: ignore[arg-type]
         return None
     return AuthorLine(names, truncated, organizations)
+
+
+def unusual_names_report(authors: AuthorLine, record: Record, context: ReadContext) -> Report | None:
+    """A warning naming the authors whose names fit no usual shape, so that a person checks the list."""
+    odd = [name for name in authors.names if name_penalty(name) is None]
+    if not odd:
+        return None
+    quoted = ", ".join(repr(name) for name in odd[:3])
+    return Report(f"unusual author name(s) {quoted}: check the author list", context.path, record.line)
 
 
 def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:

@@ -27,6 +27,7 @@ from bibx_plugins.listing import (
     reject,
     split_records,
     title_problem,
+    unusual_names_report,
 )
 
 PAPER_COUNT = re.compile(r"^(\d[\d,]*) Papers?$")
@@ -63,24 +64,29 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         records += 1
         if report := furniture_report(record, context):
             yield report
-        yield _interpret(record, context)
+        yield from _interpret(record, context)
     if announced and announced[0][0] != records:
         count, line = announced[0]
         yield Report(f"the header announces {count} papers but the page holds {records}", context.path, line)
 
 
-def _interpret(record: Record, context: ReadContext) -> Paper | Report:
+def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
     meta = record_meta(record, context)
     if isinstance(meta, Report):
-        return meta
+        yield meta
+        return
     title, *rest = record.texts
     if problem := title_problem(title):
-        return reject(record, problem, context)
+        yield reject(record, problem, context)
+        return
     authors = parse_author_line(rest[0]) if rest else None
     if authors is None:
-        return reject(record, f"no author line after the title {title[:60]!r}", context)
+        yield reject(record, f"no author line after the title {title[:60]!r}", context)
+        return
+    if report := unusual_names_report(authors, record, context):
+        yield report
     # No abstract is normal: papers that are not on arXiv often have none.
-    return assemble_paper(meta, title, authors, "\n\n".join(rest[1:]), context, record.line)
+    yield assemble_paper(meta, title, authors, "\n\n".join(rest[1:]), context, record.line)
 
 
 @hookimpl
