@@ -12,6 +12,7 @@ compact listing reader uses it to choose where a title ends and its author list 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 
@@ -87,6 +88,8 @@ def is_corporate(name: str) -> bool:
 
 def is_east_asian(text: str) -> bool:
     """Han, kana or Hangul only (spaces aside): a name written in its own script."""
+    if text.isascii():
+        return False
     letters = text.replace(" ", "")
     return bool(letters) and all(_is_east_asian_char(char) for char in letters)
 
@@ -151,6 +154,7 @@ def is_name_word(word: str) -> bool:
     return all(part.isalpha() and (len(part) == 1 or part[1:].islower()) for part in rest)
 
 
+@lru_cache(maxsize=4096)  # authors recur on a page: a profile's owner is on every paper
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
     words = name.split()

@@ -53,6 +53,9 @@ NAME_IN_TITLE_PENALTY = 2.0
 GOOD_CUT = 0.8
 # No first author's name is longer; looking further back only costs time on garbage lines.
 MAX_FIRST_NAME = 200
+# Where a first author may start: a letter other than a-z right after a non-space character
+# (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
+CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
 # A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
 MAX_LINE = 100_000
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
@@ -132,10 +135,11 @@ def choose_split(line: str) -> SplitChoice | None:
     for k, (start, end) in enumerate(segments):
         if later[k] is None:
             continue
-        for cut in range(max(start, end - MAX_FIRST_NAME, 1), end):
-            char, before = names_text[cut], names_text[cut - 1]
-            east_asian = is_east_asian(char)
-            if before.isspace() or not (char.isupper() or east_asian):
+        for match in CUT_START.finditer(names_text, max(start, end - MAX_FIRST_NAME, 1), end):
+            cut = match.start()
+            char = names_text[cut]
+            east_asian = not char.isupper() and is_east_asian(char)
+            if not (char.isupper() or east_asian):
                 continue
             first = name_penalty(names_text[cut:end].strip())
             if first is None:
