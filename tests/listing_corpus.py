@@ -128,6 +128,7 @@ class Page:
         self.lines: list[str] = []
         self.indent = rng.random() < 0.3
         self.no_break = rng.random() < 0.3
+        self.no_blank_lines = rng.random() < 0.1  # some copies drop every blank line
 
     @property
     def next_line(self) -> int:
@@ -144,6 +145,8 @@ class Page:
         return len(self.lines)
 
     def blank(self, usual: int = 1) -> None:
+        if self.no_blank_lines:
+            return
         roll = self.rng.random()
         count = 0 if roll < 0.08 else usual + 1 if roll < 0.16 else usual
         self.lines.extend([""] * count)
@@ -164,7 +167,9 @@ def meta_line(facts: dict, rng: random.Random, score: bool) -> str:
     shown_year = "" if date.year == AS_OF.year and date <= AS_OF else f", {year}"
     prefix = f"{rng.randint(50, 99)}.{rng.randint(0, 9)}" if score and rng.random() < 0.3 else ""
     code = "Code" if rng.random() < 0.3 else ""
-    return f"{prefix}{facts['category']}{MONTHS[month - 1]} {day}{shown_year}{code}"
+    # Some copies put a space or a tab between the parts a page shows side by side.
+    gap = rng.choice(("", "", "", "", "", "", "", " ", "\t", " "))
+    return gap.join(part for part in (prefix, facts["category"], f"{MONTHS[month - 1]} {day}{shown_year}", code) if part)
 
 
 def author_text(facts: dict, rng: random.Random) -> tuple[str, tuple[str, ...], bool, tuple[str, ...]]:
@@ -172,7 +177,7 @@ def author_text(facts: dict, rng: random.Random) -> tuple[str, tuple[str, ...], 
     authors = tuple(facts["authors"])
     truncated = len(authors) > SHOWN_AUTHORS and rng.random() < 0.8
     shown = authors[:SHOWN_AUTHORS] if truncated else authors
-    text = ", ".join(shown) + (" et al." if truncated else "")
+    text = ", ".join(shown) + (rng.choice((" et al.", " et al.", " et al.", ", et al.", " et al")) if truncated else "")
     organizations = tuple(rng.sample(AFFILIATIONS, rng.randint(1, 2))) if rng.random() < 0.3 else ()
     if organizations:
         text += " · " + ", ".join(organizations)
@@ -206,6 +211,8 @@ def render_profile(records: Sequence[dict], rng: random.Random, path: str) -> tu
         page.add(text)
         page.blank()
         paragraphs = abstract(facts, rng, rng.choice((1, 1, 1, 2)))
+        if paragraphs:
+            page.furniture(("Show abstract", "Hide abstract", "Read more"), 0.05)
         for paragraph in paragraphs:
             page.add(paragraph)
             page.blank()
