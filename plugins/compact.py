@@ -56,6 +56,8 @@ MAX_FIRST_NAME = 200
 # Where a first author may start: a letter other than a-z right after a non-space character
 # (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
 CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+# A later author that reads as no name at all.
+UNREADABLE_NAME_PENALTY = 5.0
 # A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
 MAX_LINE = 100_000
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
@@ -73,6 +75,7 @@ class Split:
     penalty: float
     part: int  # the comma-separated part of the line the cut lies in
     east_asian: bool  # the first author is written in Han, kana or Hangul, where length priors decide
+    good: bool  # the first author and the title's end read well on their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,8 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
     for other in candidates:
         if other is best:
             continue
+        if other.part < best.part and other.good:
+            return other  # a good first author earlier in the line: names after it may be unreadable
         difference = other.penalty - best.penalty
         if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
             return other
@@ -133,8 +138,6 @@ def choose_split(line: str) -> SplitChoice | None:
     candidates: list[Split] = []
     good_earlier, first_good_part = 0, None
     for k, (start, end) in enumerate(segments):
-        if later[k] is None:
-            continue
         for match in CUT_START.finditer(names_text, max(start, end - MAX_FIRST_NAME, 1), end):
             cut = match.start()
             char = names_text[cut]
@@ -146,8 +149,9 @@ def choose_split(line: str) -> SplitChoice | None:
                 continue
             own = first + _title_end_penalty(names_text[:cut], names_text[cut:])
             prior = EARLIER_CUT_PENALTY * good_earlier + NAME_IN_TITLE_PENALTY * (k - first_good_part if first_good_part is not None else 0)
-            candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian))
-            if not east_asian and own <= GOOD_CUT:
+            good = not east_asian and own <= GOOD_CUT
+            candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian, good))
+            if good:
                 good_earlier += 1
                 first_good_part = k if first_good_part is None else first_good_part
     if not candidates:
@@ -166,20 +170,21 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float | None]:
-    """For each part, the summed penalty of the names after it (None if one of them is no name); linear time.
+def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float]:
+    """For each part, the summed penalty of the names after it; linear time.
 
     The first author is judged strictly (its start is what is being chosen); the others as listed
-    names, so that one odd name further on does not push the title's end past it.
+    names, and one that reads as no name costs much without ruling the cut out: otherwise a single
+    odd name further on would push the title's end past it.
     """
-    result: list[float | None] = [None] * len(segments)
-    total: float | None = 0.0
+    result = [0.0] * len(segments)
+    total = 0.0
     for k in range(len(segments) - 1, -1, -1):
         result[k] = total
         name = text[segments[k][0] : segments[k][1]].strip()
-        if total is not None and name:
+        if name:
             penalty = listed_name_penalty(name)
-            total = None if penalty is None else total + penalty
+            total += UNREADABLE_NAME_PENALTY if penalty is None else penalty
     return result
 
 
@@ -219,14 +224,14 @@ def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]
     if len(glued.text) > MAX_LINE:
         yield reject(record, f"a {len(glued.text):,}-character line where a title and its authors should be", context, glued.number)
         return
-    choice = choose_split(glued.text)
-    if choice is None:
+    own_line = parse_author_line(rest[0].text, typical=True) if rest else None
+    choice = None if own_line else choose_split(glued.text)
+    if own_line:
         # Some copies put the authors on a line of their own, as profile pages do.
-        authors = parse_author_line(rest[0].text) if rest else None
-        if authors is None:
-            yield reject(record, f"cannot find the authors after the title in {glued.text[:80]!r}", context, glued.number)
-            return
-        title, rest = glued.text, rest[1:]
+        title, authors, rest = glued.text, own_line, rest[1:]
+    elif choice is None:
+        yield reject(record, f"cannot find the authors after the title in {glued.text[:80]!r}", context, glued.number)
+        return
     else:
         if alternative := choice.runner_up:
             yield Report(

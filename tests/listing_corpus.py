@@ -232,7 +232,11 @@ def render_compact(records: Sequence[dict], rng: random.Random, path: str) -> tu
     for facts in records:
         start = page.add(meta_line(facts, rng, score=True))
         text, shown, truncated, organizations = author_text(facts, rng)
-        page.add(facts["title"] + text)
+        if rng.random() < 0.95:
+            page.add(facts["title"] + text)
+        else:  # some copies put the authors on a line of their own
+            page.add(facts["title"])
+            page.add(text)
         paragraphs = abstract(facts, rng, 1)
         for paragraph in paragraphs:
             page.add(paragraph)

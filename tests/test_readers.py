@@ -320,3 +320,19 @@ def test_inspect_papers_lists_title_authors_date_and_warnings(tmp_path) -> None:
     assert lines[0].endswith("compact: 1 papers, 0 rejected, 1 warnings")
     assert "Training at Scale with WuKong | Wei, Li; Example, Ann; et al. | 2023-03-03 | 1 warning(s)" in lines[1]
     assert lines[2].strip().startswith("! the title may end elsewhere")
+
+
+def test_compact_authors_on_their_own_line_are_read_as_such(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "CLAug 10, 2024Code\nSWIFT:A Scalable lightWeight Infrastructure\nYuze Zhao, Jintao Huang et al.\nAn abstract.\n")
+    assert reports == []
+    assert [(paper.title, displayed(paper), paper.abstract) for paper in papers] == [
+        ("SWIFT:A Scalable lightWeight Infrastructure", ["Yuze Zhao", "Jintao Huang"], "An abstract.")
+    ]
+
+
+def test_an_unreadable_name_further_on_does_not_silently_move_the_title_end(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "CLAug 10, 2024\nA Global Log for Medical AIAyush Noori, Dave deBronkart, Gauden Galea\nAn abstract.\n")
+    assert papers[0].title == "A Global Log for Medical AI"
+    assert displayed(papers[0]) == ["Ayush Noori", "Dave deBronkart", "Gauden Galea"]
+    assert [(report.line, report.rejected) for report in reports] == [(1, False)]
+    assert "'Dave deBronkart'" in reports[0].message
