@@ -276,11 +276,12 @@ def plugins_command(ctx: click.Context, requirements: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--from", "reader", metavar="NAME", help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates without a year.")
+@click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings.")
 @click.pass_context
-def inspect_command(ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date) -> None:
+def inspect_command(ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool) -> None:
     """Say what bibx reads in FILES: detected format, papers, rejected records and warnings per file."""
     try:
-        text, clean = inspect_inputs(files, reader, as_of, _host(ctx))
+        text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers)
     except UsageProblem as error:
         raise click.UsageError(str(error)) from None
     click.echo(text)

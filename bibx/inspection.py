@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bibx.model import Report
+from bibx.model import Organization, Paper, Person, Report
 from bibx.pipeline import Accounting, ReadRequest, read_papers
 from bibx.plugins import PluginHost
 
@@ -37,17 +37,62 @@ def describe_plugins(host: PluginHost, requirements: bool = False) -> str:
     return "\n".join(lines)
 
 
-def inspect_inputs(files: Sequence[str], reader: str | None, as_of: dt.date, host: PluginHost) -> tuple[str, bool]:
-    """What each file yields on its own (no merging): format, paper count, and every report."""
+def inspect_inputs(files: Sequence[str], reader: str | None, as_of: dt.date, host: PluginHost, papers: bool = False) -> tuple[str, bool]:
+    """What each file yields on its own (no merging): format, paper count, and every report.
+
+    With ``papers``, every paper read is listed too, one line each (title | authors | date |
+    warnings), so a person can check a copied page before exporting it.
+    """
     lines, clean = [], True
     for file in files:
         reports: list[Report] = []
         accounting = Accounting(reports.append)
         with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
-            papers = list(read_papers(ReadRequest([file], reader, as_of, merge=False), host, accounting, Path(spool)))
-        formats = sorted({source.reader for paper in papers for source in paper.sources})
+            read = list(read_papers(ReadRequest([file], reader, as_of, merge=False), host, accounting, Path(spool)))
+        formats = sorted({source.reader for paper in read for source in paper.sources})
         summary = accounting.summary
-        lines.append(f"{file}: {', '.join(formats) or 'unreadable'}: {len(papers)} papers, {summary.rejected} rejected, {summary.warnings} warnings")
-        lines.extend(f"  {report}" for report in reports)
+        lines.append(f"{file}: {', '.join(formats) or 'unreadable'}: {len(read)} papers, {summary.rejected} rejected, {summary.warnings} warnings")
+        if papers:
+            lines.extend(describe_papers(read, reports))
+        else:
+            lines.extend(f"  {report}" for report in reports)
         clean = clean and summary.clean
     return "\n".join(lines), clean
+
+
+def describe_papers(papers: Sequence[Paper], reports: Sequence[Report]) -> list[str]:
+    """One line per paper, its warnings after it, and the reports that belong to no paper at the end."""
+    by_line: dict[int | None, list[Report]] = {}
+    for report in reports:
+        by_line.setdefault(report.line, []).append(report)
+    lines = []
+    for paper in papers:
+        origin = paper.origin
+        own = by_line.pop(origin.line, []) if origin else []
+        warned = f" | {len(own)} warning(s)" if own else ""
+        lines.append(f"  {origin.line if origin else '?':>5}  {paper.title} | {paper_authors(paper)} | {paper_date(paper)}{warned}")
+        lines.extend(f"         ! {report.message}" for report in own)
+    lines.extend(f"  {report}" for line_reports in by_line.values() for report in line_reports)
+    return lines
+
+
+def paper_authors(paper: Paper) -> str:
+    if not paper.authors_known:
+        return "(no authors listed)"
+    names = [creator_name(creator) for creator in paper.creators]
+    return "; ".join(names) + ("; et al." if paper.authors_truncated else "") if names else "(none)"
+
+
+def creator_name(creator: Person | Organization) -> str:
+    """ "Family, Given" so that the split is visible; organisations as they are."""
+    if isinstance(creator, Organization):
+        return f"{creator.name} [org]"
+    return f"{creator.family}, {creator.given}" if creator.given else creator.family
+
+
+def paper_date(paper: Paper) -> str:
+    if paper.date:
+        return paper.date.isoformat() + (" (year inferred)" if paper.date.year_inferred else "")
+    if paper.listing_date:
+        return f"listed {paper.listing_date.isoformat()}"
+    return "no date"

@@ -1,12 +1,20 @@
-"""Turning the author strings of a listing into creators: persons or corporate authors.
+"""Turning the author strings of a listing into creators, and judging how well a string reads as names.
 
-Listings print names in natural order ("Given Family"). Corporate authors ("Tencent Hunyuan Team",
-"Team Wan", "Ling Team") are recognised by a marker word and kept whole, never split.
+Listings print names in natural order ("Given Family"), except East Asian names written in their
+own script, which put the family name first ("高瀬 翔"). Corporate authors ("Tencent Hunyuan Team",
+"Team Wan", "DeepSeek-AI") are recognised by a marker word and kept whole, never split.
+
+:func:`name_penalty` scores a string as one author's name: 0 for a typical name, more for rarer
+shapes (a mononym, "ZhaoXin", "LEE"), None for what no name looks like ("AGArshia", "4Yuze"). The
+compact listing reader uses it to choose where a title ends and its author list begins.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
 
 from bibx.model import Creator, Organization, Person
 
@@ -17,31 +25,117 @@ CORPORATE_WORDS = frozenset(
         "corp", "corp.", "committee", "association", "society", "center", "centre", "foundation",
         "alliance", "council", "community", "organization", "organisation", "contributors",
     }
-)
-# Lower-case words that belong to the family name: "Ludwig van Beethoven", "Juan de la Cruz".
-FAMILY_PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "dos", "das", "ter", "ten", "bin", "al"})
+)  # fmt: skip
+# "DeepSeek-AI", "Moonshot AI": upper-case AI only, so that the given name "Ai" stays a person's.
+_CORPORATE_AI = re.compile(r"(?:^|[\s-])AI(?:$|\s)")
+# Lower-case words that begin the family name: "Ludwig van Beethoven", "Juan de la Cruz", "Ana dos
+# Santos" (nameparser's list of prefixes, kept for many languages).
+FAMILY_PARTICLES = frozenset(NAME_CONSTANTS.prefixes)
+# Lower-case words inside a name that begin nothing: "Flávia Silva e Oliveira", "Ortega y Gasset".
+JOINING_WORDS = frozenset({"y", "e", "i"})
+# Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
+# Scao", "Raed Al Kontar". Not "Van": in "Thanh Van Nguyen" it is a Vietnamese middle name.
+CAPITALISED_PARTICLES = frozenset(
+    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten", "San", "Santa", "St.", "Mc"}
+)  # fmt: skip
+SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr", "II", "III", "IV"})
+ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
+# Capitalised prefixes of family names written in camel case: "McAuley", "LeMay", "DeWitt".
+CAMEL_PREFIXES = frozenset({"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Van", "Von", "Du"})
+# Korean family names of two syllables; every other one has one.
+KOREAN_TWO_SYLLABLE_FAMILIES = frozenset({"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"})
 # A trailing ", et al." or "and others", matched on the reversed text from its first character:
-# the same pattern anchored at the end (``\s*,?\s*(?:et\.?\s*al\.?|and others)\s*$``) would be
-# tried at every position of the line. Greedy, it takes the whole suffix the forward pattern would.
-ET_AL_REVERSED = re.compile(r"\s*(?:\.?la\s*\.?te|srehto dna)\s*,?\s*", re.IGNORECASE)
+# the same pattern anchored at the end (``\s*,?\s*(?<![^\s,])(?:et\.?\s*al\.?|and others)\s*$``)
+# would be tried at every position of the line. Greedy, it takes the whole suffix the forward
+# pattern would. The look-ahead keeps "Rahul Vetal" a name: "et al." must follow a space or comma.
+ET_AL_REVERSED = re.compile(r"\s*(?:\.?la\s*\.?te|srehto dna)(?![^\s,])\s*,?\s*", re.IGNORECASE)
+INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.-?)+[A-Z]\.?|[A-Z][a-z]?\.)$")
+GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z][a-z]+$")
+QUOTES = "'\"‘’“”"
+MAX_NAME_WORDS = 7
+
+# Penalties: how much rarer than a plain "Given Family" each shape is.
+MONONYM = 1.0
+CAMEL_WITH_PREFIX = 0.3
+CAMEL = 1.0
+TITLE_GLUED_CAMEL = 1.5
+INNER_CAMEL = 1.0
+MAX_CAMEL_CHUNK = 8
+ALL_CAPS = 1.0
+DOUBLE_INITIAL = 0.3
+CAPITALS_FAMILY = 0.5
+BARE_FIRST_INITIAL = 1.0
+GLUED_INITIALS_PENALTY = 0.3
+QUOTED_NICKNAME = 0.5
+STRAY_FULL_STOP = 0.5
+ODD_WORD = 2.0
+UNRECOGNISED_NAME = 3.0
+MAX_UNRECOGNISED_WORDS = 4
+ORGANIZATION_WORDS = 3
+ORGANIZATION_WORD = 0.3
+ORGANIZATION_HUMP = 0.3
+GLUED_CAPITAL = 1.5
+LOWER_CASE = 1.5
+LEADING_PARTICLE = 0.5
+TRAILING_INITIAL = 0.5
 
 
 def is_corporate(name: str) -> bool:
     """True for names such as "Tencent Hunyuan Team" that are organisations, not people."""
     # Case folding neither makes nor removes whitespace: the folded name's words are the folded words.
-    return not CORPORATE_WORDS.isdisjoint(name.casefold().split())
+    return not CORPORATE_WORDS.isdisjoint(name.casefold().split()) or _CORPORATE_AI.search(name) is not None
+
+
+def is_east_asian(text: str) -> bool:
+    """Han, kana or Hangul only (spaces aside): a name written in its own script."""
+    if text.isascii():
+        return False
+    letters = text.replace(" ", "")
+    return bool(letters) and all(_is_east_asian_char(char) for char in letters)
+
+
+def _is_east_asian_char(char: str) -> bool:
+    code = ord(char)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xAC00 <= code <= 0xD7A3 or char in "々〆ヶ"
+
+
+def _is_hangul(text: str) -> bool:
+    return all(0xAC00 <= ord(char) <= 0xD7A3 for char in text)
 
 
 def parse_creator(name: str) -> Creator:
-    """One creator from a name in natural order; corporate names stay whole."""
+    """One creator from a name as a listing prints it; corporate names stay whole."""
     name = " ".join(name.split())
     if is_corporate(name):
         return Organization(name)
+    if is_east_asian(name):
+        return _east_asian_person(name)
     words = name.split(" ")
-    family_start = len(words) - 1
-    while family_start > 1 and words[family_start - 1] in FAMILY_PARTICLES:
-        family_start -= 1
+    last = len(words) - 1
+    if last > 1 and words[last] in SUFFIXES:
+        last -= 1  # "Jonathan A. Karr Jr.": the suffix stays with the family name
+    # The family name starts at the first particle after the given name ("Cláudio Lúcio do Val Lopes",
+    # "Jan Van den Bussche"), else it is the last word.
+    family_start = next((i for i in range(1, last) if _is_particle(words[i], words[i + 1])), last)
     return Person(family=" ".join(words[family_start:]), given=" ".join(words[:family_start]))
+
+
+def _is_particle(word: str, following: str) -> bool:
+    return word in FAMILY_PARTICLES or word in CAPITALISED_PARTICLES or (word == "Van" and following in FAMILY_PARTICLES)
+
+
+def _east_asian_person(name: str) -> Person:
+    """Family name first: "高瀬 翔"; unspaced, the first syllable ("김민환") or character(s) ("朱中元")."""
+    family, _, given = name.partition(" ")
+    if given:
+        return Person(family=family, given=given)
+    if _is_hangul(name) and len(name) >= 2:
+        split = 2 if len(name) >= 4 and name[:2] in KOREAN_TWO_SYLLABLE_FAMILIES else 1
+    elif 2 <= len(name) <= 4:
+        split = 2 if len(name) == 4 else 1
+    else:
+        return Person(family=name)
+    return Person(family=name[:split], given=name[split:])
 
 
 def split_et_al(author_text: str) -> tuple[str, bool]:
@@ -58,3 +152,166 @@ def is_name_word(word: str) -> bool:
     if len(first) < 2 or not first.isalpha() or not first[0].isupper() or not first[1:].islower():
         return False
     return all(part.isalpha() and (len(part) == 1 or part[1:].islower()) for part in rest)
+
+
+@lru_cache(maxsize=4096)  # authors recur on a page: a profile's owner is on every paper
+def name_penalty(name: str) -> float | None:
+    """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return None
+    if is_corporate(name):
+        return _organization_penalty(words)
+    if is_east_asian(name):
+        return _east_asian_penalty(words)
+    if len(words) == 1 and _is_initial(words[0]):
+        return None  # a lone initial is a cut through an acronym ("DP|O"), not a name
+    total = MONONYM if len(words) == 1 else 0.0
+    for position, word in enumerate(words):
+        penalty = _word_penalty(word, position, len(words))
+        if penalty is None:
+            return None
+        total += penalty
+    return total
+
+
+def listed_name_penalty(name: str) -> float | None:
+    """:func:`name_penalty`, but a few words of letters in no known shape count too, at a high penalty.
+
+    Data has such names ("Dave deBronkart", "AndrÉ"); rejecting them would make the whole author
+    list unreadable, where one odd name among good ones is worth a warning instead.
+    """
+    penalty = name_penalty(name)
+    if penalty is not None:
+        return penalty
+    words = name.split()
+    if 0 < len(words) <= MAX_UNRECOGNISED_WORDS and all(_is_letters_word(word) for word in words):
+        return UNRECOGNISED_NAME
+    return None
+
+
+def _is_letters_word(word: str) -> bool:
+    return any(char.isalpha() for char in word) and all(char.isalpha() or char in "-'’." for char in word)
+
+
+def _is_initial(word: str) -> bool:
+    """ "C.", "C", "M.R.C.", "J.-P.", "Th."."""
+    return INITIAL.match(word) is not None or (len(word) == 1 and word.isupper())
+
+
+def _word_penalty(word: str, position: int, count: int) -> float | None:
+    last = position == count - 1
+    if (word in FAMILY_PARTICLES or word in JOINING_WORDS) and not last:
+        return LEADING_PARTICLE if position == 0 else 0.0
+    if word in SUFFIXES and last and position >= 2:
+        return 0.0
+    if _is_initial(word):
+        if last:
+            return TRAILING_INITIAL
+        # A first initial without its full stop ("L Models…") is rarer than a cut through "SSL".
+        return BARE_FIRST_INITIAL if position == 0 and not word.endswith(".") else 0.0
+    if GLUED_INITIALS.match(word):
+        return GLUED_INITIALS_PENALTY  # "M.Victoria"
+    if len(word) > 2 and word[0] in QUOTES and word[-1] in QUOTES:
+        return QUOTED_NICKNAME if _word_shape(word[1:-1]) == "plain" else None  # "'Amber'"
+    if len(word) > 2 and word.endswith(".") and _word_shape(word[:-1]) == "plain":
+        return STRAY_FULL_STOP  # "Wei Lin. Hsueh"
+    shape = _word_shape(word)
+    if shape == "plain":
+        return 0.0
+    if shape == "camel":
+        # Inside a longer name ("Wait Without Weight UpdatesSharut Gupta") a camel word is where a title ran in.
+        return _camel_penalty(_camel_chunks(word)) + (INNER_CAMEL if 0 < position < count - 1 else 0.0)
+    if shape == "caps":
+        if count == 1:
+            return ALL_CAPS
+        # "DL Dayo" and "Moon GI Seok" (initials), "Jisu KWON" (a family name in capitals)
+        return DOUBLE_INITIAL if len(word) == 2 else CAPITALS_FAMILY if last else ALL_CAPS
+    if shape == "lower":
+        return LOWER_CASE
+    if word[0].isupper() and any(char.isupper() for char in word[1:]) and all(char.isalpha() or char in "-'’." for char in word):
+        return ODD_WORD  # letters in an unusual case pattern ("AndrÉ"), as data sometimes has them
+    return None
+
+
+def _camel_penalty(chunks: list[str]) -> float:
+    if chunks[0] in CAMEL_PREFIXES:
+        return CAMEL_WITH_PREFIX
+    # "ZhaoXin", "KyeongMin": syllables. "MsLouis" (LLMs|Louis), "ApplicationsMinghui": a title run into a name.
+    if len(chunks[0]) <= 2 or any(len(chunk) > MAX_CAMEL_CHUNK for chunk in chunks):
+        return TITLE_GLUED_CAMEL
+    return CAMEL
+
+
+def _word_shape(word: str) -> str | None:
+    """plain ("Yuze", "Chen-Wei", "Won-gi", "O'Reilly", "d'Amato"), camel ("ZhaoXin"), caps ("LEE"), lower, or None."""
+    parts = re.split(r"[-'’]", word)
+    if any(not part.isalpha() for part in parts):
+        return None
+    first = parts[0]
+    if first.islower():
+        if all(part.islower() for part in parts):
+            return "lower"
+        # "d'Amato", "al-Farabi": a lower-case particle joined to a capitalised name
+        rest = word[len(first) + 1 :]
+        return "plain" if first in ELIDED_PARTICLES and rest and _word_shape(rest) == "plain" else None
+    if first.isupper() and len(first) >= 2 and all(part.isupper() for part in parts):
+        return "caps"
+    if not first[0].isupper():
+        return None
+    if all(part[0].isupper() or part.islower() for part in parts) and all(part[1:].islower() or len(part) == 1 for part in parts):
+        return "plain"
+    if len(parts) == 1 and len(chunks := _camel_chunks(first)) > 1 and all(len(chunk) >= 2 for chunk in chunks):
+        return "camel"
+    return None
+
+
+def _camel_chunks(word: str) -> list[str]:
+    """``"McAuley"`` → ``["Mc", "Auley"]``; a chunk is one capital and the lower-case letters after it."""
+    chunks: list[str] = []
+    for char in word:
+        if char.isupper() or not chunks:
+            chunks.append(char)
+        elif char.islower():
+            chunks[-1] += char
+        else:
+            return []
+    return chunks if all(chunk[0].isupper() and chunk[1:].islower() or len(chunk) == 1 for chunk in chunks) else []
+
+
+# "DTencent", "MsZing": a capital or two glued in front of a word, the sign of a cut too early.
+_GLUED_CAPITALS = re.compile(r"^(?:[A-Z][A-Z][a-z]|[A-Z][a-z][A-Z][a-z])")
+_CASE_CHANGE = re.compile(r"[a-z][A-Z]")
+
+
+def _organization_penalty(words: list[str]) -> float | None:
+    """Organisation names take any word shape ("PSBC", "LLM-Core", "MindDR") but grow unlikely with length and humps."""
+    text = " ".join(words)
+    if text.count("(") != text.count(")"):
+        return None  # "RC) Foundation ModelsGLM-4.5 Team": a cut inside a parenthesis
+    total = ORGANIZATION_WORD * max(0, len(words) - ORGANIZATION_WORDS)
+    for position, word in enumerate(words):
+        if not all(char.isalnum() or char in "-.&'’()/+" for char in word):
+            return None
+        if position == 0 and (_GLUED_CAPITALS.match(word) or (len(word) == 1 and word.isupper())):
+            total += GLUED_CAPITAL
+        # "ReportMindDR" has two case changes, "MindDR" one: each is a place a title may have run in.
+        total += ORGANIZATION_HUMP * len(_CASE_CHANGE.findall(word))
+    return total
+
+
+def _east_asian_penalty(words: list[str]) -> float | None:
+    """Family name first; two-character family names are the most common in Japanese, one in Chinese and Korean."""
+    if len(words) == 1:
+        (word,) = words
+        if _is_hangul(word):
+            return {3: 0.0, 2: 0.6, 4: 0.8}.get(len(word))
+        return {2: 0.4, 3: 0.2, 4: 0.5}.get(len(word))
+    if len(words) != 2:
+        return None
+    family, given = words
+    family_penalty = {1: 0.3, 2: 0.0, 3: 0.5}.get(len(family))
+    given_penalty = {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.5}.get(len(given))
+    if family_penalty is None or given_penalty is None:
+        return None
+    return family_penalty + given_penalty

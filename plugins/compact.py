@@ -2,47 +2,123 @@
 
     99.9CVApr 21                                     optional score, category, date, "Code"
     Wan-Image: ... IntelligenceChaojie Mao, Chen-Wei Xie et al.     title glued to the authors
-    We present Wan-Image, ...                        abstract
+    We present Wan-Image, ...                        abstract (papers not on arXiv often have none)
 
-The glued line is split where the first author's given name begins: the last comma-separated part
-that is not itself a name holds the title's end and the first author, and inside it the given name
-is the longest capitalised name word that follows the title's last character ("TuningYuze",
-"LLMYuze", "GPT-4Yuze", "BeyondAn", "ModelsTeam").
+Where the title ends is a choice among candidate cut points: every place where a name could start
+right after a non-space character ("Fine-Tuning|Yuze", "LLM|Yuze", "Always!|Jingdi", "生成|伊藤 滉一朗").
+Each candidate is scored by how well the right side reads as an author list (see
+:func:`bibx.names.name_penalty`) and the left side as a title's end; the best wins. When the
+runner-up is close, the paper is still read and a warning names the line and the alternative.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from bibx import hookimpl
 from bibx.model import Paper, Report
-from bibx.names import FAMILY_PARTICLES, is_name_word, split_et_al
+from bibx.names import is_east_asian, listed_name_penalty, name_penalty, split_et_al
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import (
+    ORGANIZATIONS_SEPARATOR,
+    AuthorLine,
     Record,
     assemble_paper,
+    clean,
+    furniture_report,
     is_meta_line,
-    looks_like_name,
-    parse_creators,
+    parse_author_line,
     record_meta,
     reject,
+    split_names,
     split_records,
     title_problem,
+    unusual_names_report,
 )
 
-MAX_NAME_WORDS = 4
-MAX_GIVEN_NAME = 40
-WORD = re.compile(r"\S+")
+# A title never ends in these: a cut right after one splits a word or a phrase.
+BAD_TITLE_ENDINGS = tuple("-–—:;,(/&+'\"“‘[")
+BAD_TITLE_END_PENALTY = 5.0
+# "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
+STRAY_CAPITALS = re.compile(r"[a-z]{2,}[A-Z]{1,2}\.?(?:\s+\S+)?$")
+STRAY_CAPITALS_PENALTY = 1.0
+SPLIT_CAPITALS_PENALTY = 1.0
+# An earlier cut that leaves a good first author makes a later one less likely, and much less so
+# when the later one would move whole names ("…TuningYuze Zhao, Zhao|Xin Huan") into the title.
+# Not so strong that "WuKong|Li Wei" loses silently to "Wu|KongLi Wei": those stay close, with a warning.
+EARLIER_CUT_PENALTY = 0.8
+NAME_IN_TITLE_PENALTY = 2.0
+GOOD_CUT = 0.8
+# No first author's name is longer; looking further back only costs time on garbage lines.
+MAX_FIRST_NAME = 200
+# Where a first author may start: a letter other than a-z right after a non-space character
+# (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
+CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+# A later author that reads as no name at all.
+UNREADABLE_NAME_PENALTY = 5.0
+# A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
+MAX_LINE = 100_000
+# Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
+# the same first author closer than SAME_AUTHOR_CLOSE.
+CLOSE = 0.5
+SAME_AUTHOR_CLOSE = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Where a glued line's title ends: the title, the author text after it, how unusual the cut is."""
+
+    title: str
+    authors: str
+    penalty: float
+    part: int  # the comma-separated part of the line the cut lies in
+    east_asian: bool  # the first author is written in Han, kana or Hangul, where length priors decide
+    good: bool  # the first author and the title's end read well on their own
+
+
+@dataclass(frozen=True, slots=True)
+class SplitChoice:
+    """The best cut and the one that reads almost as well, if any."""
+
+    best: Split
+    runner_up: Split | None
+
+
+def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
+    """A cut that reads almost as well as the best, or that moves where the same first author starts.
+
+    "Hyper|CLOVA X Team" and "Report|NAVER Cloud HyperCLOVA X Team" name the same organisation from
+    different starts; where one begins is a guess even when the scores are apart, so it is reported.
+    """
+    for other in candidates:
+        if other is best:
+            continue
+        if other.part < best.part and other.good:
+            return other  # a good first author earlier in the line: names after it may be unreadable
+        difference = other.penalty - best.penalty
+        if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
+            return other
+    return None
 
 
 def sniff(head: Sequence[str]) -> float:
-    meta_lines = [i for i, line in enumerate(head) if is_meta_line(line)]
-    glued = sum(1 for i in meta_lines if i + 1 < len(head) and split_title_and_authors(head[i + 1]) is not None)
-    if not meta_lines or not glued:
+    texts = [line for line in (clean(line) for line in head) if line]
+    metas = [i for i, line in enumerate(texts) if is_meta_line(line)]
+    glued = sum(1 for i in metas if i + 1 < len(texts) and _reads_as_compact(texts, i + 1))
+    if not metas or not glued:
         return 0.0
     # Compact records have no blank line between the opening line and the title line.
-    return 0.85 if glued == len(meta_lines) or glued >= 2 else 0.5
+    return 0.85 if glued == len(metas) or glued >= 2 else 0.5
+
+
+def _reads_as_compact(texts: Sequence[str], at: int) -> bool:
+    """A glued title line, not a profile's title followed by its author line."""
+    following = texts[at + 1] if at + 1 < len(texts) else ""
+    if following and not is_meta_line(following) and parse_author_line(following, typical=True) is not None:
+        return False
+    return choose_split(texts[at]) is not None
 
 
 def split_title_and_authors(line: str) -> tuple[str, str] | None:
@@ -50,49 +126,76 @@ def split_title_and_authors(line: str) -> tuple[str, str] | None:
 
     Returns None when the line has no recognisable author list.
     """
-    names, _ = split_et_al(line)
-    parts = names.split(",")
-    # Only a part after which every part is a name can hold the title's end and the first author.
-    first_candidate = len(parts) - 1
-    while first_candidate > 0 and looks_like_name(parts[first_candidate]):
-        first_candidate -= 1
-    offset = sum(len(part) + 1 for part in parts[:first_candidate])
-    for part in parts[first_candidate:]:
-        cut = _first_author_start(part)
-        if cut is not None:
-            return line[: offset + cut].strip(), line[offset + cut :].strip()
-        offset += len(part) + 1
-    return None
+    choice = choose_split(line)
+    return (choice.best.title, choice.best.authors) if choice else None
 
 
-def _first_author_start(part: str) -> int | None:
-    """Where the first author begins in ``"...for Fine-TuningYuze Zhao"``, if the part ends with a name."""
-    words = [(match.start(), match.group()) for match in WORD.finditer(part)]
-    if not words:
+def choose_split(line: str) -> SplitChoice | None:
+    """The best cut of a glued title-and-authors line, with the runner-up; None if no cut leaves an author list."""
+    names_text, _ = split_et_al(line.rpartition(ORGANIZATIONS_SEPARATOR)[0] if ORGANIZATIONS_SEPARATOR in line else line)
+    segments = _segments(names_text)
+    later = _later_penalties(names_text, segments)
+    candidates: list[Split] = []
+    good_earlier, first_good_part = 0, None
+    for k, (start, end) in enumerate(segments):
+        for match in CUT_START.finditer(names_text, max(start, end - MAX_FIRST_NAME, 1), end):
+            cut = match.start()
+            char = names_text[cut]
+            east_asian = not char.isupper() and is_east_asian(char)
+            if not (char.isupper() or east_asian):
+                continue
+            first = name_penalty(names_text[cut:end].strip())
+            if first is None:
+                continue
+            own = first + _title_end_penalty(names_text[:cut], names_text[cut:])
+            prior = EARLIER_CUT_PENALTY * good_earlier + NAME_IN_TITLE_PENALTY * (k - first_good_part if first_good_part is not None else 0)
+            good = not east_asian and own <= GOOD_CUT
+            candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian, good))
+            if good:
+                good_earlier += 1
+                first_good_part = k if first_good_part is None else first_good_part
+    if not candidates:
         return None
-    start = len(words) - 1  # the family name is the last word, whatever its shape
-    while start > 0 and len(words) - start < MAX_NAME_WORDS and _is_inner_name_word(words[start - 1][1]):
-        start -= 1
-    if start == 0:
-        return None
-    glued_at, glued = words[start - 1]
-    given = _given_name_start(glued)
-    cut = glued_at + given if given is not None else words[start][0]
-    title_end, name = part[:cut].strip(), part[cut:]
-    return cut if title_end and looks_like_name(name) else None
+    best = min(candidates, key=lambda split: split.penalty)
+    return SplitChoice(best, _rival(best, candidates))
 
 
-def _is_inner_name_word(word: str) -> bool:
-    return is_name_word(word) or word in FAMILY_PARTICLES or (len(word) == 2 and word[0].isupper() and word[1] == ".")
+def _segments(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each comma-separated part of ``text``."""
+    bounds, start = [], 0
+    for match in re.finditer(",", text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
 
 
-def _given_name_start(glued: str) -> int | None:
-    """Index where a given name glued to the title's last word begins (the longest valid one)."""
-    # No given name is longer than this; looking further back only costs time on garbage lines.
-    for cut in range(max(1, len(glued) - MAX_GIVEN_NAME), len(glued)):
-        if glued[cut].isupper() and is_name_word(glued[cut:]):
-            return cut
-    return None
+def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float]:
+    """For each part, the summed penalty of the names after it; linear time.
+
+    The first author is judged strictly (its start is what is being chosen); the others as listed
+    names, and one that reads as no name costs much without ruling the cut out: otherwise a single
+    odd name further on would push the title's end past it.
+    """
+    result = [0.0] * len(segments)
+    total = 0.0
+    for k in range(len(segments) - 1, -1, -1):
+        result[k] = total
+        name = text[segments[k][0] : segments[k][1]].strip()
+        if name:
+            penalty = listed_name_penalty(name)
+            total += UNREADABLE_NAME_PENALTY if penalty is None else penalty
+    return result
+
+
+def _title_end_penalty(title: str, author: str) -> float:
+    if len(title.strip()) < 2 or title.endswith(BAD_TITLE_ENDINGS):
+        return BAD_TITLE_END_PENALTY
+    if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
+        return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
+    if STRAY_CAPITALS.search(title):
+        return STRAY_CAPITALS_PENALTY
+    return 0.0
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
@@ -107,24 +210,50 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         if strays:
             yield Report(f"{strays} line(s) before the first record belong to no paper", context.path, first_stray)
             strays = 0
-        yield _interpret(record, context)
+        if report := furniture_report(record, context):
+            yield report
+        yield from _interpret(record, context)
 
 
-def _interpret(record: Record, context: ReadContext) -> Paper | Report:
+def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
     meta = record_meta(record, context)
     if isinstance(meta, Report):
-        return meta
-    if problem := title_problem(record.body[0]):
-        return reject(record, problem, context)
-    split = split_title_and_authors(record.body[0])
-    if split is None:
-        return reject(record, f"cannot find the authors after the title in {record.body[0][:80]!r}", context, record.line + 1)
-    title, author_text = split
-    if len(record.body) < 2:
-        return reject(record, f"the record of {title[:60]!r} ends before its abstract", context)
-    names, truncated = split_et_al(author_text)
-    creators = parse_creators(names.split(","))
-    return assemble_paper(meta, title, creators, truncated, (), "\n\n".join(record.body[1:]), context, record.line)
+        yield meta
+        return
+    glued, *rest = record.body
+    if len(glued.text) > MAX_LINE:
+        yield reject(record, f"a {len(glued.text):,}-character line where a title and its authors should be", context, glued.number)
+        return
+    own_line = parse_author_line(rest[0].text, typical=True) if rest else None
+    choice = None if own_line else choose_split(glued.text)
+    if own_line:
+        # Some copies put the authors on a line of their own, as profile pages do.
+        title, authors, rest = glued.text, own_line, rest[1:]
+    elif choice is None:
+        yield reject(record, f"cannot find the authors after the title in {glued.text[:80]!r}", context, glued.number)
+        return
+    else:
+        if alternative := choice.runner_up:
+            yield Report(
+                f"the title may end elsewhere: read {choice.best.title[-40:]!r} | {choice.best.authors[:40]!r}, "
+                f"but {alternative.title[-40:]!r} | {alternative.authors[:40]!r} reads almost as well (line {glued.number})",
+                context.path,
+                record.line,
+            )
+        title = choice.best.title
+        authors = _author_line(choice.best.authors)
+    if problem := title_problem(title):
+        yield reject(record, problem, context, glued.number)
+        return
+    if report := unusual_names_report(authors, record, context):
+        yield report
+    yield assemble_paper(meta, title, authors, "\n\n".join(line.text for line in rest), context, record.line)
+
+
+def _author_line(text: str) -> AuthorLine:
+    names_text, _, organizations = text.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in text else (text, "", "")
+    names_text, truncated = split_et_al(names_text)
+    return AuthorLine(split_names(names_text), truncated, tuple(org.strip() for org in organizations.split(",") if org.strip()))
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Paper, PartialDate, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec
-from bibx_plugins.listing import title_problem
+from bibx_plugins.listing import clean, is_furniture, title_problem
 
 PAGE_MARK = "Daily Papers"
 # Abstracts on the page run to hundreds of characters and end in a full stop; titles are shorter.
@@ -23,20 +23,24 @@ DATE_LINE = re.compile(rf"^(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P
 
 
 def sniff(head: Sequence[str]) -> float:
-    if PAGE_MARK not in head:
+    lines = [clean(line) for line in head]
+    if PAGE_MARK not in lines:
         return 0.0
-    return 0.95 if any(DATE_LINE.match(line) for line in head) else 0.5
+    return 0.95 if any(DATE_LINE.match(line) for line in lines) else 0.5
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
-    numbered = ((number, line) for number, line in enumerate(lines, start=1) if line)
+    numbered = ((number, text) for number, text in ((number, clean(line)) for number, line in enumerate(lines, start=1)) if text)
     listed = _listing_date(numbered, context)
     if isinstance(listed, Report):
         yield listed
         return
     title: tuple[int, str] | None = None
     for number, line in numbered:
-        if title is None:
+        if is_furniture(line):
+            # Buttons, counters and footers between the papers: reported, never a title or an abstract.
+            yield Report(f"skipped a line of page furniture: {line[:60]!r}", context.path, number)
+        elif title is None:
             if problem := title_problem(line):
                 yield Report(problem, context.path, number, rejected=True, raw=line[:200])
             else:

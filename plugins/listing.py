@@ -1,8 +1,14 @@
 """What the listing pages bibx reads have in common (profile pages and compact listings).
 
 Not a plugin itself: the shared grammar of the line that opens each paper, ``LGMar 26, 2022Code``
-or ``99.9CVApr 21`` (optional score, arXiv class, date with optional year, optional "Code"), and
-the assembly of a :class:`Paper` from a record's parts.
+or ``99.9CVApr 21`` (optional score, arXiv class, date with optional year, optional "Code"), the
+page furniture a browser copies along with the papers, and the assembly of a :class:`Paper` from a
+record's parts.
+
+Copied pages are noisy: lines start with spaces or tabs, blank lines double or vanish, and buttons,
+banners and footers come along. Lines are stripped, blank lines never count, and furniture
+(:func:`is_furniture`) is taken out of every record and reported with its line, never read as a title
+or appended to an abstract.
 """
 
 from __future__ import annotations
@@ -15,12 +21,12 @@ from typing import NamedTuple
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
-from bibx.names import parse_creator, split_et_al
+from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_et_al
 from bibx.specs import ReadContext
 
 META_LINE = re.compile(
-    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+)"
-    rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?(?P<code>Code)?$"
+    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?\s*(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+)\s*"
+    rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?\s*(?P<code>Code)?$"
 )
 # A short line ending in a month and day that META_LINE rejects: a mistyped opening line. It still
 # opens a record, which is then reported, so the paper is neither dropped nor glued to the previous one.
@@ -31,6 +37,39 @@ ORGANIZATIONS_SEPARATOR = " · "
 MAX_TITLE_LENGTH = 1000
 # How much of a rejected record a report quotes.
 RAW_QUOTE = 500
+# The most unusual name an author line may hold ("kunquan li" is 3.0; an abstract's words score more).
+MAX_NAME_PENALTY = 3.0
+TYPICAL_NAME_PENALTY = 1.0
+# Buttons, banners, navigation and footers that listing sites put between and around the papers.
+FURNITURE = re.compile(
+    r"^(?:load more|show (?:more|less|abstract|all)|hide abstract|see (?:more|all)|read more|view (?:more|all|pdf)|more"
+    r"|subscribe|sign (?:in|up|out)|log ?in|log ?out|follow|share|copy link|bookmark|save|saved|cite|pdf|code|html|abstract"
+    r"|upvotes?|upvoted|new|trending|home|search|menu|back to top|next|previous|prev|next page|previous page"
+    r"|page \d+(?: of \d+)?|\d+|[·•|›»«‹…-]+|\d+ (?:comments?|upvotes?|likes?|views?|citations?)"
+    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|decline|got it|ok|close|dismiss|manage (?:cookies|preferences)|cookie (?:settings|preferences|policy)"
+    r"|privacy(?: policy)?|terms(?: of (?:service|use))?|about(?: us)?|contact(?: us)?|blog|docs|documentation|api|status|careers|pricing|help|faq"
+    r"|get trending papers in your email inbox!?|submitted by \S+|all rights reserved\.?"
+    r"|(?:©|\(c\)|copyright)\s.*)$",
+    re.IGNORECASE,
+)
+# A cookie banner's sentence; short, unlike an abstract that studies cookies.
+COOKIE_BANNER = re.compile(
+    r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|this (?:site|website))\b|\b(?:we use|this (?:site|website) uses)\b.*\bcookies?\b",
+    re.IGNORECASE,
+)
+COOKIE_BANNER_MAX_LENGTH = 240
+
+
+def clean(line: str) -> str:
+    """A copied line without the indentation and padding a browser adds."""
+    return line.strip()
+
+
+def is_furniture(line: str) -> bool:
+    """A button label, banner, navigation or footer line: part of the page, not of a paper."""
+    if len(line) <= COOKIE_BANNER_MAX_LENGTH and COOKIE_BANNER.search(line):
+        return True
+    return len(line) <= 100 and FURNITURE.match(line) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,34 +82,54 @@ class RecordMeta:
     score: float | None
 
 
+class Line(NamedTuple):
+    number: int
+    text: str
+
+
 @dataclass
 class Record:
-    """The lines of one paper: its opening line (at ``line``) and the non-blank lines after it."""
+    """One paper's lines: its opening line (at ``line``), the non-blank lines after it, and the furniture among them."""
 
     line: int
     meta: str
-    body: list[str] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    furniture: list[Line] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [line.text for line in self.body]
 
     @property
     def raw(self) -> str:
-        return "\n".join([self.meta, *self.body])
+        return "\n".join([self.meta, *self.texts])
 
 
 def split_records(lines: Iterable[str], preamble: Callable[[int, str], None] = lambda number, line: None) -> Iterator[Record]:
-    """Group lines into records, each starting at an opening line; lines before the first go to ``preamble``."""
+    """Group cleaned lines into records, each starting at an opening line; lines before the first go to ``preamble``."""
     record: Record | None = None
-    for number, line in enumerate(lines, start=1):
+    for number, raw in enumerate(lines, start=1):
+        line = clean(raw)
         if opens_record(line):
             if record:
                 yield record
             record = Record(number, line)
         elif record:
             if line:
-                record.body.append(line)
+                (record.furniture if is_furniture(line) else record.body).append(Line(number, line))
         else:
             preamble(number, line)
     if record:
         yield record
+
+
+def furniture_report(record: Record, context: ReadContext) -> Report | None:
+    """One warning for the page furniture found among a record's lines, naming the first line."""
+    if not record.furniture:
+        return None
+    quoted = ", ".join(repr(line.text[:40]) for line in record.furniture[:3])
+    more = f" and {len(record.furniture) - 3} more" if len(record.furniture) > 3 else ""
+    return Report(f"skipped {len(record.furniture)} line(s) of page furniture: {quoted}{more}", context.path, record.furniture[0].number)
 
 
 def record_meta(record: Record, context: ReadContext) -> RecordMeta | Report:
@@ -120,31 +179,51 @@ def parse_meta(line: str, context: ReadContext) -> RecordMeta:
 
 def split_organizations(author_line: str) -> tuple[str, tuple[str, ...]]:
     """``"A, B et al. · org1, org2"`` → ``("A, B et al.", ("org1", "org2"))``."""
-    names, _, orgs = author_line.partition(ORGANIZATIONS_SEPARATOR)
+    names, _, orgs = author_line.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in author_line else (author_line, "", "")
     return names, tuple(org.strip() for org in orgs.split(",") if org.strip())
 
 
-def looks_like_name(text: str) -> bool:
-    """A plausible single author: one to six words, each capitalised (or a particle such as "van")."""
-    words = text.split()
-    return 0 < len(words) <= 6 and all(word[0].isupper() or word in {"van", "von", "de", "der", "da", "di", "del", "la", "le"} for word in words)
-
-
 class AuthorLine(NamedTuple):
-    """The parts of an author line: comma-separated names ("et al." removed), whether it was there, organisations."""
+    """The parts of an author line: the names ("et al." removed), whether it was there, organisations."""
 
-    names: str
+    names: tuple[str, ...]
     truncated: bool
     organizations: tuple[str, ...]
 
 
-def parse_author_line(line: str) -> AuthorLine | None:
-    """``"Sha Yuan, Hanyu Zhao et al. · bytedance"`` in parts; None for a line that is not one (an abstract sentence)."""
-    names, organizations = split_organizations(line)
-    names, truncated = split_et_al(names)
-    if not all(looks_like_name(name) for name in names.split(",")):
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
+    """``"Sha Yuan, Hanyu Zhao et al. · bytedance"`` in parts; None for a line that is not one (an abstract sentence).
+
+    ``typical`` asks for names that are typical on average, as format detection needs: a short
+    sentence can pass for one unusual name ("An abstract"), not for a list of typical ones.
+    """
+    names_text, organizations = split_organizations(line)
+    names_text, truncated = split_et_al(names_text)
+    names = split_names(names_text)
+    penalties = [listed_name_penalty(name) for name in names]
+    if not names or any(penalty is None for penalty in penalties):
+        return None
+    # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
+    if 2 * sum(penalty <= MAX_NAME_PENALTY for penalty in penalties) <= len(names) and len(names) > 1:  # type: ignore[operator]
+        return None
+    if len(names) == 1 and penalties[0] > MAX_NAME_PENALTY:  # type: ignore[operator]
+        return None
+    if typical and sum(penalties) / len(penalties) > TYPICAL_NAME_PENALTY:  # type: ignore[arg-type]
         return None
     return AuthorLine(names, truncated, organizations)
+
+
+def unusual_names_report(authors: AuthorLine, record: Record, context: ReadContext) -> Report | None:
+    """A warning naming the authors whose names fit no usual shape, so that a person checks the list."""
+    odd = [name for name in authors.names if name_penalty(name) is None]
+    if not odd:
+        return None
+    quoted = ", ".join(repr(name) for name in odd[:3])
+    return Report(f"unusual author name(s) {quoted}: check the author list", context.path, record.line)
 
 
 def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:
@@ -154,18 +233,16 @@ def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:
 def assemble_paper(
     meta: RecordMeta,
     title: str,
-    creators: tuple[Creator, ...],
-    truncated: bool,
-    organizations: tuple[str, ...],
+    authors: AuthorLine,
     abstract: str,
     context: ReadContext,
     line: int,
 ) -> Paper:
     return Paper(
         title=" ".join(title.split()),
-        creators=creators,
-        authors_truncated=truncated,
-        organizations=organizations,
+        creators=parse_creators(authors.names),
+        authors_truncated=authors.truncated,
+        organizations=authors.organizations,
         abstract=abstract,
         category=normalise_category(meta.category_raw),
         category_raw=meta.category_raw,

@@ -3,9 +3,9 @@
     LGMar 26, 2022            category + date (year optional, "Code" suffix optional)
     A Roadmap for Big Model   title
     Sha Yuan, ... et al. · bytedance, pku    authors, optional organisations
-    With the rapid ...        abstract (one or more paragraphs)
+    With the rapid ...        abstract (one or more paragraphs; none for many papers not on arXiv)
 
-separated by blank lines.
+usually separated by blank lines, which a copy may double or drop.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listing import (
     Record,
     assemble_paper,
+    clean,
+    furniture_report,
     is_meta_line,
     parse_author_line,
-    parse_creators,
     record_meta,
     reject,
     split_records,
     title_problem,
+    unusual_names_report,
 )
 
 PAPER_COUNT = re.compile(r"^(\d[\d,]*) Papers?$")
@@ -33,13 +35,21 @@ HEADER_MARKS = (re.compile(r"^h-index\d+$"), PAPER_COUNT, re.compile(r"^[\d,]+ci
 
 
 def sniff(head: Sequence[str]) -> float:
-    header_marks = sum(any(mark.match(line) for line in head) for mark in HEADER_MARKS)
-    meta_lines = [i for i, line in enumerate(head) if is_meta_line(line)]
-    # A profile separates a record's parts by blank lines; a compact listing does not.
-    spaced = any(i + 2 < len(head) and head[i + 1] and not head[i + 2] for i in meta_lines)
-    if meta_lines and spaced:
-        return 0.9 if header_marks else 0.6
+    lines = [clean(line) for line in head]
+    header_marks = sum(any(mark.match(line) for line in lines) for mark in HEADER_MARKS)
+    if profile_records(lines) > 0:
+        return 0.9 if header_marks else 0.7
     return 0.3 if header_marks >= 2 else 0.0
+
+
+def profile_records(lines: Sequence[str]) -> int:
+    """How many opening lines in ``lines`` are followed by a title and then an author line."""
+    found = 0
+    texts = [line for line in lines if line]
+    for i, line in enumerate(texts[:-2]):
+        if is_meta_line(line) and not is_meta_line(texts[i + 1]) and parse_author_line(texts[i + 2], typical=True) is not None:
+            found += 1
+    return found
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
@@ -52,26 +62,31 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
     records = 0
     for record in split_records(lines, preamble=note_paper_count):
         records += 1
-        yield _interpret(record, context)
+        if report := furniture_report(record, context):
+            yield report
+        yield from _interpret(record, context)
     if announced and announced[0][0] != records:
         count, line = announced[0]
         yield Report(f"the header announces {count} papers but the page holds {records}", context.path, line)
 
 
-def _interpret(record: Record, context: ReadContext) -> Paper | Report:
+def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
     meta = record_meta(record, context)
     if isinstance(meta, Report):
-        return meta
-    title, *rest = record.body
+        yield meta
+        return
+    title, *rest = record.texts
     if problem := title_problem(title):
-        return reject(record, problem, context)
+        yield reject(record, problem, context)
+        return
     authors = parse_author_line(rest[0]) if rest else None
     if authors is None:
-        return reject(record, f"no author line after the title {title[:60]!r}", context)
-    if len(rest) < 2:
-        return reject(record, f"the record of {title[:60]!r} ends before its abstract", context)
-    creators = parse_creators(authors.names.split(","))
-    return assemble_paper(meta, title, creators, authors.truncated, authors.organizations, "\n\n".join(rest[1:]), context, record.line)
+        yield reject(record, f"no author line after the title {title[:60]!r}", context)
+        return
+    if report := unusual_names_report(authors, record, context):
+        yield report
+    # No abstract is normal: papers that are not on arXiv often have none.
+    yield assemble_paper(meta, title, authors, "\n\n".join(rest[1:]), context, record.line)
 
 
 @hookimpl

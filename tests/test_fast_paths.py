@@ -47,7 +47,7 @@ PIECES = (
 MIXED_TEXT = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 ANY_TEXT = MIXED_TEXT | st.text()
 # The pattern split_et_al matches on the reversed text, in its forward spelling.
-ET_AL_FORWARD = re.compile(r"\s*,?\s*(?:et\.?\s*al\.?|and others)\s*$", re.IGNORECASE)
+ET_AL_FORWARD = re.compile(r"\s*,?\s*(?<![^\s,])(?:et\.?\s*al\.?|and others)\s*$", re.IGNORECASE)
 # Author lists ending in every spelling of "et al." and near misses of it.
 AUTHOR_TAILS = st.tuples(
     MIXED_TEXT,

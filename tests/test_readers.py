@@ -171,3 +171,168 @@ def test_daily_title_without_abstract_is_reported_and_later_pairs_stay_aligned(t
     assert [(report.line, report.rejected) for report in reports] == [(second_abstract - 1, True)]
     assert "LlamaRL" in reports[0].message
     assert by_title(papers, "Influence Scores at Scale").abstract.startswith("Modern ML systems ingest data")
+
+
+# --- issue 12: real pages bibx had never seen ------------------------------------------------------
+
+
+def read_text(tmp_path, text: str, name: str = "listing.txt") -> tuple[list[Paper], list]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return collect_papers([path], as_of=AS_OF, merge=False)
+
+
+def displayed(paper: Paper) -> list[str]:
+    return [creator.display for creator in paper.creators]
+
+
+def test_profile_records_without_abstract_are_papers_before_the_next_record_and_at_the_end(tmp_path) -> None:
+    papers, reports = read_text(
+        tmp_path,
+        "Ann Example\n\n3 Papers\n\nCLMar 3, 2023\n語りの傾聴において不同意を示す応答の生成\n\n伊藤 滉一朗, 村田 匡輝\n"
+        "CLFeb 1, 2024\nA Workshop Paper\n\nAna dos Santos, Ludwig van den Berg\n\nAn abstract at last.\n\n"
+        "AIJan 5, 2022\nA Thesis\n\nWon-gi Paeng\n",
+    )
+    assert reports == []
+    assert [paper.title for paper in papers] == ["語りの傾聴において不同意を示す応答の生成", "A Workshop Paper", "A Thesis"]
+    assert [paper.abstract for paper in papers] == ["", "An abstract at last.", ""]
+    assert papers[0].creators == (Person("伊藤", "滉一朗"), Person("村田", "匡輝"))
+    assert papers[1].creators == (Person("dos Santos", "Ana"), Person("van den Berg", "Ludwig"))
+    assert papers[2].creators == (Person("Paeng", "Won-gi"),)
+
+
+def test_compact_records_without_abstract_and_with_an_affiliation_tail(tmp_path) -> None:
+    papers, reports = read_text(
+        tmp_path,
+        "CLMar 3, 2023\nMind DeepResearch Technical ReportMindDR Team, Li Auto Inc\n"
+        "AIFeb 1, 2024\nDon't Forget Imagination!Evgenii E. Vityaev, Andrei Mantsivoda · nsu, iis\nAn abstract.\n"
+        "IRJan 5, 2022\nIs analogy enough to draw novel adjective-noun inferences?Hayley Ross, Kathryn Davidson, Najoung Kim\n",
+    )
+    assert [(paper.title, displayed(paper)) for paper in papers] == [
+        ("Mind DeepResearch Technical Report", ["MindDR Team", "Li Auto Inc"]),
+        ("Don't Forget Imagination!", ["Evgenii E. Vityaev", "Andrei Mantsivoda"]),
+        ("Is analogy enough to draw novel adjective-noun inferences?", ["Hayley Ross", "Kathryn Davidson", "Najoung Kim"]),
+    ]
+    assert papers[0].creators == (Organization("MindDR Team"), Organization("Li Auto Inc"))
+    assert papers[1].organizations == ("nsu", "iis") and papers[1].abstract == "An abstract."
+    assert [paper.abstract for paper in papers] == ["", "An abstract.", ""]
+    assert not [report for report in reports if report.rejected]
+
+
+SIGNALING = (
+    "Assessing the Applicability of Natural Language Processing to Traditional Social Science Methodology: "
+    "A Case Study in Identifying Strategic Signaling Patterns"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "first"),
+    [
+        ("OffTopicEval: When Large Language Models Enter the Wrong Chat, Almost Always!Jingdi Lei, Varun Gumma, Rishabh Bhardwaj et al.",
+         "OffTopicEval: When Large Language Models Enter the Wrong Chat, Almost Always!", "Jingdi Lei"),
+        (
+            SIGNALING + " in Presidential DirectivesC. LeMay, A. Lane, J. Seales et al.",
+            SIGNALING + " in Presidential Directives",
+            "C. LeMay",
+        ),
+        ("YouZhi: Towards High-Concurrency Financial LLMs via Adaptive GQA-to-MLA TransitionPSBC LLM Team, Huawei LLM Team, Ruihan Long et al.",
+         "YouZhi: Towards High-Concurrency Financial LLMs via Adaptive GQA-to-MLA Transition", "PSBC LLM Team"),
+        ("Gemma 3 Technical ReportGemma Team, Aishwarya Kamath, Johan Ferret", "Gemma 3 Technical Report", "Gemma Team"),
+        ("Seedream 4.0: Toward Next-generation Multimodal Image GenerationTeam Seedream, Yunpeng Chen, Yu Gao et al.",
+         "Seedream 4.0: Toward Next-generation Multimodal Image Generation", "Team Seedream"),
+        ("MiMo-VL Technical ReportXiaomi LLM-Core Team, Zihao Yue, Zhenru Lin", "MiMo-VL Technical Report", "Xiaomi LLM-Core Team"),
+        ("Insights from SEED-Bench-R1Yi Chen, Yuying Ge", "Insights from SEED-Bench-R1", "Yi Chen"),
+        ("A Systematic Evaluation: Fine-tuning vs. Prompt Engineering vs. RAGArshia Kermani, Veronica Perez-Rosas",
+         "A Systematic Evaluation: Fine-tuning vs. Prompt Engineering vs. RAG", "Arshia Kermani"),
+        ("From Associations to Activations in LLMsLouis Schiekiera, Max Zimmer", "From Associations to Activations in LLMs", "Louis Schiekiera"),
+        ("Findings of the EMT survey 2023Andrew Rothwell, Joss Moorkens", "Findings of the EMT survey 2023", "Andrew Rothwell"),
+        ("수중 환경에서 3D카메라와 YOLOv8를 활용한 물고기 크기 측정 시스템 개발에 관한 연구김민환, 이지민, 석문기",
+         "수중 환경에서 3D카메라와 YOLOv8를 활용한 물고기 크기 측정 시스템 개발에 관한 연구", "김민환"),
+        ("Agentic Large Language Models, a surveyAske Plaat, Max van Duijn, Peter van der Putten",
+         "Agentic Large Language Models, a survey", "Aske Plaat"),
+    ],
+)
+def test_compact_split_on_real_titles_and_first_authors(line: str, title: str, first: str) -> None:
+    from bibx_plugins.compact import split_title_and_authors
+
+    split = split_title_and_authors(line)
+    assert split is not None and split[0] == title and (split[1] == first or split[1].startswith(first + ","))
+
+
+def test_a_name_ending_in_etal_is_not_et_al() -> None:
+    from bibx.names import split_et_al
+
+    assert split_et_al("Yu-Zheng Lin, Rahul Vetal") == ("Yu-Zheng Lin, Rahul Vetal", False)
+    assert split_et_al("Yu-Zheng Lin, Karan Petal et al.") == ("Yu-Zheng Lin, Karan Petal", True)
+
+
+def test_east_asian_names_keep_the_family_name_first() -> None:
+    from bibx.names import parse_creator
+
+    assert parse_creator("高瀬 翔") == Person("高瀬", "翔")
+    assert parse_creator("김민환") == Person("김", "민환")
+    assert parse_creator("남궁민수") == Person("남궁", "민수")
+    assert parse_creator("朱中元") == Person("朱", "中元")
+    assert parse_creator("Jonathan A. Karr Jr.") == Person("Karr Jr.", "Jonathan A.")
+    assert parse_creator("DeepSeek-AI") == Organization("DeepSeek-AI") and parse_creator("Ai Ueda") == Person("Ueda", "Ai")
+
+
+def test_a_close_call_is_read_and_warned_about_with_the_line_and_the_alternative(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "LGMar 3, 2023\nTraining at Scale with WuKongLi Wei, Ann Example\nAn abstract.\n")
+    assert len(papers) == 1 and [(report.line, report.rejected) for report in reports] == [(1, False)]
+    assert "line 2" in reports[0].message and "Wu" in reports[0].message and "WuKong" in reports[0].message
+
+
+def test_copy_noise_indentation_no_break_spaces_blank_lines_and_page_furniture(tmp_path) -> None:
+    text = (
+        "Home\n  Sign in\n\nAnn Example\n\nh-index3\n2 Papers\n\n\n"
+        "\t CLMar 3, 2023\n   A\u00a0Roadmap for Big Model\n\n\n   Sha Yuan,\u00a0Hanyu Zhao et al. · bytedance, pku\n"
+        "   With the rapid development of deep learning.\n   Show abstract\n\n\n\n"
+        "  LGFeb 1, 2024Code\n  Graph Attention Multi-Layer Perceptron\n  Wentong Zhang, Ziqi Yin\n\n"
+        "  Load more\n\nWe use cookies to improve your experience. Accept all to continue.\nAccept all\n© 2026 Example Inc.\n"
+    )
+    papers, reports = read_text(tmp_path, text)
+    assert [paper.title for paper in papers] == ["A Roadmap for Big Model", "Graph Attention Multi-Layer Perceptron"]
+    assert papers[0].abstract == "With the rapid development of deep learning." and papers[1].abstract == ""
+    assert displayed(papers[0]) == ["Sha Yuan", "Hanyu Zhao"] and papers[0].authors_truncated and papers[1].has_code
+    assert [(report.line, report.rejected) for report in reports] == [(16, False), (24, False)]
+    assert "'Show abstract'" in reports[0].message and "'Load more'" in reports[1].message
+
+
+def test_daily_page_furniture_between_and_after_the_papers_is_reported_not_paired(tmp_path) -> None:
+    text = (
+        "Daily Papers\n\nJul 29\n\n  First Title\n\n  A first abstract.\n\nUpvote\n\n12\n\n"
+        "Second Title\n\nA second abstract.\n\nLoad more\n"
+    )
+    papers, reports = read_text(tmp_path, text)
+    assert [(paper.title, paper.abstract) for paper in papers] == [("First Title", "A first abstract."), ("Second Title", "A second abstract.")]
+    assert [report.line for report in reports] == [9, 11, 17] and not any(report.rejected for report in reports)
+
+
+def test_inspect_papers_lists_title_authors_date_and_warnings(tmp_path) -> None:
+    from bibx.testing import run_cli
+
+    path = tmp_path / "listing.txt"
+    path.write_text("LGMar 3, 2023\nTraining at Scale with WuKongLi Wei, Ann Example et al.\nAn abstract.\n", encoding="utf-8")
+    result = run_cli(["inspect", str(path), "--papers", "--as-of", "2026-11-25"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].endswith("compact: 1 papers, 0 rejected, 1 warnings")
+    assert "Training at Scale with WuKong | Wei, Li; Example, Ann; et al. | 2023-03-03 | 1 warning(s)" in lines[1]
+    assert lines[2].strip().startswith("! the title may end elsewhere")
+
+
+def test_compact_authors_on_their_own_line_are_read_as_such(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "CLAug 10, 2024Code\nSWIFT:A Scalable lightWeight Infrastructure\nYuze Zhao, Jintao Huang et al.\nAn abstract.\n")
+    assert reports == []
+    assert [(paper.title, displayed(paper), paper.abstract) for paper in papers] == [
+        ("SWIFT:A Scalable lightWeight Infrastructure", ["Yuze Zhao", "Jintao Huang"], "An abstract.")
+    ]
+
+
+def test_an_unreadable_name_further_on_does_not_silently_move_the_title_end(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "CLAug 10, 2024\nA Global Log for Medical AIAyush Noori, Dave deBronkart, Gauden Galea\nAn abstract.\n")
+    assert papers[0].title == "A Global Log for Medical AI"
+    assert displayed(papers[0]) == ["Ayush Noori", "Dave deBronkart", "Gauden Galea"]
+    assert [(report.line, report.rejected) for report in reports] == [(1, False)]
+    assert "'Dave deBronkart'" in reports[0].message
