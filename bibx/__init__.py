@@ -2,9 +2,10 @@
 
 from bibx.hookspecs import hookimpl
 from bibx.model import Organization, PartialDate, Paper, Person, Provenance, Report
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec
+from bibx.specs import EntryWriter, ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec, read_by_records
 
 __all__ = [
+    "EntryWriter",
     "Organization",
     "PartialDate",
     "Paper",
@@ -18,4 +19,5 @@ __all__ = [
     "WriterOptionError",
     "WriterSpec",
     "hookimpl",
+    "read_by_records",
 ]

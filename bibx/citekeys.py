@@ -127,7 +127,14 @@ class KeyAssigner:
 
     def assign(self, paper: Paper) -> str:
         """A new key from the pattern, suffixed if taken."""
-        base = "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+        return self.claim(self.base(paper))
+
+    def base(self, paper: Paper) -> str:
+        """The key the pattern gives ``paper`` before any suffix (depends on the paper alone)."""
+        return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+
+    def claim(self, base: str) -> str:
+        """``base`` (from :meth:`base`), suffixed if taken: what :meth:`assign` returns for its paper."""
         return self._unique(base, avoid_reserved=True)
 
     def keep(self, key: str) -> str:

@@ -179,6 +179,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes to write with (default: the usable cores; large inputs only); 1: one process.")
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -198,6 +199,7 @@ def export_command(
     quiet: bool,
     resolve: bool,
     offline: bool,
+    jobs: int | None,
 ) -> None:
     """Read FILES (or stdin, or `-`) and write one bibliography.
 
@@ -229,6 +231,7 @@ def export_command(
         strict=strict,
         force=force,
         update_fields=update_fields,
+        jobs=jobs,
     )
     try:
         with termination_raises():

@@ -372,6 +372,7 @@ class ExportRequest:
     strict: bool = False
     force: bool = False
     update_fields: tuple[str, ...] = ()
+    jobs: int | None = None  # processes; None: the usable cores (used only where it pays, see bibx.parallel)
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
@@ -409,17 +410,22 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         stack.enter_context(locked(target) if target else nullcontext())
         opened = open_inputs(request.read.inputs, named_reader, host, accounting, spool)
         library, others = _existing_library(request, target, opened, spec, accounting)
-        reading = Reading.prepare(request.read, host, others, accounting, library)
+        jobs = _jobs(request, spec, others, library)
+        if jobs > 1:
+            write = _parallel_writing(request, spec, writer, others, accounting, jobs, progress)
+        else:
+            reading = Reading.prepare(request.read, host, others, accounting, library)
+            papers = _counted(reading.papers(), accounting, progress)
+            write = lambda out: writer.write(papers, out)  # noqa: E731
         _refuse_incomplete(request, target, accounting)
         pending = PendingOutput(target) if target or request.strict else None
         if pending:
             stack.callback(pending.discard)
-        papers = _counted(reading.papers(), accounting, progress)
         if library and pending:
             changed = _write_library(library, spec, writer, papers, pending, spool, host)
             accounting.summary.written += library.entries
         else:
-            _write(spec, writer, papers, pending.file if pending else sys.stdout, pending, host)
+            _write(spec, write, pending.file if pending else sys.stdout, pending, host)
             if pending:
                 pending.close()
             changed = True
@@ -432,6 +438,28 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
             except OSError as error:
                 raise pending.failure(error) from None
     return accounting.summary
+
+
+def _jobs(request: ExportRequest, spec: WriterSpec, opened: Sequence[_Opened], library: ExistingLibrary | None) -> int:
+    """Processes for this export: one for ``--jobs 1``, for ``--resolve`` (its stage would run in every
+    worker), for a library appended to, and wherever :func:`bibx.parallel.jobs_for` finds it does not pay."""
+    if request.jobs == 1 or request.read.resolve is not None or library is not None:
+        return 1
+    from bibx import parallel  # multiprocessing is imported only by exports that may use it
+
+    return parallel.jobs_for(request.jobs, spec, opened)
+
+
+def _parallel_writing(
+    request: ExportRequest, spec: WriterSpec, writer: Writer, opened: Sequence[_Opened], accounting: Accounting, jobs: int, progress: Callable[[int], None] | None
+) -> Callable[[TextIO], None]:
+    """Plans a parallel export (its first pass runs now) and returns how to write it."""
+    from bibx.parallel import ParallelReading
+
+    reading = ParallelReading(request.read, opened, accounting, jobs)
+    if request.read.merge:
+        reading.first_pass()
+    return lambda out: writer.write_entries(reading.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
 
 
 def _check_options(spec: WriterSpec, options: Mapping[str, str]) -> None:
@@ -540,7 +568,7 @@ def _write_library(
     """
     new_entries = spool / "new-entries"
     with new_entries.open("w", encoding="utf-8", newline="\n") as out:
-        _write(spec, writer, papers, out, pending, host)
+        _write(spec, lambda out: writer.write(papers, out), out, pending, host)
     with new_entries.open("rb") as written:
         try:
             changed = library.write(written, pending.file.buffer)  # type: ignore[attr-defined]
@@ -550,10 +578,10 @@ def _write_library(
     return changed
 
 
-def _write(spec: WriterSpec, writer: Writer, papers: Iterator[Paper], out: TextIO, pending: PendingOutput | None, host: PluginHost) -> None:
+def _write(spec: WriterSpec, write: Callable[[TextIO], None], out: TextIO, pending: PendingOutput | None, host: PluginHost) -> None:
     """The writer's loop; a full disk under ``pending`` is named as the output's failure, not the plugin's."""
     try:
-        writer.write(papers, out)
+        write(out)
         out.flush()
     except (InputError, UsageProblem, BrokenPipeError, OutputProblem):
         raise

@@ -31,6 +31,8 @@ class ReadContext:
 
 SniffFunc = Callable[[Sequence[str]], float]
 ReadFunc = Callable[[Iterable[str], ReadContext], Iterator["Paper | Report"]]
+RecordsFunc = Callable[[Iterable[str], ReadContext], Iterator[object]]
+InterpretFunc = Callable[[object, ReadContext], Iterator["Paper | Report"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,15 @@ class ReaderSpec:
     first) and yields :class:`~bibx.model.Paper` objects and :class:`~bibx.model.Report` objects
     in input order, lazily: it must not hold the whole text. A record it cannot turn into a paper
     is yielded as a ``Report(rejected=True, ...)`` naming the line, never dropped and never raised.
+
+    ``records`` and ``interpret`` (both or neither) let bibx read one input on several cores
+    (``bibx export --jobs N``). ``records(lines, context)`` cuts the text into records cheaply and
+    yields them in order, with any :class:`Report` about the text as a whole (lines before the
+    first record, a header that disagrees with the page) where it belongs; every other object it
+    yields is a record, which must pickle. ``interpret(record, context)`` turns one record into
+    papers and reports, depending on nothing but the record and the context: bibx calls it in
+    worker processes, and again in the main process when it needs a paper itself. ``read`` must
+    yield exactly what :func:`read_by_records` yields for the two.
     """
 
     name: str
@@ -53,6 +64,17 @@ class ReaderSpec:
     read: ReadFunc
     sniff: SniffFunc | None = None
     extensions: tuple[str, ...] = ()
+    records: RecordsFunc | None = None
+    interpret: InterpretFunc | None = None
+
+
+def read_by_records(records: RecordsFunc, interpret: InterpretFunc, lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    """A reader's ``read`` made of its ``records`` and ``interpret`` (see :class:`ReaderSpec`)."""
+    for record in records(lines, context):
+        if isinstance(record, Report):
+            yield record
+        else:
+            yield from interpret(record, context)
 
 
 class Writer(Protocol):
@@ -60,6 +82,34 @@ class Writer(Protocol):
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
         """Consume ``papers`` once, in order, writing each as it arrives."""
+
+
+class EntryWriter(Writer, Protocol):
+    """A writer whose output is one entry per paper, each rendered from that paper alone, between fixed text.
+
+    Declaring it (``WriterSpec(..., entries=True)``) lets bibx render entries in worker processes
+    (``bibx export --jobs N``): each worker builds its own writer with the same factory and options
+    and calls :meth:`entry`; the parent calls :meth:`write_entries` with every entry in paper order.
+    ``write(papers, out)`` must write exactly what ``write_entries`` writes for the entries of
+    ``papers``, so that the output is the same bytes whatever the number of jobs (tested for
+    bibx's writers by ``tests/test_parallel.py``). Reports made in :meth:`entry` reach the user
+    in the order of the papers.
+    """
+
+    def entry(self, paper: Paper) -> str | None:
+        """The text of one paper, or None for a paper not written (reported as ``rejected``)."""
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
+        """Write the entries, in order, with whatever goes before, between and after them."""
+
+
+def rendered(writer: EntryWriter, papers: Iterable[Paper]) -> Iterator[str]:
+    """The entries of ``papers``, for an :class:`EntryWriter`'s ``write``: ``write_entries(rendered(self, papers), out)``."""
+    entry = writer.entry
+    for paper in papers:
+        text = entry(paper)
+        if text is not None:
+            yield text
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +136,9 @@ class WriterSpec:
     ``extensions`` (without dots) let ``-o refs.bib`` choose the format; ``media_type`` is the IANA
     type of the output; ``options`` maps each option the writer accepts to its help text;
     ``factory(context)`` builds a fresh :class:`Writer` for one export and may raise
-    :class:`WriterOptionError`.
+    :class:`WriterOptionError`. ``entries=True`` declares that the writers it builds are
+    :class:`EntryWriter` objects, whose entries bibx may render on several cores; a writer that numbers
+    or sorts its entries, or otherwise needs to see every paper, leaves it False.
     """
 
     name: str
@@ -95,6 +147,7 @@ class WriterSpec:
     media_type: str
     factory: Callable[[WriteContext], Writer]
     options: Mapping[str, str] = field(default_factory=dict)
+    entries: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx.specs import rendered
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
 from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 
@@ -66,11 +67,11 @@ class BibWriter(ABC):
         self._report = context.report
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        self.write_entries(rendered(self, papers), out)
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
         separator = ""
-        for paper in papers:
-            entry = self._entry(paper)
-            if entry is None:
-                continue
+        for entry in entries:
             out.write(separator)
             out.write(entry)
             separator = "\n"
@@ -83,7 +84,7 @@ class BibWriter(ABC):
     def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
         """(name, LaTeX value) pairs in output order; a None or empty value is left out."""
 
-    def _entry(self, paper: Paper) -> str | None:
+    def entry(self, paper: Paper) -> str | None:
         key = item_id(paper)
         # BibTeX and biber stop at a malformed key. (Keys are unique already: the pipeline's
         # KeyAssigner hands each out once, so the writer keeps no set of its own, ~100 MB at 1M papers.)
@@ -223,6 +224,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             extensions=("bib",),
             media_type="application/x-bibtex",
             factory=BibtexWriter,
+            entries=True,
         )
     )
     register(
@@ -235,5 +237,6 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             extensions=("biblatex.bib",),
             media_type="application/x-bibtex",
             factory=BiblatexWriter,
+            entries=True,
         )
     )

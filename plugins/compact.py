@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from bibx import hookimpl
 from bibx.model import Paper, Report
 from bibx.names import is_east_asian, listed_name_penalty, name_penalty, split_et_al
-from bibx.specs import ReadContext, ReaderSpec
+from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listing import (
     ORGANIZATIONS_SEPARATOR,
     AuthorLine,
@@ -199,6 +199,10 @@ def _title_end_penalty(title: str, author: str) -> float:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    return read_by_records(records, interpret, lines, context)
+
+
+def records(lines: Iterable[str], context: ReadContext) -> Iterator[Record | Report]:
     first_stray, strays = 0, 0  # non-blank lines before the first record
 
     def note_stray_line(number: int, line: str) -> None:
@@ -210,9 +214,13 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         if strays:
             yield Report(f"{strays} line(s) before the first record belong to no paper", context.path, first_stray)
             strays = 0
-        if report := furniture_report(record, context):
-            yield report
-        yield from _interpret(record, context)
+        yield record
+
+
+def interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
+    if report := furniture_report(record, context):
+        yield report
+    yield from _interpret(record, context)
 
 
 def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
@@ -264,6 +272,8 @@ def bibx_register_readers(register) -> None:
             description="compact listing: optional score + category/date line, title glued to the authors, abstract",
             read=read,
             sniff=sniff,
+            records=records,
+            interpret=interpret,
             extensions=("txt",),
         )
     )

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx.specs import rendered
 from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
@@ -86,10 +87,16 @@ class CslJsonWriter:
     """A JSON array written one item at a time: valid JSON at the end, ``[]`` for no papers."""
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        self.write_entries(rendered(self, papers), out)
+
+    def entry(self, paper: Paper) -> str:
+        return encode_item(csl_item(paper))
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
         separator = "[\n"
-        for paper in papers:
+        for entry in entries:
             out.write(separator)
-            out.write(encode_item(csl_item(paper)))
+            out.write(entry)
             separator = ",\n"
         out.write("[]\n" if separator == "[\n" else "\n]\n")
 
@@ -98,9 +105,14 @@ class NdjsonWriter:
     """One CSL item per line (newline-delimited JSON), for streaming consumers and ``jq``."""
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
-        for paper in papers:
-            out.write(encode_item(csl_item(paper)))
-            out.write("\n")
+        self.write_entries(rendered(self, papers), out)
+
+    def entry(self, paper: Paper) -> str:
+        return encode_item(csl_item(paper)) + "\n"
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
+        for entry in entries:
+            out.write(entry)
 
 
 @hookimpl
@@ -115,6 +127,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             extensions=("csl.json", "csljson"),
             media_type="application/vnd.citationstyles.csl+json",
             factory=lambda _context: CslJsonWriter(),
+            entries=True,
         )
     )
     register(
@@ -124,5 +137,6 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             extensions=("ndjson", "jsonl"),
             media_type="application/x-ndjson",
             factory=lambda _context: NdjsonWriter(),
+            entries=True,
         )
     )

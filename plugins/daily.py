@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from bibx import hookimpl
 from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Paper, PartialDate, Provenance, Report
-from bibx.specs import ReadContext, ReaderSpec
+from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listing import clean, is_furniture, title_problem
 
 PAGE_MARK = "Daily Papers"
@@ -29,7 +30,23 @@ def sniff(head: Sequence[str]) -> float:
     return 0.95 if any(DATE_LINE.match(line) for line in lines) else 0.5
 
 
+class DailyRecord(NamedTuple):
+    """A title (its line and text), its abstract, and the page's listing date."""
+
+    title: tuple[int, str]
+    abstract: str
+    listed: PartialDate
+
+
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    return read_by_records(records, interpret, lines, context)
+
+
+def interpret(record: DailyRecord, context: ReadContext) -> Iterator[Paper]:
+    yield _paper(record.title, record.abstract, record.listed, context)
+
+
+def records(lines: Iterable[str], context: ReadContext) -> Iterator[DailyRecord | Report]:
     numbered = ((number, text) for number, text in ((number, clean(line)) for number, line in enumerate(lines, start=1)) if text)
     listed = _listing_date(numbered, context)
     if isinstance(listed, Report):
@@ -50,7 +67,7 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
             yield _missing_abstract(title, context)
             title = (number, line)
         else:
-            yield _paper(title, line, listed, context)
+            yield DailyRecord(title, line, listed)
             title = None
     if title:
         yield _missing_abstract(title, context)
@@ -99,6 +116,8 @@ def bibx_register_readers(register) -> None:
             description="Hugging Face Daily Papers page: listing date, then title/abstract pairs (no authors)",
             read=read,
             sniff=sniff,
+            records=records,
+            interpret=interpret,
             extensions=("txt",),
         )
     )

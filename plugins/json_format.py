@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from bibx import hookimpl
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec, rendered
 from bibx.validation import paper_problems
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}
@@ -102,10 +102,16 @@ class JsonWriter:
         self.context = context
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        self.write_entries(rendered(self, papers), out)
+
+    def entry(self, paper: Paper) -> str:
+        return _ENCODER.encode(paper_to_json(paper))
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
         separator = "[\n"
-        for paper in papers:
+        for entry in entries:
             out.write(separator)
-            out.write(_ENCODER.encode(paper_to_json(paper)))
+            out.write(entry)
             separator = ",\n"
         out.write("[]\n" if separator == "[\n" else "\n]\n")
 
@@ -147,5 +153,6 @@ def bibx_register_writers(register) -> None:
             extensions=("json",),
             media_type="application/json",
             factory=JsonWriter,
+            entries=True,
         )
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bibx import hookimpl
 from bibx.model import Paper, Report
-from bibx.specs import ReadContext, ReaderSpec
+from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listing import (
     Record,
     assemble_paper,
@@ -53,21 +53,29 @@ def profile_records(lines: Sequence[str]) -> int:
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+    return read_by_records(records, interpret, lines, context)
+
+
+def records(lines: Iterable[str], context: ReadContext) -> Iterator[Record | Report]:
     announced: list[tuple[int, int]] = []  # (count, line) of the header's "N Papers"
 
     def note_paper_count(number: int, line: str) -> None:
         if match := PAPER_COUNT.match(line):
             announced.append((int(match[1].replace(",", "")), number))
 
-    records = 0
+    found = 0
     for record in split_records(lines, preamble=note_paper_count):
-        records += 1
-        if report := furniture_report(record, context):
-            yield report
-        yield from _interpret(record, context)
-    if announced and announced[0][0] != records:
+        found += 1
+        yield record
+    if announced and announced[0][0] != found:
         count, line = announced[0]
-        yield Report(f"the header announces {count} papers but the page holds {records}", context.path, line)
+        yield Report(f"the header announces {count} papers but the page holds {found}", context.path, line)
+
+
+def interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
+    if report := furniture_report(record, context):
+        yield report
+    yield from _interpret(record, context)
 
 
 def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
@@ -97,6 +105,8 @@ def bibx_register_readers(register) -> None:
             description="author-profile page: header with h-index, then category/date, title, authors · orgs, abstract",
             read=read,
             sniff=sniff,
+            records=records,
+            interpret=interpret,
             extensions=("txt",),
         )
     )

@@ -6,6 +6,7 @@ Records are written by rispy, one paper at a time. The values are those of the C
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
@@ -14,6 +15,7 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx.specs import rendered
 from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
@@ -105,11 +107,19 @@ class RisWriter:
         self._rispy = _RecordWriter()
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
+        self.write_entries(rendered(self, papers), out)
+
+    def entry(self, paper: Paper) -> str:
+        self._warn_about_split_names(paper)
+        text = io.StringIO()
+        self._rispy.format_lines(text, [ris_record(paper)])
+        return text.getvalue()
+
+    def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
         separator = ""
-        for paper in papers:
-            self._warn_about_split_names(paper)
+        for entry in entries:
             out.write(separator)
-            self._rispy.format_lines(out, [ris_record(paper)])
+            out.write(entry)
             separator = "\n"
 
     def _warn_about_split_names(self, paper: Paper) -> None:
@@ -139,5 +149,6 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             extensions=("ris",),
             media_type="application/x-research-info-systems",
             factory=RisWriter,
+            entries=True,
         )
     )
