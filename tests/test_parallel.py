@@ -1,0 +1,113 @@
+"""``--jobs N``: the same bytes, reports and accounting as one process, for every writer."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from bibx import parallel
+from bibx.model import Report
+from bibx.pipeline import ExportRequest, ReadRequest, Summary, export
+from bibx.plugins import PluginHost, load_host
+from bibx.testing import SEED_AS_OF, seed_files
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY_WRITERS = ("bibtex", "biblatex", "csljson", "ndjson", "json", "ris")
+
+
+@pytest.fixture(scope="module")
+def host() -> PluginHost:
+    return load_host()
+
+
+@pytest.fixture(scope="module")
+def dump_5k(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The benchmark's synthetic dump at 5,000 papers (profile, compact and Daily Papers pages)."""
+    spec = importlib.util.spec_from_file_location("bibx_bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    return generate.generate_dump(5000, tmp_path_factory.mktemp("dump-5k"))
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Small inputs run on workers too; the list records each parallel export's job count."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    used: list[int] = []
+    original = parallel.ParallelReading.__init__
+
+    def spy(self, request, opened, accounting, jobs) -> None:  # noqa: ANN001
+        used.append(jobs)
+        original(self, request, opened, accounting, jobs)
+
+    monkeypatch.setattr(parallel.ParallelReading, "__init__", spy)
+    return used
+
+
+def exported(host: PluginHost, inputs: list[Path], writer: str, jobs: int, out: Path, merge: bool = True) -> tuple[bytes, list[Report], Summary]:
+    reports: list[Report] = []
+    request = ExportRequest(
+        read=ReadRequest([str(path) for path in inputs], as_of=SEED_AS_OF, merge=merge), writer=writer, output=str(out), jobs=jobs
+    )
+    summary = export(request, host, reports.append)
+    return out.read_bytes(), reports, summary
+
+
+@pytest.mark.parametrize("merge", [True, False], ids=["merge", "no-merge"])
+def test_every_writer_writes_the_seeds_byte_for_byte_alike_with_one_and_two_jobs(
+    host: PluginHost, always_parallel: list[int], tmp_path: Path, merge: bool
+) -> None:
+    for writer in host.writers.specs:
+        one = exported(host, seed_files(), writer, 1, tmp_path / f"{writer}-1", merge)
+        two = exported(host, seed_files(), writer, 2, tmp_path / f"{writer}-2", merge)
+        assert one[0] == two[0], writer
+        assert one[1] == two[1], writer
+        assert one[2] == two[2], writer
+    # Every writer that declares entries ran on workers; the others (refs) stayed in one process.
+    assert always_parallel == [2] * sum(spec.entries for spec in host.writers.specs.values())
+    assert set(ENTRY_WRITERS) <= {name for name, spec in host.writers.specs.items() if spec.entries}
+
+
+@pytest.mark.parametrize("writer", ENTRY_WRITERS)
+def test_a_5k_dump_is_written_byte_for_byte_alike_with_one_and_two_jobs(
+    host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, writer: str
+) -> None:
+    one = exported(host, dump_5k, writer, 1, tmp_path / "one")
+    two = exported(host, dump_5k, writer, 2, tmp_path / "two")
+    three = exported(host, dump_5k, writer, 3, tmp_path / "three")
+    assert always_parallel == [2, 3]
+    assert one[2].read == 5000 and one[2].merged > 0
+    assert one == two == three
+
+
+def test_a_paper_whose_key_collides_is_rendered_again_with_its_suffix(host: PluginHost, always_parallel: list[int], tmp_path: Path) -> None:
+    page = ROOT / "seeds" / "001_262eeff6da9f5192.txt"
+    copies = []
+    for n in range(3):  # the same page three times without merging: every key but the first is suffixed
+        copy = tmp_path / f"copy{n}.txt"
+        copy.write_bytes(page.read_bytes())
+        copies.append(copy)
+    one = exported(host, copies, "bibtex", 1, tmp_path / "one.bib", merge=False)
+    two = exported(host, copies, "bibtex", 2, tmp_path / "two.bib", merge=False)
+    assert always_parallel == [2]
+    assert one == two
+    assert b"a,\n" in two[0] and b"b,\n" in two[0]
+
+
+def test_small_inputs_and_jobs_1_stay_in_one_process(host: PluginHost, tmp_path: Path) -> None:
+    files = seed_files()
+    assert sum(path.stat().st_size for path in files) < parallel.PARALLEL_MIN_BYTES
+    from bibx.pipeline import Accounting, open_inputs
+
+    opened = open_inputs([str(path) for path in files], None, host, Accounting(lambda report: None), tmp_path)
+    assert parallel.jobs_for(None, host.writers.get("bibtex"), opened) == 1
+    assert parallel.jobs_for(1, host.writers.get("bibtex"), opened) == 1
+
+
+def test_usable_cores_follow_the_affinity() -> None:
+    assert 1 <= parallel.usable_cores() <= (__import__("os").cpu_count() or 1)
