@@ -4,9 +4,12 @@ Not a test, and CI does not run it. For each size it generates (or reuses) a syn
 (``generate.py``), runs every export as its own ``bibx export`` process and records wall time,
 CPU time and peak RSS of exactly that process; then it runs the anchors of PERF_ANCHORS.md on the
 same papers: pandoc converting bibx's CSL-JSON to BibLaTeX, and bibtexparser 2 building a Library
-of the same entries and writing it. Results print as a Markdown table, targets and ratios after it.
+of the same entries and writing it, and the floor: ``json.load`` + ``json.dumps`` of that CSL-JSON.
+Each bibx export runs once per ``--jobs`` setting (default 1 and 2). Results print as a Markdown
+table (with the load average before each measurement: the machine is shared), ratios and targets.
 
     python benchmarks/bench_export.py --sizes 1k,10k,100k --repeat 3
+    python benchmarks/bench_export.py --sizes 10k,100k,1M --formats bibtex --jobs 1,2
     python benchmarks/bench_export.py --sizes 10k,100k,1M --formats bibtex,ndjson --no-merge --no-anchors
 """
 
@@ -40,8 +43,8 @@ STREAMING_FORMATS = ("bibtex", "biblatex", "ris", "csljson", "ndjson")
 PANDOC_MAX_PAPERS = 100_000
 RSS_LIMIT_MB = 150
 FLAT_RSS_MB = 10  # growth from 10k papers to the largest size that still counts as flat
-TARGET_PAPERS_PER_S = 10_000
-TARGET_PANDOC_RATIO = 2.0
+TARGET_PAPERS_PER_S = {1: 10_000, 2: 15_000}  # at 100k, to BibTeX, merge on, by --jobs (issue 18)
+TARGET_PANDOC_RATIO = 20.0
 SUMMARY = re.compile(r"bibx: read (\d+), merged (\d+), written (\d+), skipped (\d+), rejected (\d+), warnings (\d+)")
 
 
@@ -64,6 +67,7 @@ class Row:
     tool: str
     runs: list[Run] = field(default_factory=list)
     note: str = ""
+    loads: list[float] = field(default_factory=list)  # 1-minute load average before each run
 
     @property
     def wall(self) -> float:
@@ -126,8 +130,10 @@ def registered_formats() -> set[str]:
     return {match[1] for match in re.finditer(r"^\s{2}(\S+)\s", outputs, re.MULTILINE)}
 
 
-def export_command(inputs: Sequence[Path], format_name: str, output: Path, merge: bool) -> list[str]:
+def export_command(inputs: Sequence[Path], format_name: str, output: Path, merge: bool, jobs: int | None = None) -> list[str]:
     command = [*bibx_command(), "export", *map(str, inputs), "--format", format_name, "-o", str(output), "--as-of", AS_OF]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
     return command if merge else [*command, "--no-merge"]
 
 
@@ -149,14 +155,15 @@ def repetitions(row: Row, args: argparse.Namespace) -> Iterator[None]:
     for _ in range(args.repeat):
         if row.runs and sum(run.wall for run in row.runs) > args.budget:
             return
+        row.loads.append(os.getloadavg()[0])
         yield
 
 
-def run_bibx(size: int, inputs: Sequence[Path], format_name: str, out_dir: Path, args: argparse.Namespace) -> Row:
-    row = Row(size, f"bibx {format_name}")
-    output = out_dir / f"bibx.{format_name}"
+def run_bibx(size: int, inputs: Sequence[Path], format_name: str, jobs: int, out_dir: Path, args: argparse.Namespace) -> Row:
+    row = Row(size, f"bibx {format_name} --jobs {jobs}")
+    output = out_dir / f"bibx-{jobs}.{format_name}"
     for _ in repetitions(row, args):
-        run = measure(export_command(inputs, format_name, output, not args.no_merge), args.timeout)
+        run = measure(export_command(inputs, format_name, output, not args.no_merge, jobs), args.timeout)
         row.runs.append(run)
         if run.returncode == -9:
             row.note = f"killed after {args.timeout:g} s"
@@ -202,6 +209,13 @@ def bibtexparser_worker(csl_json: Path, output: Path) -> None:
     output.write_text(bibtexparser.write_string(library), encoding="utf-8")
 
 
+def json_floor_worker(csl_json: Path, output: Path) -> None:
+    """The floor of PERF_ANCHORS.md: ``json.load`` and ``json.dumps`` of the same CSL-JSON."""
+    with csl_json.open(encoding="utf-8") as source:
+        items = json.load(source)
+    output.write_text(json.dumps(items), encoding="utf-8")
+
+
 def _bibtex_fields(item: dict) -> Iterator[tuple[str, str]]:
     names = (name.get("literal") or f"{name.get('family', '')}, {name.get('given', '')}" for name in item.get("author", ()))
     yield "title", item["title"]
@@ -222,9 +236,16 @@ def bench_size(size: int, formats: Sequence[str], args: argparse.Namespace) -> l
     rows = []
     try:
         for format_name in formats:
-            rows.append(run_bibx(size, inputs, format_name, out_dir, args))
-            if format_name != "csljson":
-                (out_dir / f"bibx.{format_name}").unlink(missing_ok=True)
+            outputs = []
+            for jobs in args.jobs:
+                rows.append(run_bibx(size, inputs, format_name, jobs, out_dir, args))
+                outputs.append(out_dir / f"bibx-{jobs}.{format_name}")
+            if len({path.read_bytes() for path in outputs if path.exists()}) > 1:
+                rows[-1].note += "; OUTPUT DIFFERS between --jobs settings"
+            for path in outputs:
+                if format_name == "csljson" and not (out_dir / "bibx.csljson").exists():
+                    path.rename(out_dir / "bibx.csljson")
+                path.unlink(missing_ok=True)
         if not args.no_anchors:
             rows.extend(bench_anchors(size, inputs, out_dir, args))
     finally:
@@ -246,6 +267,8 @@ def bench_anchors(size: int, inputs: Sequence[Path], out_dir: Path, args: argpar
         rows.append(Row(size, pandoc, note=f"skipped: above --pandoc-max {size_label(args.pandoc_max)} (needs ~11 GB per 100k)"))
     command = [sys.executable, __file__, "--bibtexparser-worker", str(csl_json), str(out_dir / "bibtexparser.bib")]
     rows.append(run_anchor(size, "bibtexparser Library+write", command, args))
+    command = [sys.executable, __file__, "--json-floor-worker", str(csl_json), str(out_dir / "floor.json")]
+    rows.append(run_anchor(size, "floor: json.load+dumps", command, args))
     return rows
 
 
@@ -260,16 +283,17 @@ def progress_text(text: str) -> None:
 
 def table(rows: Sequence[Row]) -> str:
     lines = [
-        "| papers | tool | runs | wall s | papers/s | CPU µs/paper | peak RSS MB | notes |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| papers | tool | runs | wall s | papers/s | CPU µs/paper | peak RSS MB | load | notes |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
+        load = f"{statistics.median(row.loads):.1f}" if row.loads else "–"
         if not row.runs or row.runs[-1].returncode != 0:
-            lines.append(f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | – | – | – | – | {row.note} |")
+            lines.append(f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | – | – | – | – | {load} | {row.note} |")
             continue
         cpu_us = row.cpu / row.size * 1e6
         lines.append(
-            f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | {row.wall:.2f} | {row.papers_per_s:,.0f} | {cpu_us:,.0f} | {row.peak_rss_mb:,.0f} | {row.note} |"
+            f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | {row.wall:.2f} | {row.papers_per_s:,.0f} | {cpu_us:,.0f} | {row.peak_rss_mb:,.0f} | {load} | {row.note} |"
         )
     return "\n".join(lines)
 
@@ -278,10 +302,14 @@ def completed(rows: Sequence[Row], size: int, tool: str) -> Row | None:
     return next((row for row in rows if row.size == size and row.tool == tool and row.runs and row.runs[-1].returncode == 0), None)
 
 
-def ratios(rows: Sequence[Row], sizes: Sequence[int]) -> list[str]:
+def ratios(rows: Sequence[Row], sizes: Sequence[int], jobs_settings: Sequence[int]) -> list[str]:
     """bibx throughput over each anchor's on the same papers (wall time; CPU time in brackets)."""
     lines = []
-    pairs = (("bibx biblatex", "pandoc CSL-JSON→BibLaTeX"), ("bibx bibtex", "bibtexparser Library+write"))
+    pairs = [
+        (f"bibx {name} --jobs {jobs}", anchor)
+        for jobs in jobs_settings
+        for name, anchor in (("biblatex", "pandoc CSL-JSON→BibLaTeX"), ("bibtex", "bibtexparser Library+write"), ("bibtex", "floor: json.load+dumps"))
+    ]
     for size in sizes:
         for mine, theirs in pairs:
             a, b = completed(rows, size, mine), completed(rows, size, theirs)
@@ -290,14 +318,14 @@ def ratios(rows: Sequence[Row], sizes: Sequence[int]) -> list[str]:
     return lines
 
 
-def target_checks(rows: Sequence[Row], sizes: Sequence[int], merge: bool) -> list[str]:
-    """The targets of PERF_ANCHORS.md, each with the figures it was judged on."""
+def target_checks(rows: Sequence[Row], sizes: Sequence[int], merge: bool, jobs_settings: Sequence[int]) -> list[str]:
+    """The targets of PERF_ANCHORS.md and issue 18, each with the figures it was judged on."""
     lines = []
-    for tool in (f"bibx {name}" for name in STREAMING_FORMATS):
+    for tool in (f"bibx {name} --jobs {jobs}" for name in STREAMING_FORMATS for jobs in jobs_settings):
         measured = [row for size in sizes if (row := completed(rows, size, tool))]
         if measured:
             lines.extend(memory_checks(tool, measured, merge))
-    lines.extend(throughput_checks(rows))
+    lines.extend(throughput_checks(rows, jobs_settings))
     return lines
 
 
@@ -318,16 +346,18 @@ def memory_checks(tool: str, measured: Sequence[Row], merge: bool) -> Iterator[s
     yield f"{tool}: CPU µs/paper {per_paper_cpu} (constant or falling = O(n))"
 
 
-def throughput_checks(rows: Sequence[Row]) -> Iterator[str]:
-    bibtex = completed(rows, 100_000, "bibx bibtex")
-    if bibtex:
-        verdict = "yes" if bibtex.papers_per_s >= TARGET_PAPERS_PER_S else "NO"
-        per_cpu_s = bibtex.size / bibtex.cpu
-        yield f"bibx bibtex at 100k: {bibtex.papers_per_s:,.0f} papers/s ({per_cpu_s:,.0f} per CPU second) — ≥ {TARGET_PAPERS_PER_S:,}: {verdict}"
-    pandoc, biblatex = completed(rows, 100_000, "pandoc CSL-JSON→BibLaTeX"), completed(rows, 100_000, "bibx biblatex")
-    if pandoc and biblatex:
-        ratio = pandoc.wall / biblatex.wall
-        yield f"bibx biblatex at 100k: {ratio:.1f}× pandoc's throughput — ≥ {TARGET_PANDOC_RATIO:.0f}×: {'yes' if ratio >= TARGET_PANDOC_RATIO else 'NO'}"
+def throughput_checks(rows: Sequence[Row], jobs_settings: Sequence[int]) -> Iterator[str]:
+    for jobs in jobs_settings:
+        bibtex = completed(rows, 100_000, f"bibx bibtex --jobs {jobs}")
+        target = TARGET_PAPERS_PER_S.get(jobs)
+        if bibtex and target:
+            verdict = "yes" if bibtex.papers_per_s >= target else "NO"
+            per_cpu_s = bibtex.size / bibtex.cpu
+            yield f"bibx bibtex --jobs {jobs} at 100k: {bibtex.papers_per_s:,.0f} papers/s ({per_cpu_s:,.0f} per CPU second) — ≥ {target:,}: {verdict}"
+        pandoc, biblatex = completed(rows, 100_000, "pandoc CSL-JSON→BibLaTeX"), completed(rows, 100_000, f"bibx biblatex --jobs {jobs}")
+        if pandoc and biblatex:
+            ratio = pandoc.wall / biblatex.wall
+            yield f"bibx biblatex --jobs {jobs} at 100k: {ratio:.1f}× pandoc's throughput — ≥ {TARGET_PANDOC_RATIO:.0f}×: {'yes' if ratio >= TARGET_PANDOC_RATIO else 'NO'}"
 
 
 def bibx_revision() -> str:
@@ -353,14 +383,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one run is killed (default: %(default)s)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bibx-bench", help="dumps and outputs (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--jobs", default="1,2", help="bibx --jobs settings, each measured (default: %(default)s)")
     parser.add_argument("--bibtexparser-worker", nargs=2, type=Path, metavar=("CSLJSON", "BIB"), help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    parser.add_argument("--json-floor-worker", nargs=2, type=Path, metavar=("CSLJSON", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.jobs = [int(jobs) for jobs in parse_list(args.jobs)]
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if args.bibtexparser_worker:
         bibtexparser_worker(*args.bibtexparser_worker)
+        return
+    if args.json_floor_worker:
+        json_floor_worker(*args.json_floor_worker)
         return
     sizes = sorted(parse_size(size) for size in parse_list(args.sizes))
     registered = registered_formats()
@@ -374,9 +411,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"## bibx export ({bibx_revision()}), {merge}, median of up to {args.repeat} runs ({args.budget:g} s budget each), {os.cpu_count()} cores\n")
     print(table(rows))
     print("\nRatios (anchor wall time / bibx wall time; >1 means bibx is faster):")
-    print("\n".join(f"- {line}" for line in ratios(rows, sizes)) or "- none (anchors not run)")
+    print("\n".join(f"- {line}" for line in ratios(rows, sizes, args.jobs)) or "- none (anchors not run)")
     print("\nTargets:")
-    print("\n".join(f"- {line}" for line in target_checks(rows, sizes, not args.no_merge)) or "- nothing to judge")
+    print("\n".join(f"- {line}" for line in target_checks(rows, sizes, not args.no_merge, args.jobs)) or "- nothing to judge")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nameparser.config import CONSTANTS as NAME_CONSTANTS
-
 from bibx.model import Creator, Organization, Person
 
 CORPORATE_WORDS = frozenset(
@@ -30,7 +28,19 @@ CORPORATE_WORDS = frozenset(
 _CORPORATE_AI = re.compile(r"(?:^|[\s-])AI(?:$|\s)")
 # Lower-case words that begin the family name: "Ludwig van Beethoven", "Juan de la Cruz", "Ana dos
 # Santos" (nameparser's list of prefixes, kept for many languages).
-FAMILY_PARTICLES = frozenset(NAME_CONSTANTS.prefixes)
+class _FamilyParticles:
+    """Loads nameparser's list on the first name that needs it (importing nameparser takes ~60 ms),
+    then replaces itself with the frozenset, so later look-ups cost nothing extra."""
+
+    def __contains__(self, word: object) -> bool:
+        global FAMILY_PARTICLES
+        from nameparser.config import CONSTANTS
+
+        FAMILY_PARTICLES = frozenset(CONSTANTS.prefixes)  # type: ignore[assignment]
+        return word in FAMILY_PARTICLES
+
+
+FAMILY_PARTICLES: frozenset[str] = _FamilyParticles()  # type: ignore[assignment]
 # Lower-case words inside a name that begin nothing: "Flávia Silva e Oliveira", "Ortega y Gasset".
 JOINING_WORDS = frozenset({"y", "e", "i"})
 # Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
