@@ -41,7 +41,9 @@ def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
 
     :param register: call it once per input format with a :class:`bibx.specs.ReaderSpec`. The
         spec's ``sniff`` claims a text for automatic format detection; its ``read`` streams the
-        text's papers (and a :class:`bibx.model.Report` for each record it rejects).
+        text's papers (and a :class:`bibx.model.Report` for each record it rejects). A reader whose
+        records can be interpreted one by one also gives ``records`` and ``interpret``: then
+        ``bibx export --jobs N`` reads its inputs on several cores (see the spec's docstring).
     :return: nothing; the return value is ignored.
 
     If this hook raises, bibx names the plugin and the error on stderr and goes on without that
@@ -58,6 +60,9 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
 
     :param register: call it once per output format with a :class:`bibx.specs.WriterSpec` naming
         the format, its file extensions, its media type, its options and a factory for the writer.
+        ``entries=True`` declares a writer whose output is one entry per paper rendered from that
+        paper alone (:class:`bibx.specs.EntryWriter`): ``bibx export --jobs N`` then renders the
+        entries on several cores, with the same bytes as one process.
     :return: nothing; the return value is ignored.
 
     If this hook raises, bibx names the plugin and the error on stderr and goes on without that

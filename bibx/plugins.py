@@ -200,9 +200,11 @@ def _spec_checks(spec: ReaderSpec | WriterSpec | ResolverSpec) -> Iterator[tuple
     if isinstance(spec, ReaderSpec):
         yield "read (callable)", callable(spec.read)
         yield "sniff (callable or None)", spec.sniff is None or callable(spec.sniff)
+        yield "records and interpret (both callable, or both None)", (spec.records is None and spec.interpret is None) or (callable(spec.records) and callable(spec.interpret))
     else:
         yield "factory (callable)", callable(spec.factory)
         yield "options (a mapping)", isinstance(spec.options, Mapping)
+        yield "entries (a bool)", isinstance(spec.entries, bool)
 
 
 def disabled_names(extra: Iterable[str] = ()) -> set[str]:

@@ -28,11 +28,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-
-import bibtexparser
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from typing import TYPE_CHECKING
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import MONTHS, partial_date_from_text
@@ -48,6 +44,11 @@ from bibx_plugins.standard_record import (
     single_field_creator,
     split_keywords,
 )
+
+# bibtexparser and pylatexenc are imported where a .bib is read: every other command starts faster.
+if TYPE_CHECKING:
+    from bibtexparser.model import Block, Entry, ParsingFailedBlock
+    from pylatexenc.latex2text import LatexNodes2Text
 
 # bibtexparser logs every block it cannot parse; here each becomes a Report, so its log stays quiet
 # instead of reaching stderr through logging's last-resort handler.
@@ -86,6 +87,8 @@ _NAMED = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "t
 
 def _latex_decoder() -> LatexNodes2Text:
     """pylatexenc's decoder, except \\textperiodcentered, which it reads as ˙ where LaTeX prints ·."""
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
     context = get_default_latex_context_db()
     context.add_context_category("bibx-corrections", macros=[MacroTextSpec("textperiodcentered", "\u00b7")], prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
@@ -148,6 +151,9 @@ def parse_blocks(lines: Iterable[str]) -> Iterator[tuple[int, Block]]:
     block is parsed on its own and without the ``@string``s before it, so the cost of a block does
     not grow with the number of strings defined (bibtexparser's string middleware copies them all).
     """
+    import bibtexparser
+    from bibtexparser.model import ParsingFailedBlock
+
     for first_line, text in split_blocks(lines):
         if len(text) > MAX_BLOCK_CHARS:
             yield first_line, ParsingFailedBlock(ValueError(f"the entry is longer than {MAX_BLOCK_CHARS:,} characters"), 0, text[:RAW_LIMIT])
@@ -220,6 +226,8 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
 
 def creators(author_field: str) -> tuple[list[Creator], bool]:
     """The creators of an ``author`` field, and whether it ends in ``others`` (et al.)."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
     names = split_multiple_persons_names(author_field)
     truncated = bool(names) and names[-1].strip() == "others"
     return [_creator(name) for name in (names[:-1] if truncated else names)], truncated
@@ -229,6 +237,8 @@ def _creator(name: str) -> Creator:
     name = name.strip()
     if _is_one_brace_group(name):
         return single_field_creator(latex_to_text(name))
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
     parts = parse_single_name_into_parts(name, strict=False)
     family = latex_to_text(" ".join([*parts.von, *parts.last, *parts.jr]))
     given = latex_to_text(" ".join(parts.first))
@@ -335,6 +345,8 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
 
 
 def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -> Iterator[RecordFields | Report]:
+    from bibtexparser.model import Entry, ParsingFailedBlock, Preamble, String
+
     macros = Macros()
     for line, block in parse_blocks(lines):
         if isinstance(block, ParsingFailedBlock):
