@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bibx import parallel
+from bibx import ReaderSpec, hookimpl, parallel, read_by_records
 from bibx.model import Report
 from bibx.pipeline import ExportRequest, ReadRequest, Summary, export
 from bibx.plugins import PluginHost, load_host
-from bibx.testing import SEED_AS_OF, seed_files
+from bibx.testing import SEED_AS_OF, host_with, seed_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_WRITERS = ("bibtex", "biblatex", "csljson", "ndjson", "json", "ris")
@@ -111,3 +111,46 @@ def test_small_inputs_and_jobs_1_stay_in_one_process(host: PluginHost, tmp_path:
 
 def test_usable_cores_follow_the_affinity() -> None:
     assert 1 <= parallel.usable_cores() <= (__import__("os").cpu_count() or 1)
+
+
+class _FailingCompact:
+    """The compact reader under another name, failing on the record at line ``FAIL_AT``."""
+
+    FAIL_AT = 0
+
+    @staticmethod
+    def interpret(record, context):  # noqa: ANN001, ANN205
+        from bibx_plugins import compact
+
+        if record.line >= _FailingCompact.FAIL_AT:
+            raise ValueError("a bug in the reader")
+        yield from compact.interpret(record, context)
+
+    @hookimpl
+    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
+        from bibx_plugins import compact
+
+        interpret = _FailingCompact.interpret
+        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
+        register(ReaderSpec("failing", "compact, failing half-way", read, records=compact.records, interpret=interpret))
+
+
+def test_a_reader_failing_in_a_worker_costs_the_rest_of_its_input_as_in_one_process(
+    dump_5k: list[Path], always_parallel: list[int], tmp_path: Path
+) -> None:
+    compact = next(path for path in dump_5k if path.name == "compact.txt")
+    _FailingCompact.FAIL_AT = len(compact.read_text(encoding="utf-8").splitlines()) // 2
+    host = host_with(_FailingCompact())
+
+    def run(jobs: int) -> tuple[bytes, list[str], Summary]:
+        reports: list[Report] = []
+        out = tmp_path / f"out-{jobs}.bib"
+        request = ExportRequest(ReadRequest([str(compact)], reader="failing", as_of=SEED_AS_OF), "bibtex", str(out), force=True, jobs=jobs)
+        summary = export(request, host, reports.append)
+        return out.read_bytes(), [report.message for report in reports], summary
+
+    one, two = run(1), run(2)
+    assert always_parallel == [2]
+    assert one == two
+    assert 0 < one[2].read < 2000
+    assert any("failing reader (plugin" in message and "the rest of this input is skipped" in message for message in one[1])
