@@ -11,7 +11,9 @@ that one record again itself and renders the entry. Interpreting and rendering d
 record alone, so the output is the same bytes as with one process. At most a few chunks per
 worker are in flight, so memory stays flat.
 
-Merging reads the inputs twice, as in one process; the first pass runs on the workers too.
+Merging reads the inputs twice, as in one process; the first pass runs on the workers too, and
+the chunks it cut are spilled (pickled, in the export's spool folder: about the input's size on
+disk) so that the second pass does not cut them again.
 
 Only where it pays: a writer that declares ``WriterSpec(entries=True)``, readers that declare
 ``records`` and ``interpret``, no ``--resolve``, no library being appended to, and at least
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from bibx.citekeys import KeyAssigner
 from bibx.merge import merge_readings, title_key
@@ -111,9 +115,10 @@ def _context(job: _Job, index: int) -> ReadContext:
     return ReadContext(item.source.name, job.as_of, item.reader.name)
 
 
-def _read_chunk(index: int, records: list[object]) -> list[Report | _Paper | _Failed]:
-    """In a worker: the results of one chunk of records of input ``index``."""
+def _read_chunk(index: int, payload: bytes) -> list[Report | _Paper | _Failed]:
+    """In a worker: the results of one chunk of records (pickled) of input ``index``."""
     global _WORKER
+    records = pickle.loads(payload)
     job = _JOB
     assert job is not None
     item, context = job.opened[index], _context(job, index)
@@ -157,9 +162,16 @@ def _reader_failed(item: _Opened, error: BaseException) -> str:
     return f"the {item.reader.name} reader (plugin {item.plugin!r}) failed: {type(error).__name__}: {error}; the rest of this input is skipped"
 
 
+class _Records(NamedTuple):
+    """A chunk of one input's records, pickled once: for the workers and for the spill of the first pass."""
+
+    index: int
+    payload: bytes
+
+
 class _Chunk(NamedTuple):
     index: int
-    records: list[object]
+    payload: bytes
     result: AsyncResult[list[Report | _Paper | _Failed]]
 
 
@@ -175,14 +187,18 @@ class _Incomplete(NamedTuple):
     report: Report
 
 
+_Split = _Records | _Start | _End | _Incomplete | Report
 _Unit = _Chunk | _Start | _End | _Incomplete | Report
 
 
 class ParallelReading:
     """The inputs of one export read by a pool of workers; the counterpart of :class:`bibx.pipeline.Reading`."""
 
-    def __init__(self, request: ReadRequest, opened: Sequence[_Opened], accounting: Accounting, jobs: int) -> None:
+    def __init__(self, request: ReadRequest, opened: Sequence[_Opened], accounting: Accounting, jobs: int, spool: Path) -> None:
         self.request = request
+        self._spill: Path | None = None
+        self._unpickled: tuple[bytes | None, list[object]] = (None, [])
+        self._spool = spool
         self.opened = opened
         self.accounting = accounting
         self.jobs = jobs
@@ -195,8 +211,9 @@ class ParallelReading:
 
         probe = Accounting(_ignore)
         seen: set[bytes] = set()
-        with _pool(_Job(self.opened, self.request.as_of), self.jobs) as pool:
-            for event in self._results(pool, probe):
+        spill = self._spool / "first-pass-records"
+        with _pool(_Job(self.opened, self.request.as_of), self.jobs) as pool, spill.open("wb") as out:
+            for event in self._results(_spilled_to(self._split(), out), pool, probe):
                 if event.title in seen:
                     self._counts[event.title] = self._counts.get(event.title, 1) + 1
                 else:
@@ -205,6 +222,7 @@ class ParallelReading:
                     self._keys.add(event.key)
         for name, report in probe.incomplete.items():
             self.accounting.incomplete.setdefault(name, report)
+        self._spill = spill
 
     def entries(self, spec: WriterSpec, writer: EntryWriter, options: dict[str, str], progress: Callable[[int], None] | None) -> Iterator[str]:
         """The second pass: every entry to write, in order, with merging, keys and accounting as in one process."""
@@ -219,8 +237,10 @@ class ParallelReading:
             return self._handed_over(writer.entry(paper if key == paper.key else replace(paper, key=key)), progress)
 
         job = _Job(self.opened, request.as_of, spec, options, request.key_pattern, frozenset(self._counts))
+        # The second pass takes the records the first one cut and spilled: the main process does not cut them again.
+        units = _spilled_from(self._spill) if self._spill else self._split()
         with _pool(job, self.jobs) as pool:
-            for event, chunk in self._results(pool, accounting, with_chunk=True):
+            for event, chunk in self._results(units, pool, accounting, with_chunk=True):
                 count = self._counts.get(event.title) if request.merge else None
                 if count is not None:
                     group = pending.setdefault(event.title, [])
@@ -269,19 +289,22 @@ class ParallelReading:
         """The paper of ``event`` interpreted again in this process (the worker returned only its text)."""
         item = self.opened[chunk.index]
         context = ReadContext(item.source.name, self.request.as_of, item.reader.name)
-        papers = (result for result in item.reader.interpret(chunk.records[event.record], context) if isinstance(result, Paper))  # type: ignore[misc]
+        if self._unpickled[0] is not chunk.payload:  # papers to read again come in chunk order: keep the last chunk
+            self._unpickled = (chunk.payload, pickle.loads(chunk.payload))
+        record = self._unpickled[1][event.record]
+        papers = (result for result in item.reader.interpret(record, context) if isinstance(result, Paper))  # type: ignore[misc]
         for ordinal, paper in enumerate(papers):
             if ordinal == event.ordinal:
                 return paper
         raise AssertionError("a record read differently twice")  # interpret depends on the record alone
 
-    def _results(self, pool: Pool, accounting: Accounting, with_chunk: bool = False) -> Iterator[Any]:
+    def _results(self, units: Iterator[_Split], pool: Pool, accounting: Accounting, with_chunk: bool = False) -> Iterator[Any]:
         """Every paper event in input order, each reader report and incomplete input passed to ``accounting``."""
         from bibx.pipeline import NO_PAPERS
 
         summary = accounting.summary
         papers_before, failed = 0, False
-        for unit in _ahead(self._units(pool), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER):
+        for unit in _ahead(_submitted(units, pool), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER):
             if isinstance(unit, _Start):
                 papers_before, failed = summary.read, False
             elif isinstance(unit, _End):
@@ -307,36 +330,61 @@ class ParallelReading:
                         summary.read += 1
                         yield (event, unit) if with_chunk else event
 
-    def _units(self, pool: Pool) -> Iterator[_Unit]:
-        """Each input's records in chunks sent to the pool, with the reports about whole inputs in their place."""
+    def _split(self) -> Iterator[_Split]:
+        """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
         from bibx.pipeline import _LineCounter
 
         for index, item in enumerate(self.opened):
             yield _Start(index)
             context = ReadContext(item.source.name, self.request.as_of, item.reader.name)
-            lines = _LineCounter(item.source.lines(self.accounting.reader_report))
+            line_reports: list[Report] = []  # a line that is not UTF-8, reported before the chunk that holds it
+            lines = _LineCounter(item.source.lines(line_reports.append))
             chunk: list[object] = []
             try:
                 for record in item.reader.records(lines, context):  # type: ignore[misc]
-                    if isinstance(record, Report):
-                        if chunk:
-                            yield _Chunk(index, chunk, pool.apply_async(_read_chunk, (index, chunk)))
-                            chunk = []
-                        yield record
-                        continue
-                    chunk.append(record)
-                    if len(chunk) == CHUNK_RECORDS:
-                        yield _Chunk(index, chunk, pool.apply_async(_read_chunk, (index, chunk)))
+                    if isinstance(record, Report) or len(chunk) == CHUNK_RECORDS:
+                        yield from _flushed(index, chunk, line_reports)
                         chunk = []
-                if chunk:
-                    yield _Chunk(index, chunk, pool.apply_async(_read_chunk, (index, chunk)))
+                    if isinstance(record, Report):
+                        yield record
+                    else:
+                        chunk.append(record)
+                yield from _flushed(index, chunk, line_reports)
             except InputError as error:
-                if chunk:
-                    yield _Chunk(index, chunk, pool.apply_async(_read_chunk, (index, chunk)))
+                yield from _flushed(index, chunk, line_reports)
                 yield _Incomplete(error.report)
             except Exception as error:  # noqa: BLE001
+                yield from _flushed(index, chunk, line_reports)
                 yield _Incomplete(Report(_reader_failed(item, error), item.source.name, lines.count or None, rejected=True))
             yield _End(index)
+
+
+def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Iterator[_Split]:
+    yield from line_reports
+    line_reports.clear()
+    if chunk:
+        yield _Records(index, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+
+
+def _submitted(units: Iterator[_Split], pool: Pool) -> Iterator[_Unit]:
+    for unit in units:
+        yield _Chunk(unit.index, unit.payload, pool.apply_async(_read_chunk, unit)) if isinstance(unit, _Records) else unit
+
+
+def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:
+    """``units``, each also written to ``out`` (a file in the export's spool folder: memory stays flat)."""
+    for unit in units:
+        pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
+        yield unit
+
+
+def _spilled_from(path: Path) -> Iterator[_Split]:
+    with path.open("rb") as spilled:
+        while True:
+            try:
+                yield pickle.load(spilled)
+            except EOFError:
+                return
 
 
 def _ahead(units: Iterator[_Unit], chunks: int) -> Iterator[_Unit]:

@@ -412,7 +412,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         library, others = _existing_library(request, target, opened, spec, accounting)
         jobs = _jobs(request, spec, others, library)
         if jobs > 1:
-            write = _parallel_writing(request, spec, writer, others, accounting, jobs, progress)
+            write = _parallel_writing(request, spec, writer, others, accounting, jobs, progress, spool)
         else:
             reading = Reading.prepare(request.read, host, others, accounting, library)
             papers = _counted(reading.papers(), accounting, progress)
@@ -451,12 +451,19 @@ def _jobs(request: ExportRequest, spec: WriterSpec, opened: Sequence[_Opened], l
 
 
 def _parallel_writing(
-    request: ExportRequest, spec: WriterSpec, writer: Writer, opened: Sequence[_Opened], accounting: Accounting, jobs: int, progress: Callable[[int], None] | None
+    request: ExportRequest,
+    spec: WriterSpec,
+    writer: Writer,
+    opened: Sequence[_Opened],
+    accounting: Accounting,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    spool: Path,
 ) -> Callable[[TextIO], None]:
     """Plans a parallel export (its first pass runs now) and returns how to write it."""
     from bibx.parallel import ParallelReading
 
-    reading = ParallelReading(request.read, opened, accounting, jobs)
+    reading = ParallelReading(request.read, opened, accounting, jobs, spool)
     if request.read.merge:
         reading.first_pass()
     return lambda out: writer.write_entries(reading.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
