@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from bibx.model import PartialDate, Paper
+from bibx.richtext import to_plain
 
 T = TypeVar("T")
 # Every ASCII byte but letters and digits: what title_letters drops from an ASCII title.
@@ -20,8 +21,8 @@ NON_ALNUM_BYTES = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 
 
 def title_key(title: str) -> bytes:
-    """A compact digest under which the same title, however cased or punctuated, meets itself."""
-    return hashlib.blake2b(title_letters(title), digest_size=12).digest()
+    """A compact digest under which the same title, however cased, punctuated or marked up, meets itself."""
+    return hashlib.blake2b(title_letters(to_plain(title)), digest_size=12).digest()
 
 
 def title_letters(title: str) -> bytes:

@@ -208,8 +208,14 @@ _RELATIONS = frozenset("=<>≤≥≠≈∼≃≡→←⇒⇐↔∈∉⊂⊆⊃�
 _LIGATURES = {"--": "–", "---": "—", "``": "“", "''": "”", "?`": "¿", "!`": "¡", "~": " "}
 
 
+_PARAGRAPH_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\n\s*")
+
+
 def _collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Spaces as LaTeX sets them: one between words, a blank line between paragraphs kept."""
+    if "\n" not in text:
+        return _SPACES.sub(" ", text).strip()
+    return "\n\n".join(_SPACES.sub(" ", paragraph).strip() for paragraph in _PARAGRAPH_BREAK.split(text.strip()))
 
 
 @lru_cache(maxsize=1)
