@@ -20,6 +20,7 @@ CSL-JSON, and :func:`parse` for anything else (the BibTeX writer turns the tree 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -226,8 +227,9 @@ def _latex_tools():  # type: ignore[no-untyped-def]
     from pylatexenc.macrospec import std_macro
 
     context = get_default_latex_context_db()
-    # pylatexenc reads \textperiodcentered as ˙ where LaTeX prints ·.
-    context.add_context_category("bibx", macros=[MacroTextSpec("textperiodcentered", "\u00b7")], prepend=True)
+    # pylatexenc reads \textperiodcentered as ˙ where LaTeX prints ·, and the ASCII symbols as look-alikes.
+    printed = {"textperiodcentered": "\u00b7", "textasciicircum": "^", "textasciitilde": "~", "textbraceleft": "{", "textbraceright": "}", "textbackslash": "\\"}
+    context.add_context_category("bibx", macros=[MacroTextSpec(name, text) for name, text in printed.items()], prepend=True)
     walker_context = walker_context_db()
     one_argument = [std_macro(name, False, 1) for name in [*_STYLE_COMMANDS, *_TRANSPARENT, "footnote"]]
     walker_context.add_context_category("bibx", macros=one_argument, prepend=True)
@@ -272,7 +274,7 @@ def _group(node) -> Iterator[Node]:  # type: ignore[no-untyped-def]
 
     inner = _merged(list(_text_nodes(node.nodelist)))
     first = node.nodelist[0] if node.nodelist else None
-    if not inner or isinstance(first, lw.LatexMacroNode) or not any(char.isalpha() for char in text_of(inner)):
+    if not inner or isinstance(first, (lw.LatexMacroNode, lw.LatexMathNode)) or not any(char.isalpha() for char in text_of(inner)):
         yield from inner
     else:
         yield Span("nocase", inner)
@@ -315,8 +317,10 @@ def _macro_text(node, math: bool) -> str:  # type: ignore[no-untyped-def]
     _, to_text = _latex_tools()
     if to_text.latex_context.get_macro_spec(node.macroname) is None:
         return node.latex_verbatim()
-    text = to_text.node_to_text(node)
+    text = unicodedata.normalize("NFC", to_text.node_to_text(node))
     if not text.strip() and node.macroname not in (",", ";", " ", "quad", "qquad"):
+        return node.latex_verbatim()
+    if any(unicodedata.combining(char) for char in text):  # an accent on what takes none (\" ])
         return node.latex_verbatim()
     if math and text.strip() in _RELATIONS:
         return f" {text.strip()} "
