@@ -33,6 +33,7 @@ from bibx_plugins.csl_render_state import RenderState, as_group, tracked
 from bibx_plugins.csl_styles import CSL_NS
 from bibx_plugins.csl_text import INNER_CLOSE, INNER_OPEN, NO_CASE_CLOSE, NO_CASE_OPEN, OUTER_CLOSE, OUTER_OPEN, js_text_case
 
+_HYPHEN_IN_A_NAME = re.compile(r"-(?=[a-z])")  # citeproc-js's own pattern
 _NO_CASE_PART = re.compile(f"{re.escape(NO_CASE_OPEN)}(.*?){re.escape(NO_CASE_CLOSE)}", re.DOTALL)
 
 
@@ -256,6 +257,9 @@ class _Name(_LocaleLookups, _Element, csl.Name):
         # punctuates names that are initials already, which listings do not give.
         if self._inherited("initialize", context) == "false":
             return given
+        if self.get_option("initialize-with-hyphen", context):
+            # citeproc-js: a hyphen before a lower-case letter joins one name ("Won-gi" → "W.").
+            given = _HYPHEN_IN_A_NAME.sub("\u2013", given)
         return super().initialize(given, mark, context)
 
     def _inherited(self, attribute: str, context: Any) -> str | None:

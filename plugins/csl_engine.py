@@ -31,6 +31,7 @@ from bibx_plugins.csl_text import (
     OUTER_OPEN,
     VERBATIM_VARIABLES,
     SortKey,
+    joined_non_romanesque,
     one_line,
     one_period_across_markup,
     plain_text,
@@ -148,7 +149,7 @@ class Engine:
         return value
 
     def _name(self, person: dict[str, Any], encode: Encode) -> dict[str, Any]:
-        parts = split_particles(person)
+        parts = split_particles(joined_non_romanesque(person))
         # citeproc-js prints an apostrophe in a name as one, but leaves other quotes in names alone.
         return {part: self._name_part(value, encode) for part, value in parts.items()}
 
@@ -208,7 +209,8 @@ class Engine:
             raise ValueError("the style prints nothing for this item")
         if self.close_quote:
             body = punctuation_into_quotes(body, self.close_quote)
-        return Entry(margin, body)
+        # A layout suffix ending in a space (ACM's ". ") leaves none at the end of citeproc-js's entries.
+        return Entry(margin, body.rstrip())
 
     def _margin(self, cite: _Cite, text: str) -> str:
         """The first field of the entry, which second-field-align styles print in a margin."""

@@ -56,6 +56,9 @@ _MAYBE_CAPITAL_INSIDE_A_WORD = re.compile(r"[^\W_][-.'’]?(?![a-z])[^\W\d_]")
 _SPAN_COMMANDS = {"i": r"\textit", "b": r"\textbf", "sup": r"\textsuperscript", "sub": r"\textsubscript", "sc": r"\textsc", "nocase": ""}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
+# in pdfLaTeX's UTF-8 support: spelled as math even in UTF-8 output (\ensuremath{\leq}).
+_MATH_CHARACTER = re.compile("[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]")
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -203,7 +206,9 @@ def _escaped(text: str, ascii_only: bool) -> str:
     escaped = _escape_specials(text)
     if _LIGATURE.search(escaped):
         escaped = _LIGATURE.sub(_with_empty_group, escaped)
-    return _encode_non_ascii(escaped) if ascii_only else escaped
+    if ascii_only:
+        return _encode_non_ascii(escaped)
+    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(lambda match: _spell_character(match.group()), escaped)
 
 
 def _with_empty_group(match: re.Match[str]) -> str:

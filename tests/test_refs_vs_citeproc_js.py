@@ -23,11 +23,22 @@ from bibx_plugins.csljson import csl_item
 from bibx_plugins.refs import RefsWriter
 
 from bibx import Organization, Paper, PartialDate, Person, WriteContext
+from bibx.richtext import from_latex
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import NODE_DIR
 
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-STYLES = ("apa", "ieee", "chicago-author-date", "nature", "vancouver")
+STYLES = (
+    "apa",
+    "ieee",
+    "chicago-author-date",
+    "nature",
+    "vancouver",
+    "modern-language-association",
+    "harvard-cite-them-right",
+    "elsevier-harvard",
+    "association-for-computing-machinery",
+)
 
 
 def _paper(title: str, *creators: Person | Organization, date: PartialDate, key: str, arxiv_id: str | None = None) -> Paper:
@@ -80,6 +91,17 @@ HARD_CASES = (
         "Teams", Person("Smith", "John"), Organization("Acme Lab"), Organization("Beta Inc"), date=PartialDate(2020), key="hard13"
     ),
 )
+# Non-Latin and hyphenated names, titles ending in a question mark, and titles of arXiv LaTeX read
+# as a listing reads them (bibx.richtext.from_latex).
+NAMES_AND_LATEX = (
+    _paper("Is attention all you need?", Person("Paeng", "Won-gi"), Person("Kim", "Jean-Paul"), date=PartialDate(2023), key="name1"),
+    _paper("大規模言語モデルの評価", Person("高瀬", "翔"), Person("鈴木", "潤"), date=PartialDate(2024, 5), key="name2"),
+    _paper("中文预训练模型", Person("张", "伟"), Person("欧阳", "娜娜"), date=PartialDate(2022), key="name3", arxiv_id="2201.00003"),
+    _paper("Kim and Пушкин", Person("김", "민준"), Person("Пушкин", "Александр"), Person("Müller-Lüdenscheidt", "Hans-Jürgen"), date=PartialDate(2021), key="name4"),
+    _paper(from_latex(r"AntM$^{2}$C: A Large Scale Dataset For Multi-Scenario CTR Prediction"), Person("Zhou", "Jun"), date=PartialDate(2023, 8), key="latex1"),
+    _paper(from_latex(r"DiM\textsuperscript{3}: gains of 8.6\% when $2\le p\le m$"), Person("Li", "Wei"), date=PartialDate(2024), key="latex2"),
+    _paper(from_latex(r"What is \textbf{bold} and \emph{new} in {BERT}?"), Person("O'Neil", "Cathy"), date=PartialDate(2020), key="latex3"),
+)
 
 # Both come from title case, which styles apply to English only.
 INTENTIONAL_DIFFERENCES: dict[tuple[str, str], str] = {
@@ -131,7 +153,7 @@ def citeproc_js(
 
 @pytest.fixture(scope="module")
 def papers(seeds: list[Paper]) -> list[Paper]:
-    return [*seeds, *EDGE_PAPERS, *HARD_CASES]
+    return [*seeds, *EDGE_PAPERS, *HARD_CASES, *NAMES_AND_LATEX]
 
 
 @pytest.mark.parametrize(
