@@ -32,6 +32,8 @@ from bibx_plugins.csl_text import (
     VERBATIM_VARIABLES,
     SortKey,
     joined_non_romanesque,
+    whole_when_initials_clash,
+    WHOLE_GIVEN_NAME,
     one_line,
     one_period_across_markup,
     plain_text,
@@ -115,9 +117,16 @@ class Engine:
         self.descending = [key.get("sort", "ascending") == "descending" for key in self.keys]
         self.second_field_align = bibliography.get("second-field-align") is not None
         self.variables = _referenced_variables(self.root)
-        self.marks = self._quote_marks() | str.maketrans(dict(marks or {}))
+        self.marks = self._quote_marks() | str.maketrans(dict(marks or {})) | {ord(WHOLE_GIVEN_NAME): None}
         self.close_quote = self._close_quote()
         self.disambiguation = _YearSuffixRule.of(self.root.citation)
+        citation = self.root.citation
+        # Names whose initials clash print whole under the rules that may expand to full given names.
+        self.add_givenname = (
+            citation is not None
+            and citation.get("disambiguate-add-givenname") == "true"
+            and citation.get("givenname-disambiguation-rule", "by-cite") in ("by-cite", "all-names")
+        )
 
     def _quote_marks(self) -> dict[int, str]:
         terms = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
@@ -137,6 +146,8 @@ class Engine:
         The id is bibx's own: citeproc-py lower-cases ids, which can make two keys one.
         """
         fed = {name: self._value(name, value, encode) for name, value in item.items() if name in self.variables}
+        if self.add_givenname:
+            fed = {name: whole_when_initials_clash(value) if isinstance(value, list) else value for name, value in fed.items()}
         fed["id"] = "item"
         return fed
 

@@ -318,6 +318,26 @@ def joined_non_romanesque(name: dict[str, str]) -> dict[str, str]:
     return {part: value for part, value in name.items() if part != "given"} | {"family": family + given}
 
 
+# Before a given name: print it whole, not as initials (see whole_when_initials_clash).
+WHOLE_GIVEN_NAME = "\ue009"
+
+
+def whole_when_initials_clash(names: list[Any]) -> list[Any]:
+    """Names of one list alike in family name and initial (Yuying Ge, Yixiao Ge) keep their given
+    names whole, as citeproc-js's disambiguate-add-givenname prints them in the bibliography too."""
+    people = [name for name in names if isinstance(name, dict) and name.get("given") and name.get("family")]
+    seen = Counter((str(name["family"]), str(name["given"])[:1]) for name in people)
+    clashing = {key for key, count in seen.items() if count > 1}
+    if not clashing:
+        return names
+    return [
+        {**name, "given": WHOLE_GIVEN_NAME + str(name["given"])}
+        if name in people and (str(name["family"]), str(name["given"])[:1]) in clashing
+        else name
+        for name in names
+    ]
+
+
 _PARTICLE = re.compile(r"([^\W\d][^ ]*) +(?=\S)")
 
 
