@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from bibx.model import PartialDate, Paper
+from bibx.model import Paper, PartialDate
 from bibx.richtext import to_plain
 
 T = TypeVar("T")

@@ -137,6 +137,27 @@ def _plain(nodes: Sequence[Node]) -> str:
     return "".join(parts)
 
 
+def scripts_to_unicode(rich: str) -> str:
+    """Rich text whose superscripts and subscripts Unicode can spell are those characters
+    (``AntM<sup>2</sup>C`` → ``AntM²C``), other markup kept: for outputs that would drop the tags."""
+    if "<su" not in rich:
+        return rich
+    return render(_unicode_scripts(parse(rich)))
+
+
+def _unicode_scripts(nodes: Sequence[Node]) -> tuple[Node, ...]:
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Span):
+            inner = text_of(node.children)
+            if node.kind in _SCRIPT_CHARS and inner and _SCRIPT_CHARS[node.kind].issuperset(inner):
+                node = inner.translate(_SUPERSCRIPTS if node.kind == "sup" else _SUBSCRIPTS)
+            else:
+                node = Span(node.kind, _unicode_scripts(node.children))
+        out.append(node)
+    return _merged(out)
+
+
 def escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -228,7 +249,14 @@ def _latex_tools():  # type: ignore[no-untyped-def]
 
     context = get_default_latex_context_db()
     # pylatexenc reads \textperiodcentered as ˙ where LaTeX prints ·, and the ASCII symbols as look-alikes.
-    printed = {"textperiodcentered": "\u00b7", "textasciicircum": "^", "textasciitilde": "~", "textbraceleft": "{", "textbraceright": "}", "textbackslash": "\\"}
+    printed = {
+        "textperiodcentered": "\u00b7",
+        "textasciicircum": "^",
+        "textasciitilde": "~",
+        "textbraceleft": "{",
+        "textbraceright": "}",
+        "textbackslash": "\\",
+    }
     context.add_context_category("bibx", macros=[MacroTextSpec(name, text) for name, text in printed.items()], prepend=True)
     walker_context = walker_context_db()
     one_argument = [std_macro(name, False, 1) for name in [*_STYLE_COMMANDS, *_TRANSPARENT, "footnote"]]
@@ -324,7 +352,7 @@ def _macro_text(node, math: bool) -> str:  # type: ignore[no-untyped-def]
         return node.latex_verbatim()
     if math and text.strip() in _RELATIONS:
         return f" {text.strip()} "
-    return text if math else text + ("" if text.endswith(" ") or not node.macro_post_space else "")
+    return text
 
 
 def _math(nodelist) -> Iterator[Node]:  # type: ignore[no-untyped-def]

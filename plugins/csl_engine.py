@@ -30,10 +30,9 @@ from bibx_plugins.csl_text import (
     OUTER_CLOSE,
     OUTER_OPEN,
     VERBATIM_VARIABLES,
+    WHOLE_GIVEN_NAME,
     SortKey,
     joined_non_romanesque,
-    whole_when_initials_clash,
-    WHOLE_GIVEN_NAME,
     one_line,
     one_period_across_markup,
     plain_text,
@@ -41,6 +40,7 @@ from bibx_plugins.csl_text import (
     sort_text_key,
     split_particles,
     typeset_quotes,
+    whole_when_initials_clash,
 )
 
 Encode = Callable[[str], str]

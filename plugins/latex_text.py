@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 

@@ -26,11 +26,11 @@ from pylatexenc.latexwalker import LatexWalker
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
 from bibx.plugins import spec_by_extension
+from bibx.richtext import parse, text_of
 from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
 from bibx_plugins.bibtex_reader import latex_to_text
 from bibx_plugins.json_format import paper_to_json
-from bibx.richtext import parse, text_of
 from bibx_plugins.latex_text import latex_literal, latex_prose
 from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
 from tests.corpus import EDGE_PAPERS

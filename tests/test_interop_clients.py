@@ -15,14 +15,13 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from bibx.richtext import to_plain
 from bibx import Paper, WriteContext
 from bibx.model import Organization
+from bibx.richtext import to_plain
 from bibx_plugins.csljson import CslJsonWriter
 from bibx_plugins.ris import RisWriter, single_line
-from tests.helpers import NODE_DIR
 from tests.corpus import EDGE_PAPERS
-
+from tests.helpers import NODE_DIR
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ import pytest
 
 from bibx import Paper, PartialDate, Person, WriteContext
 from bibx.richtext import from_latex, to_plain
+from tests.corpus import EDGE_PAPERS
 from tests.helpers import require_tool
 from tests.test_bibtex import INJECTION_PAPERS, WRITERS
-from tests.corpus import EDGE_PAPERS
 
 pytestmark = pytest.mark.external
 

@@ -27,9 +27,7 @@ def test_typed_ligature_characters_are_written_apart_and_read_back(typed: str, a
     assert rich_from_latex(latex) == f"a{typed}b"
 
 
-@pytest.mark.parametrize(
-    ("latex", "meant"), [("?`", "¿"), ("!`", "¡"), ("--", "–"), ("---", "—"), ("``", "“"), ("''", "”")]
-)
+@pytest.mark.parametrize(("latex", "meant"), [("?`", "¿"), ("!`", "¡"), ("--", "–"), ("---", "—"), ("``", "“"), ("''", "”")])
 def test_ligatures_in_a_bib_file_read_as_what_latex_prints(latex: str, meant: str) -> None:
     assert rich_from_latex(f"a {latex} b") == f"a {meant} b"
     assert rich_from_latex(latex_prose(f"a {meant} b", ascii_only=True)) == f"a {meant} b"
@@ -53,7 +51,10 @@ def test_case_protection_braces_what_must_keep_its_case_and_nothing_else(title: 
 
 def test_percent_and_scripts_are_latex_that_prints_them() -> None:
     rich = from_latex(r"DiM\textsuperscript{3} gains 8.6\% when $2\le p\le m$")
-    assert latex_prose(rich, ascii_only=False) == r"DiM\textsuperscript{3} gains 8.6\% when 2 {\ensuremath{\leq}} \textit{p} {\ensuremath{\leq}} \textit{m}"
+    assert (
+        latex_prose(rich, ascii_only=False)
+        == r"DiM\textsuperscript{3} gains 8.6\% when 2 {\ensuremath{\leq}} \textit{p} {\ensuremath{\leq}} \textit{m}"
+    )
 
 
 # Pieces that provoke LaTeX: ligature halves, specials, markup, non-ASCII, case changes.

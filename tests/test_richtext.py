@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bibx.richtext import Span, from_latex, parse, render, repair_mojibake, to_html, to_plain
+from bibx.testing import SEED_AS_OF, run_cli, seed_files
 
 
 @pytest.mark.parametrize(
@@ -74,3 +78,30 @@ RICH_PIECES = st.sampled_from(["a", "B", " ", "<i>", "</i>", "<sup>", "</sup>", 
 @given(st.lists(RICH_PIECES, max_size=12).map("".join))
 def test_any_rich_text_parses_and_renders_back(text: str) -> None:
     assert render(parse(text)) == text
+
+
+# Commands a paper defines in its own preamble (\sys for its system's name): arXiv prints them as
+# typed and nothing can say what they stand for, so they are kept as written.
+PAPER_OWN_MACROS = {r"\sys", r"\method"}
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+@pytest.mark.parametrize(("writer", "options"), [("csljson", ()), ("ris", ()), ("refs", ()), ("refs", ("-O", "output-format=html"))])
+def test_no_raw_latex_reaches_the_non_latex_formats_of_the_seeds(writer: str, options: tuple[str, ...]) -> None:
+    files = [str(path) for path in seed_files()]
+    result = run_cli(["export", *files, "--format", writer, *options, "--as-of", SEED_AS_OF.isoformat(), "-q"])
+    assert result.exit_code == 0, result.stderr
+    writer = f"{writer}-html" if options else writer
+    shown = "\n".join(strings_in(json.loads(result.stdout))) if writer == "csljson" else result.stdout
+    assert set(LATEX_COMMAND.findall(shown)) <= PAPER_OWN_MACROS
+    assert not re.search(r"\$[^$\s]|\^\{|_\{", shown)
+    assert ("AntM<sup>2</sup>C" if writer in ("csljson", "refs-html") else "AntM²C") in shown
+    assert "8.6%" in shown or writer.startswith("refs")  # references carry no abstract
+
+
+def strings_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for element in value for text in strings_in(element)] if isinstance(value, list) else []

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 import rispy
 
-from bibx.richtext import to_plain
 from bibx import (
     Organization,
     Paper,
@@ -19,6 +18,7 @@ from bibx import (
     WriteContext,
     WriterSpec,
 )
+from bibx.richtext import to_plain
 from bibx_plugins import ris
 from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bibx.richtext import to_plain
-from bibx import Organization, PartialDate, Paper, Person, ReadContext, ReaderSpec, Report, WriteContext
+from bibx import Organization, Paper, PartialDate, Person, ReadContext, ReaderSpec, Report, WriteContext
 from bibx.pipeline import detect_reader
 from bibx.plugins import PluginHost
+from bibx.richtext import to_plain
 from bibx.sources import open_input
 from bibx.testing import collect_papers, host_with, run_cli, seed_files
 from bibx_plugins import bibtex_reader, csljson_reader, ris_reader
