@@ -57,6 +57,7 @@ _SPAN_COMMANDS = {"i": r"\textit", "b": r"\textbf", "sup": r"\textsuperscript", 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
 # in pdfLaTeX's UTF-8 support: spelled as math even in UTF-8 output (\ensuremath{\leq}).
+_ONE_MATH_SYMBOL = re.compile(r"\{\\ensuremath\{\\[A-Za-z]+\}\}")
 _MATH_CHARACTER = re.compile("[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]")
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
@@ -107,7 +108,22 @@ def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> s
     nodes = parse(text)
     if not protect_case:
         return _latex_nodes(nodes, ascii_only)
-    return "".join(_latex_word(word, ascii_only) for word in _top_level_words(nodes))
+    return "".join(_protected_words(nodes, ascii_only))
+
+
+def _protected_words(nodes: Sequence[Node], ascii_only: bool) -> Iterator[str]:
+    """Runs of words without markup escaped in one call (a call per word cost more than the escaping)."""
+    run: list[str] = []
+    for word in _top_level_words(nodes):
+        if all(isinstance(node, str) for node in word):
+            run.extend(word)  # type: ignore[arg-type]
+            continue
+        if run:
+            yield _text_segment("".join(run), ascii_only, True)
+            run = []
+        yield _latex_word(word, ascii_only)
+    if run:
+        yield _text_segment("".join(run), ascii_only, True)
 
 
 def rich_from_latex(latex: str) -> str:
@@ -152,8 +168,6 @@ def _top_level_words(nodes: Sequence[Node]) -> Iterator[list[Node]]:
 
 
 def _latex_word(word: list[Node], ascii_only: bool) -> str:
-    if all(isinstance(node, str) for node in word):
-        return _text_segment("".join(word), ascii_only, True)  # type: ignore[arg-type]
     # A word opening with a command is left as it is: braced, it would be BibTeX's "special
     # character", whose letters change.case$ does change; the command's argument is protected anyway.
     if isinstance(word[0], str) and _needs_protection(text_of(word).strip()):
@@ -207,7 +221,13 @@ def _escaped(text: str, ascii_only: bool) -> str:
         escaped = _LIGATURE.sub(_with_empty_group, escaped)
     if ascii_only:
         return _encode_non_ascii(escaped)
-    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(lambda match: _spell_character(match.group()), escaped)
+    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(_as_math, escaped)
+
+
+def _as_math(match: re.Match[str]) -> str:
+    spelled = _spell_character(match.group())
+    # One symbol command (≤ as \leq): not a letter (Ά) nor a construction (⩮ as \stackrel{*}{=}).
+    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else match.group()
 
 
 def _with_empty_group(match: re.Match[str]) -> str:
