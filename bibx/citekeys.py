@@ -29,6 +29,7 @@ from itertools import islice
 
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
+from bibx.richtext import to_plain
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
 FUNCTION_WORDS = frozenset(
@@ -75,7 +76,7 @@ def _organization_word(name: str) -> str:
 
 def _significant_words(paper: Paper) -> Iterator[str]:
     """Folded title words other than function words, lazily: a key uses only the first one or three."""
-    for match in TITLE_WORD.finditer(paper.title):
+    for match in TITLE_WORD.finditer(to_plain(paper.title)):
         word = ascii_fold(match.group())
         if word and word.lower() not in FUNCTION_WORDS:
             yield word

@@ -34,6 +34,7 @@ from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx.richtext import to_plain
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
 from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 
@@ -169,7 +170,7 @@ class BibtexWriter(BibWriter):
         yield "title", self.prose(paper.title, protect_case=True)
         yield "author", authors
         # plain.bst and plainnat.bst sort an authorless entry by key, and warn without one.
-        yield "key", None if authors else self.literal(paper.title) or item_id(paper)
+        yield "key", None if authors else self.literal(to_plain(paper.title)) or item_id(paper)
         # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
         yield "year", str(date.year) if date else _UNDATED
         yield "month", MONTH_MACROS[date.month - 1] if date and date.month else None

@@ -14,8 +14,8 @@ Mapping, the inverse of :mod:`bibx_plugins.bibtex`'s:
   ``March``) and ``day``;
 * ``eprint`` is the arXiv id unless ``archivePrefix``/``eprinttype`` name another archive;
   ``primaryClass``/``eprintclass``, else an arXiv class among ``keywords``, is the category;
-* ``title``, ``abstract``, ``note`` and name parts are decoded from LaTeX to text (accents,
-  escapes, ``\\textbackslash{}``…; inline math is kept as ``$…$``, as bibx writes it);
+* ``title`` and ``abstract`` are decoded from LaTeX to rich text (:func:`~bibx_plugins.latex_text.rich_from_latex`);
+  ``note`` and name parts to text (accents, escapes, ``\\textbackslash{}``…);
   ``doi`` and ``url`` are taken verbatim; bibx's own sentences in ``note`` are read back.
 
 Every other field (``journal``, ``pages``, …) has no place in bibx's model; they are named in one
@@ -38,6 +38,7 @@ from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import MONTHS, partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
+from bibx_plugins.latex_text import rich_from_latex
 from bibx_plugins.standard_record import (
     MAX_RECORD_CHARS,
     RAW_LIMIT,
@@ -296,7 +297,7 @@ def entry_record(entry: Entry, line: int, macros: Macros | None = None) -> Recor
     values = {field.key.lower(): macros.resolve(field.value, undefined) for field in entry.fields if isinstance(field.value, str)}
     if undefined:
         record.warnings.append(f"undefined @string macro {', '.join(sorted(set(undefined)))} kept as written")
-    record.title = latex_to_text(values.get("title", ""))
+    record.title = rich_from_latex(values.get("title", ""))
     record.creators, record.truncated = creators(values.get("author", ""))
     record.date = _date(values, record)
     archives = {latex_to_text(values[name]).lower() for name in ("archiveprefix", "eprinttype") if name in values}
@@ -307,7 +308,7 @@ def entry_record(entry: Entry, line: int, macros: Macros | None = None) -> Recor
         record.unused += [name for name in ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass") if name in values]
     record.doi = _verbatim(values.get("doi"))
     record.urls = [url] if (url := _verbatim(values.get("url"))) else []
-    record.abstract = latex_to_text(values.get("abstract", ""))
+    record.abstract = rich_from_latex(values.get("abstract", ""))
     record.keywords = split_keywords(latex_to_text(values.get("keywords", "")))
     record.note = latex_to_text(values.get("note", ""))
     record.unused += sorted(name for name in values if name not in FIELDS_READ)

@@ -31,8 +31,18 @@ from lxml import etree
 
 from bibx_plugins.csl_render_state import RenderState, as_group, tracked
 from bibx_plugins.csl_styles import CSL_NS
-from bibx_plugins.csl_text import INNER_CLOSE, INNER_OPEN, NO_CASE_CLOSE, NO_CASE_OPEN, OUTER_CLOSE, OUTER_OPEN, js_text_case
+from bibx_plugins.csl_text import (
+    INNER_CLOSE,
+    INNER_OPEN,
+    NO_CASE_CLOSE,
+    NO_CASE_OPEN,
+    OUTER_CLOSE,
+    OUTER_OPEN,
+    WHOLE_GIVEN_NAME,
+    js_text_case,
+)
 
+_HYPHEN_IN_A_NAME = re.compile(r"-(?=[a-z])")  # citeproc-js's own pattern
 _NO_CASE_PART = re.compile(f"{re.escape(NO_CASE_OPEN)}(.*?){re.escape(NO_CASE_CLOSE)}", re.DOTALL)
 
 
@@ -249,13 +259,21 @@ class _Name(_LocaleLookups, _Element, csl.Name):
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "delimiter-precedes-last" and self.bibx_institution_last:
             return "always" if self.bibx_institution_last > 2 else "never"
-        return super().get_option(name, context, sort_options)
+        value = super().get_option(name, context, sort_options)
+        if name == "demote-non-dropping-particle" and sort_options is not None and value == "sort-only":
+            return "display-and-sort"  # citeproc-py demotes "sort-only" particles nowhere; sort keys need it
+        return value
 
     def initialize(self, given: str, mark: str, context: Any) -> str:
         # initialize="false" (CSL 1.0.1): keep given names whole; initialize-with then only
         # punctuates names that are initials already, which listings do not give.
         if self._inherited("initialize", context) == "false":
             return given
+        if given.startswith(WHOLE_GIVEN_NAME):
+            return given[1:]
+        if self.get_option("initialize-with-hyphen", context):
+            # citeproc-js: a hyphen before a lower-case letter joins one name ("Won-gi" → "W.").
+            given = _HYPHEN_IN_A_NAME.sub("\u2013", given)
         return super().initialize(given, mark, context)
 
     def _inherited(self, attribute: str, context: Any) -> str | None:

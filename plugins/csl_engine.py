@@ -30,7 +30,9 @@ from bibx_plugins.csl_text import (
     OUTER_CLOSE,
     OUTER_OPEN,
     VERBATIM_VARIABLES,
+    WHOLE_GIVEN_NAME,
     SortKey,
+    joined_non_romanesque,
     one_line,
     one_period_across_markup,
     plain_text,
@@ -38,6 +40,7 @@ from bibx_plugins.csl_text import (
     sort_text_key,
     split_particles,
     typeset_quotes,
+    whole_when_initials_clash,
 )
 
 Encode = Callable[[str], str]
@@ -114,9 +117,16 @@ class Engine:
         self.descending = [key.get("sort", "ascending") == "descending" for key in self.keys]
         self.second_field_align = bibliography.get("second-field-align") is not None
         self.variables = _referenced_variables(self.root)
-        self.marks = self._quote_marks() | str.maketrans(dict(marks or {}))
+        self.marks = self._quote_marks() | str.maketrans(dict(marks or {})) | {ord(WHOLE_GIVEN_NAME): None}
         self.close_quote = self._close_quote()
         self.disambiguation = _YearSuffixRule.of(self.root.citation)
+        citation = self.root.citation
+        # Names whose initials clash print whole under the rules that may expand to full given names.
+        self.add_givenname = (
+            citation is not None
+            and citation.get("disambiguate-add-givenname") == "true"
+            and citation.get("givenname-disambiguation-rule", "by-cite") in ("by-cite", "all-names")
+        )
 
     def _quote_marks(self) -> dict[int, str]:
         terms = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
@@ -136,6 +146,8 @@ class Engine:
         The id is bibx's own: citeproc-py lower-cases ids, which can make two keys one.
         """
         fed = {name: self._value(name, value, encode) for name, value in item.items() if name in self.variables}
+        if self.add_givenname:
+            fed = {name: whole_when_initials_clash(value) if isinstance(value, list) else value for name, value in fed.items()}
         fed["id"] = "item"
         return fed
 
@@ -148,7 +160,7 @@ class Engine:
         return value
 
     def _name(self, person: dict[str, Any], encode: Encode) -> dict[str, Any]:
-        parts = split_particles(person)
+        parts = split_particles(joined_non_romanesque(person))
         # citeproc-js prints an apostrophe in a name as one, but leaves other quotes in names alone.
         return {part: self._name_part(value, encode) for part, value in parts.items()}
 
@@ -208,7 +220,8 @@ class Engine:
             raise ValueError("the style prints nothing for this item")
         if self.close_quote:
             body = punctuation_into_quotes(body, self.close_quote)
-        return Entry(margin, body)
+        # A layout suffix ending in a space (ACM's ". ") leaves none at the end of citeproc-js's entries.
+        return Entry(margin, body.rstrip())
 
     def _margin(self, cite: _Cite, text: str) -> str:
         """The first field of the entry, which second-field-align styles print in a margin."""

@@ -6,7 +6,9 @@ the dependent's locale. ``vancouver`` means ``nlm-citation-sequence``, the name 
 gave the Vancouver style (see :mod:`bibx_plugins.csl_styles`).
 
 The output matches citeproc-js (Zotero's processor) entry for entry on bibx's seed papers in APA,
-IEEE, Chicago author-date, Nature and Vancouver (tests/test_refs_vs_citeproc_js.py): bibx renders
+IEEE, Chicago author-date, Nature, Vancouver, Harvard, Elsevier Harvard and ACM (not yet MLA:
+tests/test_refs_vs_citeproc_js.py), except that plain text prints AntM²C where citeproc-js drops
+the superscript tag (AntM2C). Titles are rich text (:mod:`bibx.richtext`), as in CSL-JSON. bibx renders
 with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.csl_elements`,
 :mod:`bibx_plugins.csl_text`), and feeds it the CSL-JSON writer's own items
 (:mod:`bibx_plugins.csl_engine`). The list is ordered as the style says: a style that sorts its
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import click
 
 from bibx import Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx.richtext import scripts_to_unicode
 from bibx_plugins.csl_text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
 from bibx_plugins.csljson import csl_item
 
@@ -78,9 +81,10 @@ class OutputSpelling:
     escape: Callable[[str], str]
     inline: dict[str, tuple[str, str]] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
+    scripts_as_unicode: bool = False
 
     def encode(self, text: str) -> str:
-        return rich_text(text, self.escape, self.inline)
+        return rich_text(scripts_to_unicode(text) if self.scripts_as_unicode else text, self.escape, self.inline)
 
 
 def output_spelling(output_format: str) -> OutputSpelling:
@@ -90,7 +94,8 @@ def output_spelling(output_format: str) -> OutputSpelling:
         return OutputSpelling(MARKDOWN_FORMATTER, escape_markdown, MARKDOWN_INLINE, {ITALIC_OPEN: "*", ITALIC_CLOSE: "*"})
     from citeproc.formatter import plain
 
-    return OutputSpelling(plain, str)
+    # Plain text cannot raise a character: AntM²C rather than citeproc-js's AntM2C.
+    return OutputSpelling(plain, str, scripts_as_unicode=True)
 
 
 def escape_html(text: str) -> str:

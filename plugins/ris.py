@@ -14,6 +14,7 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
 from bibx.model import Creator
+from bibx.richtext import to_plain
 from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
@@ -73,7 +74,7 @@ def ris_record(paper: Paper) -> dict[str, str | list[str]]:
     record: dict[str, str | list[str] | None] = {
         "type_of_reference": RECORD_TYPE,
         "id": item_id(paper),
-        "title": paper.title,
+        "title": to_plain(paper.title),
         "authors": [ris_name(creator) for creator in paper.creators],
         "year": str(paper.date.year) if paper.date else None,
         "date": ris_date(paper.date) if paper.date else None,
@@ -83,7 +84,7 @@ def ris_record(paper: Paper) -> dict[str, str | list[str]]:
         "doi": paper_doi(paper),
         "journal_name": paper.journal_ref,  # JO: the published version as arXiv records it (--resolve)
         "urls": [url] if url else [],
-        "abstract": paper.abstract,
+        "abstract": to_plain(paper.abstract),
         "keywords": [paper.category] if paper.category else [],
         "notes": paper_notes(paper),
     }

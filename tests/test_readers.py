@@ -79,7 +79,7 @@ COMPACT_SPLITS = [
     ("Wan: Open and Advanced Large-Scale Video Generative Models", Organization("Team Wan")),
     ("Wan-Image: Pushing the Boundaries of Generative Visual Intelligence", Person("Mao", "Chaojie")),
     ("ROAM: memory-efficient large DNN training via optimized operator ordering and memory layout", Person("Shu", "Huiyao")),
-    ("EasyTransfer -- A Simple and Scalable Deep Transfer Learning Platform for NLP Applications", Person("Qiu", "Minghui")),
+    ("EasyTransfer – A Simple and Scalable Deep Transfer Learning Platform for NLP Applications", Person("Qiu", "Minghui")),
     ("Skrull: Towards Efficient Long Context Fine-tuning through Dynamic Data Scheduling", Person("Xu", "Hongtao")),
     ("M6-10T: A Sharing-Delinking Paradigm for Efficient Multi-Trillion Parameter Pretraining", Person("Lin", "Junyang")),
     ("M6-T: Exploring Sparse Expert Models and Beyond", Person("Yang", "An")),
@@ -128,7 +128,7 @@ def test_daily_feed_keeps_listing_date_apart_and_invents_no_authors() -> None:
     assert first.date is None
     assert first.listing_date == PartialDate(2026, 7, 29, year_inferred=True)
     assert papers[-1].title == "Rephrasing the Web: A Recipe for Compute and Data-Efficient Language Modeling"
-    assert by_title(papers, "E$^{2}$GAN").title.startswith("E$^{2}$GAN: Efficient Training")
+    assert by_title(papers, "E<sup>2</sup>GAN").title.startswith("E<sup>2</sup>GAN: Efficient Training")
 
 
 def test_profile_header_count_mismatch_is_reported_with_its_line(tmp_path) -> None:

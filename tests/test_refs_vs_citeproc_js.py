@@ -1,11 +1,13 @@
 """bibx's reference lists equal citeproc-js's, entry by entry.
 
-For APA, IEEE, Chicago author-date, Nature and Vancouver (which bibx resolves to
-nlm-citation-sequence), bibx renders every seed paper, the hand-made edge cases and the papers
-below; citeproc-js 2.4.63 (tests/node/csl_render.js) renders the very same CSL-JSON items
+For APA, IEEE, Chicago author-date, Nature, Vancouver (which bibx resolves to
+nlm-citation-sequence), Harvard (Cite Them Right), Elsevier Harvard and ACM (MLA: see ``NOT_YET``),
+bibx renders every seed paper, the hand-made edge cases and the papers below (non-Latin and
+hyphenated names, titles of arXiv LaTeX); citeproc-js 2.4.63 (tests/node/csl_render.js) renders the very same CSL-JSON items
 (``csl_item``) with the very same .csl file and the locale XML from citeproc-py's data folder. The
 two lists must agree in order and in every entry after whitespace is normalised, in plain text and
-HTML, and in other locales. ``INTENTIONAL_DIFFERENCES`` names each entry allowed to differ, and why;
+HTML, and in other locales. In plain text bibx raises what Unicode can (AntM²C, where citeproc-js
+prints AntM2C), so citeproc-js is given those titles in Unicode there. ``INTENTIONAL_DIFFERENCES`` names each entry allowed to differ, and why;
 a listed difference that disappears fails the test, so the list stays true.
 """
 
@@ -15,19 +17,34 @@ import io
 import json
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from bibx import Organization, Paper, PartialDate, Person, WriteContext
+from bibx.richtext import from_latex, scripts_to_unicode
 from bibx_plugins.csl_styles import locale_path, resolve_style
 from bibx_plugins.csljson import csl_item
 from bibx_plugins.refs import RefsWriter
-
-from bibx import Organization, Paper, PartialDate, Person, WriteContext
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import NODE_DIR
 
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-STYLES = ("apa", "ieee", "chicago-author-date", "nature", "vancouver")
+STYLES = (
+    "apa",
+    "ieee",
+    "chicago-author-date",
+    "nature",
+    "vancouver",
+    "harvard-cite-them-right",
+    "elsevier-harvard",
+    "association-for-computing-machinery",
+)
+# MLA disambiguates cites by adding names (disambiguate-add-names, which also shows in its
+# bibliography: "Jiang, Yuezihan, Hao Yang, et al.") and prints "———" for a repeated author list
+# (subsequent-author-substitute); bibx does neither yet, so a third of the seeds differ.
+NOT_YET = pytest.mark.xfail(strict=True, reason="MLA: disambiguate-add-names and subsequent-author-substitute")
 
 
 def _paper(title: str, *creators: Person | Organization, date: PartialDate, key: str, arxiv_id: str | None = None) -> Paper:
@@ -80,6 +97,17 @@ HARD_CASES = (
         "Teams", Person("Smith", "John"), Organization("Acme Lab"), Organization("Beta Inc"), date=PartialDate(2020), key="hard13"
     ),
 )
+# Non-Latin and hyphenated names, titles ending in a question mark, and titles of arXiv LaTeX read
+# as a listing reads them (bibx.richtext.from_latex).
+NAMES_AND_LATEX = (
+    _paper("Is attention all you need?", Person("Paeng", "Won-gi"), Person("Kim", "Jean-Paul"), date=PartialDate(2023), key="name1"),
+    _paper("大規模言語モデルの評価", Person("高瀬", "翔"), Person("鈴木", "潤"), date=PartialDate(2024, 5), key="name2"),
+    _paper("中文预训练模型", Person("张", "伟"), Person("欧阳", "娜娜"), date=PartialDate(2022), key="name3", arxiv_id="2201.00003"),
+    _paper("Kim and Пушкин", Person("김", "민준"), Person("Пушкин", "Александр"), Person("Müller-Lüdenscheidt", "Hans-Jürgen"), date=PartialDate(2021), key="name4"),
+    _paper(from_latex(r"AntM$^{2}$C: A Large Scale Dataset For Multi-Scenario CTR Prediction"), Person("Zhou", "Jun"), date=PartialDate(2023, 8), key="latex1"),
+    _paper(from_latex(r"DiM\textsuperscript{3}: gains of 8.6\% when $2\le p\le m$"), Person("Li", "Wei"), date=PartialDate(2024), key="latex2"),
+    _paper(from_latex(r"What is \textbf{bold} and \emph{new} in {BERT}?"), Person("O'Neil", "Cathy"), date=PartialDate(2020), key="latex3"),
+)
 
 # Both come from title case, which styles apply to English only.
 INTENTIONAL_DIFFERENCES: dict[tuple[str, str], str] = {
@@ -115,7 +143,9 @@ def citeproc_js(
 ) -> dict[str, list[str]]:
     """citeproc-js's entries and the ids of their papers, in its bibliography order."""
     items = folder / "items.json"
-    items.write_text(json.dumps([csl_item(paper) for paper in papers]), encoding="utf-8")
+    # Plain text cannot raise a character: bibx writes AntM²C where citeproc-js drops the tag (AntM2C).
+    prepare = scripts_to_unicode if output_format == "text" else str
+    items.write_text(json.dumps([csl_item(replace(paper, title=prepare(paper.title))) for paper in papers]), encoding="utf-8")
     command = [
         executable,
         str(NODE_DIR / "csl_render.js"),
@@ -131,7 +161,7 @@ def citeproc_js(
 
 @pytest.fixture(scope="module")
 def papers(seeds: list[Paper]) -> list[Paper]:
-    return [*seeds, *EDGE_PAPERS, *HARD_CASES]
+    return [*seeds, *EDGE_PAPERS, *HARD_CASES, *NAMES_AND_LATEX]
 
 
 @pytest.mark.parametrize(
@@ -139,6 +169,7 @@ def papers(seeds: list[Paper]) -> list[Paper]:
     [
         *((style, "en-US", "text") for style in STYLES),
         *((style, "en-US", "html") for style in STYLES),
+        *(pytest.param("modern-language-association", "en-US", output, marks=NOT_YET) for output in ("text", "html")),
         ("apa", "de-DE", "text"),
         ("chicago-author-date", "de-DE", "text"),
         ("ieee", "fr-FR", "text"),

@@ -18,6 +18,7 @@ from bibx import (
     WriteContext,
     WriterSpec,
 )
+from bibx.richtext import to_plain
 from bibx_plugins import ris
 from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line
@@ -36,7 +37,7 @@ def write_ris(papers: Iterator[Paper] | tuple[Paper, ...] | list[Paper], reports
 
 def expected_record(paper: Paper) -> dict[str, object]:
     """What rispy should read back for ``paper``, built from the model field by field."""
-    record: dict[str, object] = {"type_of_reference": "JOUR", "id": paper.key, "title": single_line(paper.title)}
+    record: dict[str, object] = {"type_of_reference": "JOUR", "id": paper.key, "title": single_line(to_plain(paper.title))}
     names = [f"{c.family}, {c.given}" if isinstance(c, Person) and c.given else c.display for c in paper.creators]
     if names:
         record["authors"] = [single_line(name) for name in names]
@@ -53,7 +54,7 @@ def expected_record(paper: Paper) -> dict[str, object]:
     if paper.doi or paper.arxiv_id:
         record["doi"] = paper.doi or f"10.48550/arXiv.{paper.arxiv_id}"
     if paper.abstract:
-        record["abstract"] = single_line(paper.abstract)
+        record["abstract"] = single_line(to_plain(paper.abstract))
     if paper.category:
         record["keywords"] = [paper.category]
     if notes := paper_notes(paper):
