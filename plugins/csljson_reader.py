@@ -5,7 +5,7 @@ line by line, and a pretty-printed array (Zotero's, pandoc's) item by item, by f
 brackets; memory holds one item at a time. Each item is parsed on its own, so a broken item is
 reported with its line and the next one is still read.
 
-What the three standard readers share (bibx's note sentences read back, the arXiv DOI and page
+What the three standard readers share (bibx's listing facts in ``custom`` read back, the arXiv DOI and page
 recognised, unused fields reported once per file) is in :mod:`bibx_plugins.standard_record`.
 """
 
@@ -21,11 +21,11 @@ from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.paper_facts import ARXIV_PREFIX
+from bibx.facts import ARXIV_PREFIX, FACT_NAMES
 from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator, split_keywords
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
-_CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note".split())
+_CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note custom".split())
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 _JSON_TOKEN = re.compile(r'\\.|["{}\[\]]')
 
@@ -168,8 +168,25 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record.abstract = _text(item.get("abstract"))
     record.keywords = split_keywords(_text(item.get("keyword")))
     record.note = _text(item.get("note"))
+    record.facts = _custom_facts(item.get("custom"), record)
     record.unused += sorted(name for name in item if name not in _CSL_READ)
     return record
+
+
+def _custom_facts(custom: Any, record: RecordFields) -> list[tuple[str, str]]:
+    """bibx's listing facts from ``custom`` (a value or a list of values per name); other pairs are reported unused."""
+    if not isinstance(custom, dict):
+        if custom is not None:
+            record.unused.append("custom")
+        return []
+    pairs = []
+    for name, value in custom.items():
+        values = value if isinstance(value, list) else [value]
+        if name in FACT_NAMES and all(_text(element) for element in values):
+            pairs += [(name, _text(element)) for element in values]
+        else:
+            record.unused.append(f"custom.{name}")
+    return pairs
 
 
 def sniff(head: Sequence[str]) -> float:

@@ -31,7 +31,7 @@ from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibW
 from bibx_plugins.bibtex_reader import latex_to_text
 from bibx_plugins.json_format import paper_to_json
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
-from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
+from bibx.facts import fact_lines, paper_doi, primary_url
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
 
@@ -149,12 +149,33 @@ def test_name_parts_that_styles_would_split_are_braced() -> None:
 
 
 @pytest.mark.parametrize("writer", WRITERS)
-def test_a_listing_without_authors_gets_a_note_and_no_author(writer: str) -> None:
+def test_a_listing_without_authors_gets_an_unprinted_fact_and_no_author(writer: str) -> None:
     fields = fields_of(writer, Paper(title="Scale Efficient Training", authors_known=False, key="k"))
-    assert "author" not in fields
-    assert fields["note"] == "The listing gave no authors."
-    # plain.bst and plainnat.bst sort an authorless entry by its key field instead of warning.
+    assert "author" not in fields and "note" not in fields
+    assert fields["annote"] == "bibx-authors: none"
+    # plainnat and apalike label an authorless entry by its key field, plain sorts by it.
     assert fields.get("key") == ("Scale Efficient Training" if writer == "bibtex" else None)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [("E$^{2}$GAN: Efficient Training of Efficient GANs", "E2GAN"), ("Every FLOP Counts Twice", "Every FLOP Counts"), ("One: Two Three Four Five", "One")],
+)
+def test_an_authorless_entry_gets_a_short_plain_label(title: str, label: str) -> None:
+    assert fields_of("bibtex", Paper(title=title, authors_known=False, key="k"))["key"] == label
+
+
+def test_listing_facts_go_to_annote_one_line_each_never_to_note() -> None:
+    paper = Paper(
+        title="T", creators=(Person("Yuan", "Sha"),), authors_truncated=True, organizations=("tencent-ai", "pku"),
+        listing_date=PartialDate(2026, 7, 29), date=PartialDate(2026, 5, year_inferred=True), urls=("https://a.org/x_y",), arxiv_id="2607.00001",
+        key="k",
+    )
+    for writer in WRITERS:
+        text = write_bib(writer, [paper])
+        assert "note =" not in text.replace("annote =", "")
+        assert "  annote = {bibx-authors: truncated\n    bibx-year: inferred\n    bibx-listed: 2026-07-29\n" in text
+        assert "bibx-link: https://a.org/x\\_y}" in text
 
 
 def test_every_tex_special_character_is_escaped() -> None:
@@ -290,6 +311,7 @@ def test_bibtex_entry_has_arxivs_own_fields() -> None:
         "doi": "10.48550/arXiv.2203.14101",
         "url": "https://arxiv.org/abs/2203.14101",
         "keywords": "cs.LG",
+        "howpublished": "arXiv preprint arXiv:2203.14101",
     }
 
 
@@ -316,7 +338,8 @@ def test_biblatex_entry_is_online_with_eprint_fields_and_iso_date() -> None:
     ],
 )
 def test_dates_have_only_the_known_parts(date: PartialDate | None, iso: str | None, bibtex_date: dict[str, str]) -> None:
-    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == iso
+    # biber's data model requires a date: EDTF's unspecified year says it is unknown.
+    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == (iso or "XXXX")
     bibtex = fields_of("bibtex", Paper(title="T", date=date, key="k"))
     assert {name: value for name, value in bibtex.items() if name in ("year", "month", "day")} == bibtex_date
 
@@ -390,8 +413,8 @@ def pybtex_names(bib: pybtex.database.BibliographyData, key: str) -> list[tuple[
 def written_date_parts(writer: str, fields: dict[str, str]) -> tuple[int, ...]:
     """The date an entry states: biblatex's ISO ``date``, or BibTeX's year, month macro and day."""
     if writer == "biblatex":
-        return tuple(int(part) for part in fields["date"].split("-")) if "date" in fields else ()
-    if fields["year"] == "n.d.":
+        return tuple(int(part) for part in fields["date"].split("-")) if fields["date"] != "XXXX" else ()
+    if fields["year"] == "n.d." or fields.get("date") == "XXXX":
         return ()
     month = (MONTH_MACROS.index(fields["month"]) + 1,) if "month" in fields else ()
     return (int(fields["year"]), *month, *((int(fields["day"]),) if "day" in fields else ()))
@@ -409,7 +432,7 @@ def assert_round_trip(writer: str, papers: Sequence[Paper]) -> None:
         expected = {
             "title": printed(paper.title),
             "abstract": printed(paper.abstract) or None,
-            "note": printed(" ".join(paper_notes(paper))) or None,
+            "annote": printed(" ".join(fact_lines(paper))) or None,
             "keywords": paper.category or paper.category_raw,
             "url": url if url and not re.search(r"[\s{}\\]", url) else None,
             "doi": doi,

@@ -90,7 +90,7 @@ def test_an_arxiv_preprint_maps_to_every_field() -> None:
         "URL": "https://arxiv.org/abs/2411.02265",
         "abstract": "We revisit $O(n^2)$ attention & 100% of its costs_.",
         "keyword": "cs.CL",
-        "note": "Other links: https://github.com/example/again\narXiv category: cs.CL",
+        "custom": {"bibx-link": ["https://github.com/example/again"]},
     }
 
 
@@ -114,22 +114,18 @@ def test_corporate_author_is_one_literal_name() -> None:
     assert csl_item(EDGE_PAPERS[1])["author"] == [{"literal": "Tencent Hunyuan Team"}]
 
 
-def test_truncated_author_list_is_said_in_the_note_not_faked() -> None:
+def test_truncated_author_list_is_a_custom_fact_not_a_fake_author() -> None:
     item = csl_item(EDGE_PAPERS[2])
     assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu"}]
-    assert "Author list truncated by the listing (et al.): only the first 2 are given." in item["note"].splitlines()
-    assert "Affiliations: bytedance; pku" in item["note"].splitlines()
+    assert item["custom"] == {"bibx-authors": "truncated", "bibx-affiliation": ["bytedance", "pku"]}
+    assert "note" not in item
 
 
-def test_unknown_authors_listing_date_and_inferred_year_are_notes() -> None:
+def test_unknown_authors_listing_date_and_inferred_year_are_custom_facts_not_notes() -> None:
     item = csl_item(EDGE_PAPERS[3])
-    assert "author" not in item
+    assert "author" not in item and "note" not in item
     assert item["issued"] == {"date-parts": [[2026, 5, 26]]}
-    assert item["note"].splitlines() == [
-        "The listing gave no authors.",
-        "Publication year 2026 inferred by bibx: the listing gave no year.",
-        "Listed on 2026-11-20 (the day a feed listed it, not its publication date).",
-    ]
+    assert item["custom"] == {"bibx-authors": "none", "bibx-year": "inferred", "bibx-listed": "2026-11-20"}
 
 
 def test_a_paper_without_key_gets_a_stable_id() -> None:
