@@ -129,6 +129,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("--locale", help="Locale such as en-US or de-DE (formats that format references).")
 @click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
+@click.option("--no-provenance", is_flag=True, help="Leave out the listing facts (listing date, affiliations, no-authors and inferred-year marks) that outputs keep in unprinted fields.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.pass_context
 def export_command(
@@ -144,6 +145,7 @@ def export_command(
     locale: str | None,
     pairs: tuple[str, ...],
     strict: bool,
+    no_provenance: bool,
     quiet: bool,
 ) -> None:
     """Read FILES (or stdin, or `-`) and write one bibliography.
@@ -163,6 +165,7 @@ def export_command(
         output=output,
         options=_writer_options(pairs, style=style, locale=locale),
         strict=strict,
+        provenance=not no_provenance,
     )
     try:
         summary = export(request, _host(ctx), emit_report, None if quiet else progress_display())

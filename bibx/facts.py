@@ -98,11 +98,15 @@ def listing_facts(paper: Paper) -> ListingFacts:
     )
 
 
-def fact_fields(paper: Paper) -> list[tuple[str, str]]:
-    """(fact name, value) pairs of :func:`listing_facts`, in a fixed order; empty when there are none."""
+def fact_fields(paper: Paper, truncation_marked: bool = False) -> list[tuple[str, str]]:
+    """(fact name, value) pairs of :func:`listing_facts`, in a fixed order; empty when there are none.
+
+    ``truncation_marked``: the format says "et al." itself (BibTeX's ``and others``), so the
+    fact is not repeated.
+    """
     facts = listing_facts(paper)
     pairs = []
-    if facts.no_authors or facts.truncated:
+    if facts.no_authors or (facts.truncated and not truncation_marked):
         pairs.append((FACT_AUTHORS, _NO_AUTHORS if facts.no_authors else _TRUNCATED))
     if facts.year_inferred:
         pairs.append((FACT_YEAR, _INFERRED))
@@ -140,9 +144,9 @@ def facts_from_fields(pairs: Iterable[tuple[str, str]]) -> tuple[ListingFacts, l
     return facts, unknown
 
 
-def fact_lines(paper: Paper) -> list[str]:
+def fact_lines(paper: Paper, truncation_marked: bool = False) -> list[str]:
     """The facts as ``name: value`` lines (Zotero's convention for Extra), for formats with a free-text field."""
-    return [f"{name}: {value}" for name, value in fact_fields(paper)]
+    return [f"{name}: {value}" for name, value in fact_fields(paper, truncation_marked)]
 
 
 def facts_in_text(text: str) -> tuple[list[tuple[str, str]], str]:
@@ -160,7 +164,10 @@ def facts_in_text(text: str) -> tuple[list[tuple[str, str]], str]:
 
 
 def without_provenance(paper: Paper) -> Paper:
-    """``paper`` without what only says where it was listed (``--no-provenance``); "et al." is kept."""
+    """``paper`` without what only says where and when it was listed (``--no-provenance``).
+
+    That the author list is truncated is kept: it is part of the author list ("et al.").
+    """
     date = replace(paper.date, year_inferred=False) if paper.date and paper.date.year_inferred else paper.date
     return replace(paper, authors_known=True, listing_date=None, organizations=(), date=date)
 

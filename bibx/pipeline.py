@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner, KeyBases, KeyCollisions
+from bibx.facts import without_provenance
 from bibx.merge import merge_papers, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost, spec_by_extension
@@ -278,6 +279,7 @@ class ExportRequest:
     output: str | None = None
     options: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
+    provenance: bool = True  # False: the listing facts are left out (bibx.facts.without_provenance)
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
@@ -314,7 +316,10 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         raise WriterFailed(f"the {spec.name} writer (plugin {owner!r}) failed to start: {type(error).__name__}: {error}") from error
     with tempfile.TemporaryDirectory(prefix="bibx-") as spool:
         with _output(request, accounting) as out:
-            papers = _counted(read_papers(request.read, host, accounting, Path(spool)), accounting, progress)
+            papers = read_papers(request.read, host, accounting, Path(spool))
+            if not request.provenance:
+                papers = map(without_provenance, papers)
+            papers = _counted(papers, accounting, progress)
             try:
                 writer.write(papers, out)
             except (InputError, UsageProblem, BrokenPipeError):

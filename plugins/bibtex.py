@@ -133,7 +133,8 @@ class BibWriter(ABC):
 
     def annote(self, paper: Paper) -> str | None:
         """The listing facts, one ``name: value`` line each, where no style prints them."""
-        return "\n    ".join(self.literal(line) or "" for line in fact_lines(paper)) or None
+        # "and others" in ``author`` already says that the list is truncated.
+        return "\n    ".join(self.literal(line) or "" for line in fact_lines(paper, truncation_marked=True)) or None
 
     def label(self, paper: Paper) -> str | None:
         """A short label for an authorless entry: ``E2GAN`` of "E$^{2}$GAN: Efficient Training"."""
