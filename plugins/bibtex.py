@@ -141,7 +141,7 @@ class BibWriter(ABC):
         words = _MARKUP.sub("", paper.title).split()
         head, colon, _ = " ".join(words).partition(":")
         short = head if colon and len(head.split()) <= _LABEL_WORDS else " ".join(words[:_LABEL_WORDS])
-        return self.literal(short)
+        return self.literal(short.rstrip(",;:.-"))
 
     def _name(self, creator: Creator) -> str:
         if isinstance(creator, Person) and creator.family and creator.given:
