@@ -22,6 +22,7 @@ from bibx.facts import ARXIV, FACT_AFFILIATION, FACT_LINK, fact_fields, item_id,
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
 _LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+ET_AL_SUFFIX = "et al."
 _LIST_FACTS = frozenset({FACT_AFFILIATION, FACT_LINK})
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
@@ -42,7 +43,7 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         "type": "article",
         "citation-key": item_key,
         "title": paper.title,
-        "author": [csl_name(creator) for creator in paper.creators],
+        "author": csl_authors(paper),
         "issued": csl_date(paper.date) if paper.date else None,
         "publisher": ARXIV if paper.arxiv_id else None,
         # Zotero's own arXiv translator stores the Archive ID in this prefixed form.
@@ -66,6 +67,21 @@ def csl_custom(paper: Paper) -> dict[str, str | list[str]]:
         else:
             custom[name] = value
     return custom
+
+
+def csl_authors(paper: Paper) -> list[dict[str, str]]:
+    """The names; a list the listing truncated ends with the name suffix ``et al.`` on its last person.
+
+    CSL has no variable for "the list goes on", and a name ``{"literal": "others"}`` is an invented
+    author to citeproc-js and Zotero (only pandoc reads it as "et al."). A name suffix is real CSL:
+    citeproc-js and pandoc print it after the last name ("Yuan, S., & Zhao, H., et al." in APA,
+    "S. Yuan and H. Zhao et al." in IEEE), and no author is added. An organisation last keeps its
+    literal name; there the fact stays in ``custom`` alone.
+    """
+    names = [csl_name(creator) for creator in paper.creators]
+    if paper.authors_truncated and names and "family" in names[-1]:
+        names[-1] = {**names[-1], "suffix": ET_AL_SUFFIX}
+    return names
 
 
 def csl_name(creator: Creator) -> dict[str, str]:

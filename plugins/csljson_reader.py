@@ -26,6 +26,7 @@ from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_re
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
 _CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note custom".split())
+ET_AL_SUFFIXES = frozenset({"et al.", "et al", "et. al."})
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 _JSON_TOKEN = re.compile(r'\\.|["{}\[\]]')
 
@@ -131,6 +132,14 @@ def _csl_creator(name: Any) -> Creator | None:
     return Person(family, given) if family else Person(given) if given else None
 
 
+def _without_et_al(authors: list[Any]) -> tuple[list[Any], bool]:
+    """The names without the ``et al.`` suffix that marks a truncated list (bibx's CSL writer puts it on the last person)."""
+    last = authors[-1] if authors else None
+    if isinstance(last, dict) and _text(last.get("suffix")).lower() in ET_AL_SUFFIXES:
+        return [*authors[:-1], {part: value for part, value in last.items() if part != "suffix"}], True
+    return authors, False
+
+
 def _csl_date(issued: Any) -> PartialDate:
     """``{"date-parts": [[2022, 3]]}`` (the first of a range), or a ``raw``/``literal`` date text."""
     if isinstance(issued, dict) and isinstance(issued.get("date-parts"), list) and issued["date-parts"]:
@@ -149,6 +158,7 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None
     authors = item.get("author") if isinstance(item.get("author"), list) else []
+    authors, record.truncated = _without_et_al(authors)
     record.creators = [creator for creator in map(_csl_creator, authors) if creator]
     if "issued" in item:
         try:

@@ -116,7 +116,7 @@ def test_corporate_author_is_one_literal_name() -> None:
 
 def test_truncated_author_list_is_a_custom_fact_not_a_fake_author() -> None:
     item = csl_item(EDGE_PAPERS[2])
-    assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu"}]
+    assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu", "suffix": "et al."}]
     assert item["custom"] == {"bibx-authors": "truncated", "bibx-affiliation": ["bytedance", "pku"]}
     assert "note" not in item
 
