@@ -72,6 +72,9 @@ def test_pandoc_citeproc_finds_and_renders_every_item(papers: list[Paper], items
     assert "not found" not in result.stderr and "WARNING" not in result.stderr
     rendered = set(re.findall(r'<div id="ref-([^"]+)" class="csl-entry"', result.stdout))
     assert rendered == {paper.key for paper in papers}
+    # A truncated author list is printed as such (the CSL "et al." name suffix), with no invented author.
+    roadmap = result.stdout[result.stdout.index('id="ref-yuan2022edge"') :].split("</div>")[0]
+    assert "Hanyu Zhao et al." in " ".join(roadmap.split()) and "others" not in roadmap  # Chicago, pandoc's default
 
 
 @pytest.fixture(scope="module")
