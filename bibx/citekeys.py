@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from array import array
 import string
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 

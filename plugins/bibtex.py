@@ -38,9 +38,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
+from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
-from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Keys that BibTeX, biber and \cite all take as one token.

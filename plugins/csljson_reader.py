@@ -19,9 +19,9 @@ from typing import Any
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
+from bibx.facts import ARXIV_PREFIX, FACT_NAMES
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx.facts import ARXIV_PREFIX, FACT_NAMES
 from bibx_plugins.standard_record import RAW_LIMIT, RecordFields, papers_from_records, single_field_creator, split_keywords
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
@@ -157,8 +157,8 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None
-    authors = item.get("author") if isinstance(item.get("author"), list) else []
-    authors, record.truncated = _without_et_al(authors)
+    listed = item.get("author")
+    authors, record.truncated = _without_et_al(listed if isinstance(listed, list) else [])
     record.creators = [creator for creator in map(_csl_creator, authors) if creator]
     if "issued" in item:
         try:

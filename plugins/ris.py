@@ -13,8 +13,8 @@ from typing import TextIO
 import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
-from bibx.model import Creator
 from bibx.facts import ARXIV, fact_lines, item_id, paper_doi, primary_url
+from bibx.model import Creator
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
 # type, and UNPB and GEN fall back to journalArticle. JOUR says so outright, and other readers

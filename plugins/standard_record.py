@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from bibx.arxiv import normalise_category
+from bibx.facts import arxiv_identity, facts_from_fields
 from bibx.model import Creator, Organization, Paper, PartialDate, Provenance, Report
 from bibx.specs import ReadContext
-from bibx.facts import arxiv_identity, facts_from_fields
 
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 # How much of a record's text a report quotes.

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
 import itertools
 
+import pytest
+
 from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions, KeyPatternError, ascii_fold, compile_pattern
 from bibx.merge import title_key
-from bibx.model import Organization, PartialDate, Paper, Person
+from bibx.model import Organization, Paper, PartialDate, Person
 from bibx.testing import SEED_AS_OF, collect_papers, seed_files, seed_papers
 
 

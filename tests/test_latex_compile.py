@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bibx import Paper, PartialDate, Person, WriteContext
+from tests.corpus import EDGE_PAPERS
 from tests.helpers import require_tool
 from tests.test_bibtex import INJECTION_PAPERS, WRITERS
-from tests.corpus import EDGE_PAPERS
 
 pytestmark = pytest.mark.external
 
