@@ -177,3 +177,17 @@ def test_the_plugin_registers_both_writers() -> None:
     assert by_name["csljson"].media_type == "application/vnd.citationstyles.csl+json"
     assert isinstance(by_name["csljson"].factory(WriteContext()), CslJsonWriter)
     assert isinstance(by_name["ndjson"].factory(WriteContext()), NdjsonWriter)
+
+
+def test_no_provenance_leaves_the_listing_facts_out_but_keeps_et_al() -> None:
+    from bibx.testing import run_cli, seed_files
+
+    args = ["export", *map(str, seed_files()), "--format", "csljson", "--as-of", "2026-11-25", "-q"]
+    kept = json.loads(run_cli(args).stdout)
+    left_out = json.loads(run_cli([*args, "--no-provenance"]).stdout)
+    assert any("bibx-listed" in item.get("custom", {}) for item in kept)
+    assert [item["id"] for item in left_out] == [item["id"] for item in kept]
+    assert all(set(item.get("custom", {})) <= {"bibx-authors", "bibx-link"} for item in left_out)
+    assert all(item.get("custom", {}).get("bibx-authors", "truncated") == "truncated" for item in left_out)
+    et_al = [item["author"][-1].get("suffix") for item in left_out if item.get("author")]
+    assert et_al.count("et al.") == sum(1 for item in kept if item.get("custom", {}).get("bibx-authors") == "truncated")
