@@ -21,6 +21,7 @@ would collide get more title words, then a short hash of the title, whatever the
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import string
 import unicodedata
@@ -39,6 +40,7 @@ FUNCTION_WORDS = frozenset(
 )
 EXTRA_TITLE_WORDS = 2
 _TITLE_MASK = (1 << 24) - 1
+_SORT_RUN = 1 << 16  # digests sorted at a time: a list of 64k numbers, ~2.5 MB
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 TITLE_WORD = re.compile(r"[^\s:/-]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
@@ -225,11 +227,19 @@ def _shared(digests: array[int]) -> set[int]:
     """Key bits that occur with more than one title's bits."""
     shared: set[int] = set()
     previous = None
-    for digest in sorted(digests):
+    for digest in _sorted_in_runs(digests):
         if previous is not None and digest != previous and (digest & ~_TITLE_MASK) == (previous & ~_TITLE_MASK):
             shared.add(digest & ~_TITLE_MASK)
         previous = digest
     return shared
+
+
+def _sorted_in_runs(digests: array[int]) -> Iterator[int]:
+    """The digests in order, sorted in place run by run and merged lazily: never a list of them all."""
+    view = memoryview(digests)
+    for start in range(0, len(digests), _SORT_RUN):
+        view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))
+    return heapq.merge(*(view[start : start + _SORT_RUN] for start in range(0, len(digests), _SORT_RUN)))
 
 
 def _title_hash(title: str) -> str:
