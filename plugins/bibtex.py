@@ -59,7 +59,8 @@ _UNDATED = "n.d."
 _EDTF_UNKNOWN_YEAR = "XXXX"
 # A label for an authorless entry: the title's part before a colon if short, else its first words.
 _LABEL_WORDS = 3
-_MARKUP = re.compile(r"[$^_{}\\]")
+# Math and grouping characters, and tags of rich text (``<sup>2</sup>``), which a label leaves out.
+_MARKUP = re.compile(r"<[^<>]*>|[$^_{}\\]")
 
 ZOTERO_CAVEAT = (
     'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '
