@@ -25,13 +25,13 @@ from pylatexenc.latex2text import (
 from pylatexenc.latexwalker import LatexWalker
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
+from bibx.facts import fact_lines, paper_doi, primary_url
 from bibx.plugins import spec_by_extension
 from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
-from bibx_plugins.bibtex_reader import latex_to_text
+from bibx_plugins.bibtex_reader import entry_record, latex_to_text
 from bibx_plugins.json_format import paper_to_json
 from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
-from bibx.facts import fact_lines, paper_doi, primary_url
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
 
@@ -454,3 +454,9 @@ def test_seed_papers_read_back_as_the_model(writer: str, seeds: list[Paper]) -> 
 def test_edge_and_injection_papers_read_back_as_the_model(writer: str) -> None:
     safe_ids = [paper for paper in INJECTION_PAPERS if paper.key != "injection2024braces"]
     assert_round_trip(writer, [*EDGE_PAPERS, *safe_ids])
+
+
+def test_facts_in_an_annote_rewrapped_by_another_tool_are_read_back() -> None:
+    text = "@misc{k,\n  title = {T},\n  annote = {bibx-listed:\n 2026-07-29 bibx-affiliation: Tencent AI\n   Lab bibx-link: https://a.org/x\\_y},\n}\n"
+    entry = parse_entries(text)["k"]
+    assert entry_record(entry, 1).facts == [("bibx-listed", "2026-07-29"), ("bibx-affiliation", "Tencent AI Lab"), ("bibx-link", "https://a.org/x_y")]

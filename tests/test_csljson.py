@@ -5,6 +5,7 @@ Edge cases come from ``tests/corpus.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import jsonschema
 import pytest
 
 from bibx import Paper, PartialDate, WriteContext, WriterSpec
+from bibx.specs import ReadContext
+from bibx.testing import host_with, run_cli, seed_files
 from bibx_plugins import csljson
 from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
 from tests.corpus import EDGE_PAPERS, HOSTILE
@@ -180,8 +183,6 @@ def test_the_plugin_registers_both_writers() -> None:
 
 
 def test_no_provenance_leaves_the_listing_facts_out_but_keeps_et_al() -> None:
-    from bibx.testing import run_cli, seed_files
-
     args = ["export", *map(str, seed_files()), "--format", "csljson", "--as-of", "2026-11-25", "-q"]
     kept = json.loads(run_cli(args).stdout)
     left_out = json.loads(run_cli([*args, "--no-provenance"]).stdout)
@@ -191,3 +192,19 @@ def test_no_provenance_leaves_the_listing_facts_out_but_keeps_et_al() -> None:
     assert all(item.get("custom", {}).get("bibx-authors", "truncated") == "truncated" for item in left_out)
     et_al = [item["author"][-1].get("suffix") for item in left_out if item.get("author")]
     assert et_al.count("et al.") == sum(1 for item in kept if item.get("custom", {}).get("bibx-authors") == "truncated")
+
+
+def test_the_reader_takes_the_facts_from_custom_and_reports_other_custom_pairs() -> None:
+    item = {
+        "id": "k", "type": "article", "title": "T",
+        "author": [{"family": "Yuan", "given": "Sha", "suffix": "et al."}],
+        "custom": {"bibx-listed": "2026-07-29", "bibx-affiliation": ["a; b", "c"], "short_id": "xyz"},
+    }
+    reader = host_with().readers.get("csljson")
+    results = list(reader.read(iter([json.dumps([item])]), ReadContext("in.json", dt.date(2026, 11, 25), "csljson")))
+    (paper,) = [result for result in results if isinstance(result, Paper)]
+    assert paper.listing_date == PartialDate(2026, 7, 29) and paper.organizations == ("a; b", "c")
+    assert paper.authors_truncated and paper.creators[0].family == "Yuan"
+    assert [report.message for report in results if not isinstance(report, Paper)] == [
+        "fields bibx has no place for were not carried over (records per field): custom.short_id (1)"
+    ]
