@@ -9,11 +9,13 @@ Built-in and third-party writers call these so that every format says the same t
   named facts for a field that citation styles do not print. They are bookkeeping, not text for
   a reader of the paper, so no writer puts them in a ``note``.
 
-Readers of the standard formats turn such fields back with :func:`facts_from_fields` and
-:func:`arxiv_identity`, so an export read back and written again is identical.
+Formats with a free-text field write :func:`fact_lines` (``bibx-listed: 2026-07-29``); readers
+find them again with :func:`facts_in_text`, turn name-value pairs back into facts with
+:func:`facts_from_fields`, and recognise derived links with :func:`arxiv_identity`, so an export
+read back and written again is identical. :func:`without_provenance` is ``--no-provenance``.
 
 The fact names below (``FACT_*``) are a wire format: never rename one, only add new ones.
-A value is a string; ``affiliation`` and ``link`` occur once per value.
+A value is a string; ``bibx-affiliation`` and ``bibx-link`` occur once per value.
 """
 
 from __future__ import annotations
