@@ -176,6 +176,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
     callback=lambda _ctx, _param, value: tuple(name.strip() for name in (value or "").split(",") if name.strip()),
     help="Merging into the -o .bib: set these fields (e.g. doi,url) of its entries from the matching papers; nothing else changes.",
 )
+@click.option("--no-provenance", is_flag=True, help="Leave out the listing facts (listing date, affiliations, no-authors and inferred-year marks) that outputs keep in unprinted fields.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
@@ -195,6 +196,7 @@ def export_command(
     strict: bool,
     force: bool,
     update_fields: tuple[str, ...],
+    no_provenance: bool,
     quiet: bool,
     resolve: bool,
     offline: bool,
@@ -229,6 +231,7 @@ def export_command(
         strict=strict,
         force=force,
         update_fields=update_fields,
+        provenance=not no_provenance,
     )
     try:
         with termination_raises():

@@ -6,8 +6,10 @@ that cannot be read is reported before a byte is written, and an ``-o`` file is 
 every input was read to its end (``--force`` overrides). Then the papers stream through the writer.
 
 Every record read is accounted for: it is written, merged into another paper, skipped by the
-writer with a report, or rejected by its reader with a report. Inputs are streamed; merging reads
-them twice (the first pass only counts titles) so memory grows with the title index, not the text.
+writer with a report, or rejected by its reader with a report. Inputs are streamed and read twice:
+the first pass counts repeated titles (for merging) and finds which citation keys would collide
+(so that keys do not depend on input order), so memory grows with the title index and 16 bytes a
+paper, not with the text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
+from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner, KeyBases, KeyCollisions
+from bibx.facts import without_provenance
 from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
@@ -146,20 +149,21 @@ class Reading:
         self.library = library
         self._counts: dict[bytes, int] = {}
         self._keys: set[str] = set(library.keys) if library else set()
+        self._collisions = KeyCollisions(KeyBases(request.key_pattern))
 
     @classmethod
     def prepare(
         cls, request: ReadRequest, host: PluginHost, opened: Sequence[_Opened], accounting: Accounting, library: ExistingLibrary | None = None
     ) -> Reading:
         reading = cls(request, host, opened, accounting, library)
-        if request.merge:
-            reading._first_pass()
+        reading._first_pass()
         return reading
 
     def _first_pass(self) -> None:
-        """Counts repeated titles, collects the inputs' own keys, and finds every input that cannot be read to its end."""
+        """Finds which generated keys would collide (so that keys do not depend on input order), the inputs'
+        own keys, every input that cannot be read to its end and, when merging, how often each repeated title occurs."""
         probe = Accounting(_ignore)
-        counts, keys = _count_repeated_titles(_stream(self.opened, self.request, probe))
+        counts, keys = _first_pass(_stream(self.opened, self.request, probe), self.request.merge, self._collisions)
         self._counts = counts
         self._keys |= keys
         for name, report in probe.incomplete.items():
@@ -176,8 +180,7 @@ class Reading:
             from bibx.resolve import resolve_papers  # only --resolve pays for the resolve stage and its cache
 
             papers = resolve_papers(papers, self.host.resolvers(), self.request.resolve, _resolve_warning(self.accounting))
-        # Without a first pass, a key carried by a later input may already have been handed out.
-        assigner = KeyAssigner(self.request.key_pattern, reserved=self._keys)
+        assigner = KeyAssigner(self.request.key_pattern, reserved=self._keys, collisions=self._collisions)
         for paper in papers:
             key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
             if paper.key and key != paper.key:
@@ -200,8 +203,9 @@ def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], No
     return lambda paper, message: accounting.reader_report(Report(message, *(_location(paper) if paper else ("--resolve", None))))
 
 
-def _count_repeated_titles(papers: Iterator[Paper]) -> tuple[dict[bytes, int], set[str]]:
-    """How often each title that occurs more than once occurs, and the keys the inputs carry.
+def _first_pass(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[bytes, int], set[str]]:
+    """Read everything once before writing: the keys the inputs carry, which generated keys would
+    collide, and, when merging, how often each repeated title occurs.
 
     Titles seen once (nearly all) are left out of the counts, and the set that found them is freed
     before the second pass builds its key index: peak memory is the larger of the two, not their sum.
@@ -211,12 +215,16 @@ def _count_repeated_titles(papers: Iterator[Paper]) -> tuple[dict[bytes, int], s
     existing_keys = set()
     for paper in papers:
         key = title_key(paper.title)
+        collisions.observe(paper, key)
+        if paper.key:
+            existing_keys.add(paper.key)
+        if not merge:
+            continue
         if key in seen:
             counts[key] = counts.get(key, 1) + 1
         else:
             seen.add(key)
-        if paper.key:
-            existing_keys.add(paper.key)
+    collisions.finish()
     return counts, existing_keys
 
 
@@ -372,6 +380,7 @@ class ExportRequest:
     strict: bool = False
     force: bool = False
     update_fields: tuple[str, ...] = ()
+    provenance: bool = True  # False: the listing facts are left out (bibx.facts.without_provenance)
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
@@ -414,7 +423,8 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         pending = PendingOutput(target) if target or request.strict else None
         if pending:
             stack.callback(pending.discard)
-        papers = _counted(reading.papers(), accounting, progress)
+        papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
+        papers = _counted(papers, accounting, progress)
         if library and pending:
             changed = _write_library(library, spec, writer, papers, pending, spool, host)
             accounting.summary.written += library.entries

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import click
 
-from bibx import Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
 from bibx.richtext import scripts_to_unicode
 from bibx_plugins.csl_text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
 from bibx_plugins.csljson import csl_item
@@ -212,7 +212,8 @@ class RefsWriter:
         out.write(_OPENING[self.output_format])
         truncated: list[Paper] = []
         for paper, result in self._rendered(iter(papers)):
-            if paper.authors_truncated:
+            # The CSL mapping marks a truncated list with an "et al." suffix on its last person, not on an organisation.
+            if paper.authors_truncated and paper.creators and isinstance(paper.creators[-1], Organization):
                 truncated.append(paper)
             if isinstance(result, Failure):
                 self._reject(paper, result)

@@ -156,6 +156,8 @@ def csl_names(paper: Paper) -> list[dict[str, str]]:
             names.append({"literal": creator.name})
         else:
             names.append({"family": creator.family, **({"given": creator.given} if creator.given else {})})
+    if paper.authors_truncated and names and "family" in names[-1]:
+        names[-1]["suffix"] = "et al."
     return names
 
 

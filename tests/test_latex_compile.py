@@ -69,15 +69,34 @@ def compile_document(directory: Path, document: str, bibliography_tool: str) -> 
     ]
 
 
+# An authorless, undated paper with math in its title, and a listed one with every listing fact.
+LABEL_PAPERS = (
+    Paper(title="E$^{2}$GAN: Efficient Training of Efficient GANs for Image-to-Image Translation", authors_known=False, key="e2gan"),
+    Paper(
+        title="Listed With Every Fact", creators=(Person("Yuan", "Sha"),), authors_truncated=True, organizations=("tencent-ai",),
+        listing_date=PartialDate(2026, 7, 29), date=PartialDate(2026, 5, year_inferred=True), arxiv_id="2308.16437",
+        urls=("https://github.com/example/listed",), key="yuan2026listed",
+    ),
+)
+# What bibx knows about a listing, which a reader of the paper must never see printed.
+BOOKKEEPING = re.compile(r"bibx-|listing gave|Listed on|truncated by|Affiliations|tencent-ai|inferred|example/listed")
+STYLES = [("bibtex", "plain"), ("bibtex", "unsrt"), ("bibtex", "plainnat"), ("bibtex", "apalike"), ("biblatex", "numeric"), ("biblatex", "authoryear")]
+
+
 @pytest.fixture(scope="module")
 def papers(seeds: list[Paper]) -> list[Paper]:
-    return [*seeds, *EDGE_PAPERS, *INJECTION_PAPERS]
+    return [*seeds, *EDGE_PAPERS, *INJECTION_PAPERS, *LABEL_PAPERS]
 
 
-@pytest.mark.parametrize(
-    ("writer", "style"),
-    [("bibtex", "plain"), ("bibtex", "unsrt"), ("bibtex", "plainnat"), ("biblatex", "numeric"), ("biblatex", "authoryear")],
-)
+def printed_text(bbl: str, writer: str) -> str:
+    """What a style prints: a BibTeX .bbl is the text itself; of biber's, the fields biblatex's standard styles print."""
+    if writer == "bibtex":
+        return bbl
+    unprinted = re.compile(r"\\field\{(?:annotation|abstract|keywords)\}\{.*")
+    return unprinted.sub("", bbl)
+
+
+@pytest.mark.parametrize(("writer", "style"), STYLES)
 def test_export_compiles_without_warnings(writer: str, style: str, papers: list[Paper], tmp_path: Path) -> None:
     out = io.StringIO()
     WRITERS[writer](WriteContext()).write(papers, out)
@@ -91,6 +110,28 @@ def test_export_compiles_without_warnings(writer: str, style: str, papers: list[
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
     assert bbl.count("\\bibitem" if writer == "bibtex" else "\\entry{") == len(papers)
     assert "\\input{" not in bbl and "\\write18" not in bbl
+    assert BOOKKEEPING.findall(printed_text(bbl, writer)) == []
+    assert "\\field{note}" not in bbl and "\\newblock Note" not in bbl
+    if writer == "bibtex":
+        # plain, unsrt and apalike ignore eprint: the id is printed through howpublished.
+        assert "arXiv preprint arXiv:2308.16437" in bbl
+    if style in {"plainnat", "apalike"}:
+        # The short key field is the label of an authorless entry, not the whole title in LaTeX.
+        # (plainnat gives a label taken from key no year; apalike purify$'s the year, so "n.d." loses its
+        # periods in the label, and the reference list prints it whole.)
+        assert re.search(r"\\bibitem\[E2GAN(?:\((?:\{\\natexlab\{[a-z]\}\})?\)|, nd)", bbl)
+    if style == "apalike":
+        assert "E2GAN (n.d." in bbl
+
+
+def test_biber_validates_the_seed_export_against_its_data_model_silently(seeds: list[Paper], tmp_path: Path) -> None:
+    out = io.StringIO()
+    WRITERS["biblatex"](WriteContext()).write([*seeds, *LABEL_PAPERS], out)
+    (tmp_path / "refs.bib").write_text(out.getvalue(), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(PREAMBLE + BIBLATEX_DOCUMENT.replace("STYLE", "authoryear"), encoding="utf-8")
+    run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc", cwd=tmp_path)
+    output = run("biber", "--validate-datamodel", "doc", cwd=tmp_path)
+    assert [line for line in output.splitlines() if BLG_PROBLEM.search(line)] == []
 
 
 # arXiv LaTeX as listings print it, read once into rich text (bibx.richtext.from_latex).

@@ -171,7 +171,7 @@ def test_papers_alike_in_author_and_year_get_year_suffixes_in_list_order() -> No
     ]
 
 
-def test_corporate_authors_render_whole_and_et_al_comes_only_from_the_style() -> None:
+def test_corporate_authors_render_whole_and_et_al_comes_from_the_style_or_a_truncated_list() -> None:
     many = tuple(Person(f"Author{i}", "Given") for i in range(10))
     papers = [
         paper("Hunyuan-Large", Organization("Tencent Hunyuan Team")),
@@ -181,9 +181,10 @@ def test_corporate_authors_render_whole_and_et_al_comes_only_from_the_style() ->
     text, reports = render(papers, style="ieee")
     hunyuan, roadmap, crowded = lines(text)
     assert hunyuan.startswith("[1] Tencent Hunyuan Team, ")
-    assert roadmap.startswith("[2] S. Yuan and H. Zhao, ") and "et al" not in roadmap
+    # The listing cut the list short: the CSL item's "et al." name suffix says so, as citeproc-js prints it.
+    assert roadmap.startswith("[2] S. Yuan and H. Zhao et al., ")
     assert crowded.startswith("[3] G. Author0 ") and "et al." in crowded  # IEEE's et-al-min is 7
-    assert [report.message[:38] for report in reports] == ["1 papers have author lists the listing"]
+    assert reports == []
 
 
 def test_html_escapes_values_itself_and_marks_up_as_citeproc_js() -> None:

@@ -20,7 +20,7 @@ from bibx import (
 )
 from bibx.richtext import to_plain
 from bibx_plugins import ris
-from bibx_plugins.paper_facts import paper_notes
+from bibx.facts import fact_lines
 from bibx_plugins.ris import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
@@ -57,7 +57,7 @@ def expected_record(paper: Paper) -> dict[str, object]:
         record["abstract"] = single_line(to_plain(paper.abstract))
     if paper.category:
         record["keywords"] = [paper.category]
-    if notes := paper_notes(paper):
+    if notes := fact_lines(paper):
         record["notes"] = [single_line(note) for note in notes]
     return record
 
@@ -130,9 +130,9 @@ def test_a_comma_in_a_corporate_name_is_reported() -> None:
 def test_truncated_and_unknown_author_lists_have_no_fake_author() -> None:
     records = rispy.loads(write_ris(EDGE_PAPERS[2:4]))
     assert records[0]["authors"] == ["Yuan, Sha", "Zhao, Hanyu"]
-    assert "Author list truncated by the listing (et al.): only the first 2 are given." in records[0]["notes"]
+    assert records[0]["notes"] == ["bibx-authors: truncated", "bibx-affiliation: bytedance", "bibx-affiliation: pku"]
     assert "authors" not in records[1]
-    assert "The listing gave no authors." in records[1]["notes"]
+    assert "bibx-authors: none" in records[1]["notes"]
 
 
 def test_records_are_written_while_papers_arrive() -> None:
