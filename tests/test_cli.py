@@ -161,7 +161,7 @@ def test_exit_1_for_a_missing_input() -> None:
         (["--format", "json", "-O", "novalue"], "is not KEY=VALUE"),
         (["--format", "json", "--as-of", "25/11/2026"], "is not a date"),
         (["--format", "json", "--key-pattern", "{nonesuch}"], "nonesuch"),
-        (["-o", "refs.unknown-extension"], "no output format given"),
+        (["-o", "refs.unknown-extension"], "no output format writes '.unknown-extension' files"),
         (["-o", "/no-such-folder-for-bibx/refs.json"], "cannot write /no-such-folder-for-bibx/refs.json: No such file or directory"),
     ],
 )
