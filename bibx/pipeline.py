@@ -120,6 +120,9 @@ class Accounting:
         self._sink(report)
 
     def writer_report(self, report: Report) -> None:
+        if report.raw and "\n" not in report.raw and report.raw not in report.message:
+            # A writer's report is about one paper (``raw`` is its title): name it, its line alone may not say which.
+            report = replace(report, message=f'"{report.raw}": {report.message}')
         if report.rejected:
             self.summary.skipped += 1
         else:
