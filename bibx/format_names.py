@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import PurePath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bibx.plugins import PluginHost, Registry, spec_by_extension
 from bibx.specs import ReaderSpec, WriterSpec
@@ -37,21 +37,21 @@ def lookup(registry: Registry[Spec], name: str) -> Spec | None:
 
 
 def reader_named(name: str, host: PluginHost) -> ReaderSpec:
-    spec = lookup(host.readers, name)
-    if spec is not None:
-        return spec
-    if lookup(host.writers, name) is not None:
-        raise UnknownFormat(f"{name} is an output format, not an input format; use --to {name}")
-    raise UnknownFormat(_unknown("input", name, host.readers.specs))
+    return _named(name, host.readers, host.writers, ("input", "--from"), ("output", "--to"))
 
 
 def writer_named(name: str, host: PluginHost) -> WriterSpec:
-    spec = lookup(host.writers, name)
+    return _named(name, host.writers, host.readers, ("output", "--to"), ("input", "--from"))
+
+
+def _named(name: str, registry: Registry[Spec], other: Registry[Any], side: tuple[str, str], other_side: tuple[str, str]) -> Spec:
+    """The format of that name on one side; a name of the other side says so, an unknown one suggests names."""
+    spec = lookup(registry, name)
     if spec is not None:
         return spec
-    if lookup(host.readers, name) is not None:
-        raise UnknownFormat(f"{name} is an input format, not an output format; use --from {name}")
-    raise UnknownFormat(_unknown("output", name, host.writers.specs))
+    if lookup(other, name) is not None:
+        raise UnknownFormat(f"{name} is an {other_side[0]} format, not an {side[0]} format; use {other_side[1]} {name}")
+    raise UnknownFormat(_unknown(side[0], name, registry.specs))
 
 
 def writer_for(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:

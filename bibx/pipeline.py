@@ -413,7 +413,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     """
     spec = resolve_writer(request.writer, request.output, host)
     request = replace(request, options=options_for(spec, request.output, request.options))
-    _check_options(spec, request.options)
+    _check_options(spec, request.options, host)
     named_reader = _named_reader(request.read.reader, host)
     target = _output_target(request.output)
     accounting = Accounting(sink)
@@ -450,11 +450,13 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     return accounting.summary
 
 
-def _check_options(spec: WriterSpec, options: Mapping[str, str]) -> None:
+def _check_options(spec: WriterSpec, options: Mapping[str, str], host: PluginHost) -> None:
     unknown = set(options) - set(spec.options)
     if unknown:
         accepted = ", ".join(spec.options) or "none"
-        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted})")
+        takers = sorted(name for name, other in host.writers.specs.items() if unknown <= set(other.options))
+        hint = f"; {' or '.join(f'--to {name}' for name in takers)} takes it" if takers else ""
+        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted}){hint}")
 
 
 def _output_target(output: str | None) -> OutputTarget | None:

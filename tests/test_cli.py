@@ -418,3 +418,9 @@ def test_bibx_plugins_prints_aligned_columns() -> None:
     assert len(rows) > 10
     for row in rows[1:]:
         assert all(row[start - 1] == " " and row[start] != " " for start in starts), row
+
+
+def test_a_writer_option_given_to_a_format_without_it_names_the_format_that_takes_it() -> None:
+    result = export(compact_seed(), "--style", "apa")  # BibTeX by default: no styles
+    assert result.exit_code == 2
+    assert "the bibtex format takes no option style (accepted: none); --to refs takes it" in result.stderr
