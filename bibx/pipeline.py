@@ -441,7 +441,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         if pending is None:
             sys.stdout.flush()
         elif request.dry_run:
-            accounting.summary.dry_run = dry_run_outcome(target, pending, changed)
+            accounting.summary.dry_run = dry_run_outcome(target, pending, changed, library, accounting.summary)
         elif changed and _should_publish(request, target, accounting):
             try:
                 pending.publish()
@@ -538,8 +538,8 @@ def _refuse_incomplete(request: ExportRequest, target: OutputTarget | None, acco
     raise NotReplaced(f"{target.path} not replaced: not every input could be read ({reasons}); --force writes the papers that were read")
 
 
-def dry_run_outcome(target: OutputTarget | None, pending: PendingOutput, changed: bool) -> str:
-    """What ``--dry-run`` would have done: the file replaced or created (sizes before and after), or stdout."""
+def dry_run_outcome(target: OutputTarget | None, pending: PendingOutput, changed: bool, library: ExistingLibrary | None, summary: Summary) -> str:
+    """What ``--dry-run`` would have done: the file replaced or created (sizes; a library's entries updated and added), or stdout."""
     size = Path(pending.name).stat().st_size
     if target is None:
         return f"would write {size:,} bytes to stdout"
@@ -547,7 +547,8 @@ def dry_run_outcome(target: OutputTarget | None, pending: PendingOutput, changed
         return f"would create {target.path} ({size:,} bytes)"
     if not changed:
         return f"would leave {target.path} as it is"
-    return f"would replace {target.path} ({target.real.stat().st_size:,} bytes now, {size:,} after)"
+    entries = f"{library.updated} entries updated, {summary.written - library.entries} appended; " if library else ""
+    return f"would replace {target.path} ({entries}{target.real.stat().st_size:,} bytes now, {size:,} after)"
 
 
 def _should_publish(request: ExportRequest, target: OutputTarget | None, accounting: Accounting) -> bool:

@@ -374,6 +374,11 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(tmp_path: Path) -> Non
     assert re.search(rf"would replace {re.escape(str(target))} \([\d,]+ bytes now, [\d,]+ after\); nothing was written", replaced.stderr)
     merged = export(str(target), *seeds(), "-o", str(target), "--dry-run")
     assert f"would leave {target} as it is" in merged.stderr
+    small = tmp_path / "small.bib"
+    assert export(compact_seed(), "-o", str(small)).exit_code == 0
+    grown = export(str(small), *seeds(), "-o", str(small), "--dry-run")
+    assert f"would replace {small} (0 entries updated, 189 appended; " in grown.stderr
+    small.unlink()
     to_stdout = export(*seeds(), "--dry-run")
     assert to_stdout.stdout == "" and "would write " in to_stdout.stderr
     assert target.read_bytes() == before
