@@ -65,9 +65,16 @@ def writer_for(name: str | None, output: str | None, host: PluginHost) -> Writer
     if spec is None:
         raise UnknownFormat(
             f"no output format writes {extension!r} files ({output}); known extensions: {_extensions(host.writers.specs)}; "
-            f"or name a format with --to ({', '.join(sorted(host.writers.specs))})"
+            f"or name a format with --to ({', '.join(sorted(host.writers.specs))}){_markup_hint(extension, host)}"
         )
     return spec
+
+
+def _markup_hint(extension: str, host: PluginHost) -> str:
+    """For ``-o refs.md``: the formats that write that markup when named."""
+    markup = OUTPUT_FORMAT_BY_EXTENSION.get(extension.lstrip(".").lower())
+    takers = sorted(name for name, spec in host.writers.specs.items() if OUTPUT_FORMAT_OPTION in spec.options)
+    return f"; {' or '.join(f'--to {name}' for name in takers)} writes it as {markup}" if markup and takers else ""
 
 
 def options_for(spec: WriterSpec, output: str | None, options: Mapping[str, str]) -> dict[str, str]:

@@ -429,3 +429,9 @@ def test_a_writer_option_given_to_a_format_without_it_names_the_format_that_take
     result = export(compact_seed(), "--style", "apa")  # BibTeX by default: no styles
     assert result.exit_code == 2
     assert "the bibtex format takes no option style (accepted: none); --to refs takes it" in result.stderr
+
+
+def test_a_markdown_file_without_a_named_format_says_which_format_writes_markdown(tmp_path: Path) -> None:
+    result = export(compact_seed(), "-o", str(tmp_path / "refs.md"))
+    assert result.exit_code == 2
+    assert "no output format writes '.md' files" in result.stderr and "; --to refs writes it as markdown" in result.stderr
