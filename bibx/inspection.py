@@ -13,11 +13,11 @@ from bibx.plugins import PluginHost
 
 
 def describe_formats(host: PluginHost) -> str:
-    lines = ["Input formats (--from):"]
+    lines = ["Input formats (-f/--from):"]
     for name, spec in sorted(host.readers.specs.items()):
         detect = "auto-detected" if spec.sniff else "only with --from"
         lines.append(f"  {name:<10} {spec.description} [{host.readers.owners[name]}; {detect}]")
-    lines.append("Output formats (--format):")
+    lines.append("Output formats (-t/--to):")
     for name, spec in sorted(host.writers.specs.items()):
         extensions = ", ".join(f".{ext}" for ext in spec.extensions) or "no extension"
         lines.append(f"  {name:<10} {spec.description} [{host.writers.owners[name]}; {extensions}; {spec.media_type}]")
@@ -29,12 +29,18 @@ def describe_plugins(host: PluginHost, requirements: bool = False) -> str:
     if requirements:
         pins = {f"{info.distribution}=={info.version}" for info in host.plugins.values() if info.distribution}
         return "\n".join(sorted(pins))
-    lines = []
-    for info in host.plugins.values():
-        origin = f"{info.distribution} {info.version}".strip() or "(registered in-process)"
-        state = f"FAILED: {info.error}" if info.error else ", ".join(info.hooks)
-        lines.append(f"{info.name:<10} {origin:<16} {info.module:<28} {state}")
-    return "\n".join(lines)
+    rows = [
+        (info.name, f"{info.distribution} {info.version}".strip() or "(registered in-process)", info.module,
+         f"FAILED: {info.error}" if info.error else ", ".join(info.hooks))
+        for info in host.plugins.values()
+    ]
+    return aligned([("PLUGIN", "DISTRIBUTION", "MODULE", "HOOKS"), *rows]) if rows else ""
+
+
+def aligned(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell (the last column is not padded)."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]) for row in rows)
 
 
 def inspect_inputs(files: Sequence[str], reader: str | None, as_of: dt.date, host: PluginHost, papers: bool = False) -> tuple[str, bool]:

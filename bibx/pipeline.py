@@ -30,7 +30,9 @@ from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
 from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target
-from bibx.plugins import PluginHost, spec_by_extension
+from bibx.format_names import UnknownFormat, options_for, reader_named, writer_for
+from bibx.plugins import PluginHost
+from bibx.selection import Selection, selected
 from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec
 from bibx.validation import checked_results
@@ -65,6 +67,7 @@ class ReadRequest:
     merge: bool = True
     key_pattern: str = DEFAULT_PATTERN
     resolve: ResolveOptions | None = None  # None: no resolver runs and nothing goes to the network
+    select: Selection = field(default_factory=Selection)  # --select/--key; empty keeps every paper
 
 
 @dataclass
@@ -77,11 +80,13 @@ class Summary:
     skipped: int = 0
     rejected: int = 0
     warnings: int = 0
+    unselected: int = 0  # left out by --select/--key
+    dry_run: str = ""  # with --dry-run: what the export would have written or replaced
 
     def __str__(self) -> str:
         return (
             f"read {self.read}, merged {self.merged}, written {self.written}, skipped {self.skipped}, "
-            f"rejected {self.rejected}, warnings {self.warnings}"
+            f"rejected {self.rejected}, warnings {self.warnings}" + (f", not selected {self.unselected}" if self.unselected else "")
         )
 
     @property
@@ -118,6 +123,9 @@ class Accounting:
         self._sink(report)
 
     def writer_report(self, report: Report) -> None:
+        if report.raw and "\n" not in report.raw and report.raw not in report.message:
+            # A writer's report is about one paper (``raw`` is its title): name it, its line alone may not say which.
+            report = replace(report, message=f'"{report.raw}": {report.message}')
         if report.rejected:
             self.summary.skipped += 1
         else:
@@ -170,7 +178,16 @@ class Reading:
             self.accounting.incomplete.setdefault(name, report)
 
     def papers(self) -> Iterator[Paper]:
-        """The second pass: papers merged, those the library holds left out, keys assigned."""
+        """The second pass: papers merged, those the library holds left out, keys assigned, the selection kept."""
+        papers = self._keyed()
+        if self.request.select:
+            papers = selected(papers, self.request.select, self._left_out)
+        return papers
+
+    def _left_out(self, _paper: Paper) -> None:
+        self.accounting.summary.unselected += 1
+
+    def _keyed(self) -> Iterator[Paper]:
         papers = _stream(self.opened, self.request, self.accounting)
         if self.request.merge:
             papers = _merged(papers, self._counts, self.accounting)
@@ -258,10 +275,10 @@ def _plugin_of(reader: ReaderSpec, host: PluginHost) -> str:
 def _named_reader(name: str | None, host: PluginHost) -> ReaderSpec | None:
     if name is None:
         return None
-    reader = host.readers.get(name)
-    if reader is None:
-        raise UsageProblem(f"unknown input format {name!r}; known: {', '.join(sorted(host.readers.specs))}")
-    return reader
+    try:
+        return reader_named(name, host)
+    except UnknownFormat as error:
+        raise UsageProblem(str(error)) from None
 
 
 def detect_reader(source: TextInput, host: PluginHost) -> ReaderSpec:
@@ -381,19 +398,15 @@ class ExportRequest:
     force: bool = False
     update_fields: tuple[str, ...] = ()
     provenance: bool = True  # False: the listing facts are left out (bibx.facts.without_provenance)
+    dry_run: bool = False  # run everything, write nothing; the summary says what would have been written
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
-    """The writer named, or the one whose extension the output file has."""
-    if name:
-        spec = host.writers.get(name)
-        if spec is None:
-            raise UsageProblem(f"unknown output format {name!r}; known: {', '.join(sorted(host.writers.specs))}")
-        return spec
-    spec = spec_by_extension(host.writers.specs, output or "")
-    if spec is None:
-        raise UsageProblem("no output format given: use --format NAME or an -o file with a known extension")
-    return spec
+    """The writer named, or the one whose extension the output file has, or BibTeX (see :mod:`bibx.format_names`)."""
+    try:
+        return writer_for(name, output, host)
+    except UnknownFormat as error:
+        raise UsageProblem(str(error)) from None
 
 
 def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress: Callable[[int], None] | None = None) -> Summary:
@@ -408,7 +421,8 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     thousand papers.
     """
     spec = resolve_writer(request.writer, request.output, host)
-    _check_options(spec, request.options)
+    request = replace(request, options=options_for(spec, request.output, request.options))
+    _check_options(spec, request.options, host)
     named_reader = _named_reader(request.read.reader, host)
     target = _output_target(request.output)
     accounting = Accounting(sink)
@@ -420,7 +434,7 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         library, others = _existing_library(request, target, opened, spec, accounting)
         reading = Reading.prepare(request.read, host, others, accounting, library)
         _refuse_incomplete(request, target, accounting)
-        pending = PendingOutput(target) if target or request.strict else None
+        pending = PendingOutput(target) if target or request.strict or request.dry_run else None
         if pending:
             stack.callback(pending.discard)
         papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
@@ -436,6 +450,8 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
         accounting.summary.written -= accounting.summary.skipped
         if pending is None:
             sys.stdout.flush()
+        elif request.dry_run:
+            accounting.summary.dry_run = dry_run_outcome(target, pending, changed, library, accounting.summary)
         elif changed and _should_publish(request, target, accounting):
             try:
                 pending.publish()
@@ -444,11 +460,13 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     return accounting.summary
 
 
-def _check_options(spec: WriterSpec, options: Mapping[str, str]) -> None:
+def _check_options(spec: WriterSpec, options: Mapping[str, str], host: PluginHost) -> None:
     unknown = set(options) - set(spec.options)
     if unknown:
         accepted = ", ".join(spec.options) or "none"
-        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted})")
+        takers = sorted(name for name, other in host.writers.specs.items() if unknown <= set(other.options))
+        hint = f"; {' or '.join(f'--to {name}' for name in takers)} takes it" if takers else ""
+        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted}){hint}")
 
 
 def _output_target(output: str | None) -> OutputTarget | None:
@@ -528,6 +546,19 @@ def _refuse_incomplete(request: ExportRequest, target: OutputTarget | None, acco
         return
     reasons = "; ".join(f"{report.location}: {report.message}" for report in accounting.incomplete.values())
     raise NotReplaced(f"{target.path} not replaced: not every input could be read ({reasons}); --force writes the papers that were read")
+
+
+def dry_run_outcome(target: OutputTarget | None, pending: PendingOutput, changed: bool, library: ExistingLibrary | None, summary: Summary) -> str:
+    """What ``--dry-run`` would have done: the file replaced or created (sizes; a library's entries updated and added), or stdout."""
+    size = Path(pending.name).stat().st_size
+    if target is None:
+        return f"would write {size:,} bytes to stdout"
+    if not target.exists:
+        return f"would create {target.path} ({size:,} bytes)"
+    if not changed:
+        return f"would leave {target.path} as it is"
+    entries = f"{library.updated} entries updated, {summary.written - library.entries} appended; " if library else ""
+    return f"would replace {target.path} ({entries}{target.real.stat().st_size:,} bytes now, {size:,} after)"
 
 
 def _should_publish(request: ExportRequest, target: OutputTarget | None, accounting: Accounting) -> bool:

@@ -295,11 +295,13 @@ class RefsWriter:
         self.report(_report(paper, message, rejected=True))
 
     def _warn_truncated(self, papers: Sequence[Paper]) -> None:
-        message = (
-            f'{len(papers)} papers have author lists the listing cut short ("et al."); their references name '
-            "only the authors given (CSL-JSON and BibTeX keep the truncation)"
-        )
-        self.report(_report(papers[0], message))
+        # One warning per paper, at its own line and naming it: a count pinned to the first one's line misleads.
+        for paper in papers:
+            message = (
+                f'"{paper.title}": the listing cut its author list short ("et al."); the reference names only the '
+                f"{len(paper.creators)} given (--resolve completes them; CSL-JSON and BibTeX keep the truncation)"
+            )
+            self.report(_report(paper, message))
 
 
 def _report(paper: Paper, message: str, rejected: bool = False) -> Report:
@@ -398,7 +400,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
         WriterSpec(
             name="refs",
             description="Formatted reference list in any CSL style (citeproc-py, matching citeproc-js): text, HTML or Markdown",
-            extensions=("txt",),
+            extensions=("txt", "html"),
             media_type="text/plain",
             factory=RefsWriter,
             options={
