@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
@@ -31,6 +32,9 @@ from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
 from bibx.selection import Selection, SelectionError
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
+
+if TYPE_CHECKING:
+    from bibx.resolve import ResolveOptions
 
 EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
@@ -270,16 +274,10 @@ def export_command(
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
     """
-    if offline and not resolve:
-        raise click.UsageError("--offline only applies with --resolve")
+    resolving = _resolve_options(resolve, offline, quiet)
     inputs = files or ("-",)
     if "-" in inputs and sys.stdin.isatty():
         click.echo("bibx: reading from standard input (Ctrl-D to end)", err=True)
-    resolving = None
-    if resolve:
-        from bibx.resolve import ResolveOptions  # only --resolve pays for the resolve stage
-
-        resolving = ResolveOptions(offline=offline, progress=None if quiet else resolve_progress_display())
     request = ExportRequest(
         read=ReadRequest(inputs, reader, as_of, not no_merge, key_pattern, resolve=resolving, select=_selection(select_texts, select_keys)),
         writer=format_name,
@@ -335,16 +333,31 @@ def plugins_command(ctx: click.Context, requirements: bool) -> None:
     click.echo(describe_plugins(_host(ctx), requirements))
 
 
+def _resolve_options(resolve: bool, offline: bool, quiet: bool) -> ResolveOptions | None:
+    if offline and not resolve:
+        raise click.UsageError("--offline only applies with --resolve")
+    if not resolve:
+        return None
+    from bibx.resolve import ResolveOptions as Options  # only --resolve pays for the resolve stage
+
+    return Options(offline=offline, progress=None if quiet else resolve_progress_display())
+
+
 @main.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-f", "--from", "reader", metavar="NAME", shell_complete=_complete_readers, help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates without a year.")
-@click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings.")
+@click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings, and fields a resolver completed.")
+@click.option("--resolve", is_flag=True, help="Complete papers from arXiv first, as export --resolve does (with --papers: where each field came from).")
+@click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.pass_context
-def inspect_command(ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool) -> None:
+def inspect_command(
+    ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool, resolve: bool, offline: bool
+) -> None:
     """Say what bibx reads in FILES: detected format, papers, rejected records and warnings per file."""
+    resolving = _resolve_options(resolve, offline, quiet=True)
     try:
-        text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers)
+        text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers, resolving)
     except UsageProblem as error:
         raise click.UsageError(str(error)) from None
     click.echo(text)

@@ -193,6 +193,13 @@ def test_the_model_records_which_fields_came_from_arxiv_and_keeps_the_listings_o
     assert data["sources"][0]["reader"] == "profile"
 
 
+def test_inspect_papers_shows_where_each_resolved_field_came_from(tmp_path: Path, fake: FakeArxiv) -> None:
+    result = run_cli(["inspect", str(listing(tmp_path, [CORPUS[8]])), "--papers", "--resolve"])
+    assert result.exit_code == 0, result.stderr
+    assert "← creators from arxiv:0704.0009 (listing: Paul Harvey, Bruno Merin, Tracy L. Huard et al.)" in result.stdout
+    assert "← arxiv_id from arxiv:0704.0009" in result.stdout
+
+
 def test_bibtex_and_ris_name_the_published_version(tmp_path: Path, fake: FakeArxiv) -> None:
     path = str(listing(tmp_path, [CORPUS[0]]))
     bib = run_cli(["export", path, "--resolve", "--format", "bibtex", "--quiet"]).stdout
