@@ -75,6 +75,7 @@ ORGANIZATION_WORDS = 3
 ORGANIZATION_WORD = 0.3
 ORGANIZATION_HUMP = 0.3
 GLUED_CAPITAL = 1.5
+GLUED_PERSON = 2.0
 LOWER_CASE = 1.5
 LEADING_PARTICLE = 0.5
 TRAILING_INITIAL = 0.5
@@ -281,6 +282,9 @@ def _camel_chunks(word: str) -> list[str]:
 
 # "DTencent", "MsZing": a capital or two glued in front of a word, the sign of a cut too early.
 _GLUED_CAPITALS = re.compile(r"^(?:[A-Z][A-Z][a-z]|[A-Z][a-z][A-Z][a-z])")
+# "…RISC-V CPUVerkor Team": inside an organisation, an acronym that ended a title run into a capitalised
+# word. Not at its start, where organisations are named so ("AIBrix Team").
+_ACRONYM_GLUED_TO_WORD = re.compile(r"^[A-Z]{2,}[A-Z][a-z]{2,}")
 _CASE_CHANGE = re.compile(r"[a-z][A-Z]")
 
 
@@ -295,9 +299,25 @@ def _organization_penalty(words: list[str]) -> float | None:
             return None
         if position == 0 and (_GLUED_CAPITALS.match(word) or (len(word) == 1 and word.isupper())):
             total += GLUED_CAPITAL
+        elif position > 0 and _ACRONYM_GLUED_TO_WORD.match(word):
+            total += GLUED_CAPITAL
         # "ReportMindDR" has two case changes, "MindDR" one: each is a place a title may have run in.
         total += ORGANIZATION_HUMP * len(_CASE_CHANGE.findall(word))
-    return total
+    return total + (GLUED_PERSON if _ends_in_glued_person(words) else 0.0)
+
+
+def _ends_in_glued_person(words: list[str]) -> bool:
+    """ "Gen|AI AuditsRiccardo Fogliato": after a case change inside a word, a person's name and no organisation.
+
+    The marker ("AI") lies in the title's end, and the title ran into the real first author.
+    Organisations with a hump keep their marker after it ("Meituan LongCat Team", "DeepSeek-AI").
+    """
+    for position, word in enumerate(words[:-1]):
+        for change in _CASE_CHANGE.finditer(word):
+            tail = " ".join([word[change.start() + 1 :], *words[position + 1 :]])
+            if not is_corporate(tail) and name_penalty(tail) == 0.0:
+                return True
+    return False
 
 
 def _east_asian_penalty(words: list[str]) -> float | None:

@@ -45,6 +45,9 @@ BAD_TITLE_END_PENALTY = 5.0
 STRAY_CAPITALS = re.compile(r"[a-z]{2,}[A-Z]{1,2}\.?(?:\s+\S+)?$")
 STRAY_CAPITALS_PENALTY = 1.0
 SPLIT_CAPITALS_PENALTY = 1.0
+# "Mixture-of-Lo|RAMind Lab": a title that ends in a capital and a letter or two, before capitals,
+# is a cut through a word such as "LoRA".
+SHORT_WORD_BEFORE_CAPITALS = re.compile(r"(?:^|[\s-])[A-Z][a-z]{1,2}$")
 # An earlier cut that leaves a good first author makes a later one less likely, and much less so
 # when the later one would move whole names ("…TuningYuze Zhao, Zhao|Xin Huan") into the title.
 # Not so strong that "WuKong|Li Wei" loses silently to "Wu|KongLi Wei": those stay close, with a warning.
@@ -64,6 +67,8 @@ MAX_LINE = 100_000
 # the same first author closer than SAME_AUTHOR_CLOSE.
 CLOSE = 0.5
 SAME_AUTHOR_CLOSE = 1.5
+# A best cut this poor is doubtful even without a rival (see _shorter_first_author).
+DOUBTFUL = BAD_TITLE_END_PENALTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,22 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
         difference = other.penalty - best.penalty
         if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
             return other
-    return None
+    return _shorter_first_author(best) if best.penalty >= DOUBTFUL else None
+
+
+def _shorter_first_author(best: Split) -> Split | None:
+    """The alternative to a poor cut: the first author's last two words alone.
+
+    A first name in lower case ("…Bidirectional Searchior Siag", the author being "ior Siag") starts no
+    candidate, so the only cuts left read badly ("External-|Memory Bidirectional Searchior Siag"). Which
+    letters belong to the name cannot be known; the alternative names the line for a person to check.
+    """
+    first, comma, rest = best.authors.partition(",")
+    words = first.split()
+    if len(words) <= 2:
+        return None
+    kept = first.rsplit(maxsplit=2)[0]
+    return Split(best.title + kept, " ".join(words[-2:]) + comma + rest, best.penalty, best.part, best.east_asian, good=False)
 
 
 def sniff(head: Sequence[str]) -> float:
@@ -193,6 +213,8 @@ def _title_end_penalty(title: str, author: str) -> float:
         return BAD_TITLE_END_PENALTY
     if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
         return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
+    if author[:2].isupper() and SHORT_WORD_BEFORE_CAPITALS.search(title):
+        return SPLIT_CAPITALS_PENALTY
     if STRAY_CAPITALS.search(title):
         return STRAY_CAPITALS_PENALTY
     return 0.0
