@@ -42,6 +42,17 @@ SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr"
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
 # Capitalised prefixes of family names written in camel case: "McAuley", "LeMay", "DeWitt".
 CAMEL_PREFIXES = frozenset({"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Van", "Von", "Du"})
+# Romanised Chinese (pinyin) and Korean syllables, as given names glue them in camel case: "YingQiao",
+# "ZhaoXin", "JaeEun", "KyeongMin". Built from initials, vowels and finals; it admits some syllables no
+# language has, which costs nothing here, and none of the English words that end titles ("Mini", "Cup").
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcswy]|zh|ch|sh)?"
+    r"(?:a|o|e|i|u|ü|v|ai|ei|ao|ou|an|en|ang|eng|ong|er|ia|ie|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue|van)"
+)
+_KOREAN_SYLLABLE = re.compile(
+    r"(?:g|k|kk|n|d|t|tt|r|l|m|b|p|pp|s|ss|j|jj|ch|h|y|w)?"
+    r"(?:(?:a|ae|ya|yae|eo|e|yeo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|ou)(?:k|n|l|m|p|ng)?|oo|ee)"
+)
 # Korean family names of two syllables; every other one has one.
 KOREAN_TWO_SYLLABLE_FAMILIES = frozenset({"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"})
 # A trailing ", et al." or "and others", matched on the reversed text from its first character:
@@ -57,6 +68,7 @@ MAX_NAME_WORDS = 7
 # Penalties: how much rarer than a plain "Given Family" each shape is.
 MONONYM = 1.0
 CAMEL_WITH_PREFIX = 0.3
+CAMEL_SYLLABLES = 0.3
 CAMEL = 1.0
 TITLE_GLUED_CAMEL = 1.5
 INNER_CAMEL = 1.0
@@ -238,10 +250,18 @@ def _word_penalty(word: str, position: int, count: int) -> float | None:
 def _camel_penalty(chunks: list[str]) -> float:
     if chunks[0] in CAMEL_PREFIXES:
         return CAMEL_WITH_PREFIX
+    # "YingQiao", "JaeEun": a given name, where "ModelsYing" would be a title run in. Not with a syllable
+    # of two letters: "Wu|KongLi Wei" and "WuKong|Li Wei" stay a close call.
+    if all(len(chunk) >= 3 and _is_romanised_syllable(chunk.lower()) for chunk in chunks):
+        return CAMEL_SYLLABLES
     # "ZhaoXin", "KyeongMin": syllables. "MsLouis" (LLMs|Louis), "ApplicationsMinghui": a title run into a name.
     if len(chunks[0]) <= 2 or any(len(chunk) > MAX_CAMEL_CHUNK for chunk in chunks):
         return TITLE_GLUED_CAMEL
     return CAMEL
+
+
+def _is_romanised_syllable(chunk: str) -> bool:
+    return _PINYIN_SYLLABLE.fullmatch(chunk) is not None or _KOREAN_SYLLABLE.fullmatch(chunk) is not None
 
 
 def _word_shape(word: str) -> str | None:

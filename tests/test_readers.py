@@ -260,6 +260,11 @@ SIGNALING = (
          "Macaron-V1: Towards Open Continual Learning with Self-Improvement and Mixture-of-LoRA", "Mind Lab"),
         ("Design Conductor: An agent autonomously builds a 1.5 GHz Linux-capable RISC-V CPUVerkor Team, Ravi Krishna, Suresh Krishna",
          "Design Conductor: An agent autonomously builds a 1.5 GHz Linux-capable RISC-V CPU", "Verkor Team"),
+        # a given name of romanised syllables in camel case, not a title's last word run into a name
+        ("Chain of Time: In-Context Physical Simulation with Image Generation ModelsYingQiao Wang, Eric Bigelow, Boyi Li",
+         "Chain of Time: In-Context Physical Simulation with Image Generation Models", "YingQiao Wang"),
+        ("Improving Product Search Relevance with EAR-MP: A Solution for the CIKM 2025 AnalytiCupJaeEun Lim, Soomin Kim, Jaeyong Seo",
+         "Improving Product Search Relevance with EAR-MP: A Solution for the CIKM 2025 AnalytiCup", "JaeEun Lim"),
         ("AIBrix: Towards Scalable, Cost-Effective Large Language Model Inference InfrastructureAIBrix Team, Jiaxin Shan, Varun Gupta",
          "AIBrix: Towards Scalable, Cost-Effective Large Language Model Inference Infrastructure", "AIBrix Team"),
     ],
