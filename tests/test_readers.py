@@ -308,6 +308,18 @@ def test_a_first_name_in_lower_case_is_warned_about_not_read_silently(tmp_path) 
     assert "line 2" in reports[0].message and "Searchior Siag" in reports[0].message
 
 
+@pytest.mark.parametrize("title", ["Every Sample Matters: Leveraging Mixture-of-Experts", "CWM: An Open-Weights LLM"])
+def test_a_cut_that_moves_many_names_into_the_title_is_warned_about(tmp_path, title: str) -> None:
+    # Full author lists from the listing corpus: an odd first author ("Codefuse", "FAIR CodeGen team. Jade
+    # Copet") makes a cut deep in the list read best; the cut before the names is offered as the alternative.
+    from tests.listing_corpus import load
+
+    record = next(record for record in load("dev") if record["title"].startswith(title))
+    papers, reports = read_text(tmp_path, f"AIMar 3, 2023\n{record['title']}{', '.join(record['authors'])}\nAn abstract.\n")
+    assert len(papers) == 1 and [(report.line, report.rejected) for report in reports] == [(1, False)]
+    assert "line 2" in reports[0].message
+
+
 def test_copy_noise_indentation_no_break_spaces_blank_lines_and_page_furniture(tmp_path) -> None:
     text = (
         "Home\n  Sign in\n\nAnn Example\n\nh-index3\n2 Papers\n\n\n"
