@@ -276,7 +276,7 @@ def export_command(
     """
     resolving = _resolve_options(resolve, offline, quiet)
     inputs = files or ("-",)
-    if "-" in inputs and sys.stdin.isatty():
+    if "-" in inputs and sys.stdin is not None and sys.stdin.isatty():
         click.echo("bibx: reading from standard input (Ctrl-D to end)", err=True)
     request = ExportRequest(
         read=ReadRequest(inputs, reader, as_of, not no_merge, key_pattern, resolve=resolving, select=_selection(select_texts, select_keys)),

@@ -29,7 +29,7 @@ from bibx.facts import without_provenance
 from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
-from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target
+from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target, standard_output
 from bibx.format_names import UnknownFormat, options_for, reader_named, writer_for
 from bibx.plugins import PluginHost
 from bibx.selection import Selection, selected
@@ -443,13 +443,13 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
             changed = _write_library(library, spec, writer, papers, pending, spool, host)
             accounting.summary.written += library.entries
         else:
-            _write(spec, writer, papers, pending.file if pending else sys.stdout, pending, host)
+            _write(spec, writer, papers, pending.file if pending else standard_output(), pending, host)
             if pending:
                 pending.close()
             changed = True
         accounting.summary.written -= accounting.summary.skipped
         if pending is None:
-            sys.stdout.flush()
+            standard_output().flush()
         elif request.dry_run:
             accounting.summary.dry_run = dry_run_outcome(target, pending, changed, library, accounting.summary)
         elif changed and _should_publish(request, target, accounting):
@@ -470,9 +470,10 @@ def _check_options(spec: WriterSpec, options: Mapping[str, str], host: PluginHos
 
 
 def _output_target(output: str | None) -> OutputTarget | None:
-    if output is None:
-        return None
     try:
+        if output is None:
+            standard_output()  # closed (``>&-``): said before anything is read
+            return None
         return resolve_target(output)
     except OutputProblem as error:  # a missing or read-only folder: checked before anything is read
         raise UsageProblem(str(error)) from None

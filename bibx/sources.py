@@ -175,6 +175,8 @@ def open_input(path: str, spool_dir: Path) -> TextInput:
     merging reads every input twice.
     """
     if path == "-":
+        if sys.stdin is None:
+            raise InputError(STDIN_NAME, None, "standard input is closed")
         return TextInput(_spool(sys.stdin.buffer, spool_dir), STDIN_NAME)
     file = Path(path)
     if file.is_dir():

@@ -446,3 +446,29 @@ def test_a_markdown_file_without_a_named_format_says_which_format_writes_markdow
     result = export(compact_seed(), "-o", str(tmp_path / "refs.md"))
     assert result.exit_code == 2
     assert "no output format writes '.md' files" in result.stderr and "; --to refs writes it as markdown" in result.stderr
+
+
+CJK_PAGE = "CLMar 26, 2024\n高瀬 翔の論文\n高瀬 翔, 岡崎 直観\nPlaceholder abstract.\n"
+
+
+def test_output_is_utf8_whatever_the_locale_says(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(CJK_PAGE, encoding="utf-8")
+    environment = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([require_tool("bibx"), "export", str(page), "--to", "csljson", "-q"], env=environment, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "高瀬 翔の論文" in done.stdout.decode("utf-8")
+
+
+def test_a_closed_standard_input_is_an_input_error_not_a_traceback() -> None:
+    done = subprocess.run([require_tool("bibx"), "export", "--to", "bibtex"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, close_fds=True)
+    assert done.returncode == 1  # an empty input: nothing to read
+    closed = subprocess.run(f"{require_tool('bibx')} export --to bibtex <&-", shell=True, capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 1 and "<stdin>: error: standard input is closed" in closed.stderr
+    assert "Traceback" not in closed.stderr
+
+
+def test_a_closed_standard_output_is_said_before_anything_is_read() -> None:
+    closed = subprocess.run(f"{require_tool('bibx')} export {' '.join(seeds())} --to bibtex >&-", shell=True, capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 2 and "standard output is closed: give -o FILE" in closed.stderr
+    assert "Traceback" not in closed.stderr and "plugin" not in closed.stderr
