@@ -41,7 +41,11 @@ LOOPBACK = "127.0.0.1"
 MAX_BODY_BYTES = 32 * 1024 * 1024
 STYLE_MATCHES = 60
 PASTED = "pasted text"
-STATIC_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"), "/app.css": ("app.css", "text/css; charset=utf-8")}
+STATIC_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/app.css": ("app.css", "text/css; charset=utf-8"),
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -99,17 +103,18 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "bibx"
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:
         self._answer(self._get)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._answer(self._post)
 
-    def _answer(self, route: Callable[[str], tuple[bytes, str]]) -> None:
+    def _answer(self, route: Callable[[str], tuple[bytes, str] | None]) -> None:
         try:
             self._check_origin()
-            body, media_type = route(urlsplit(self.path).path)
-            self._send(HTTPStatus.OK, body, media_type)
+            answer = route(urlsplit(self.path).path)
+            if answer is not None:  # None: the route streamed its answer itself
+                self._send(HTTPStatus.OK, *answer)
         except Refused as refusal:
             self._send_error(refusal.status, str(refusal))
         except (UsageProblem, WriterOptionError) as error:
@@ -142,15 +147,38 @@ class Handler(BaseHTTPRequestHandler):
             return _json(locale_names(host))
         raise Refused(HTTPStatus.NOT_FOUND, f"no such page: {path}")
 
-    def _post(self, path: str) -> tuple[bytes, str]:
+    def _post(self, path: str) -> tuple[bytes, str] | None:
         if path not in {"/api/read", "/api/export"}:
             raise Refused(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
         request = self._json_body()
         host = self.server.plugin_host
-        read = read_texts(_texts(request), host, _as_of(request), _resolve_options(request))
+        texts, as_of = _texts(request), _as_of(request)
+        if path == "/api/read" and request.get("resolve") and "application/x-ndjson" in self.headers.get("Accept", ""):
+            return self._stream_resolving_read(texts, as_of)
+        read = read_texts(texts, host, as_of, _resolve_options(request))
         if path == "/api/read":
             return _json(read_answer(read))
         return _json(export_answer(read, request, host))
+
+    def _stream_resolving_read(self, texts: list[NamedText], as_of: dt.date) -> None:
+        """Asking arXiv takes seconds a batch: the answer is lines, ``{"resolved": N}`` as papers are
+        looked up, then ``{"result": …}`` (or ``{"error": …}``); the connection closes after it."""
+        from bibx.resolve import ResolveOptions
+
+        self.close_connection = True
+        self._start(HTTPStatus.OK, "application/x-ndjson")
+
+        def line(value: object) -> None:
+            self.wfile.write(json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n")
+            self.wfile.flush()
+
+        try:
+            read = read_texts(texts, self.server.plugin_host, as_of, ResolveOptions(progress=lambda done: line({"resolved": done})))
+            line({"result": read_answer(read)})
+        except (BrokenPipeError, ConnectionResetError):  # the page went away meanwhile
+            pass
+        except UsageProblem as error:
+            line({"error": str(error)})
 
     def _json_body(self) -> dict[str, Any]:
         if self.headers.get_content_type() != "application/json":
@@ -174,13 +202,17 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.BAD_REQUEST, "the request must be a JSON object")
         return request
 
-    def _send(self, status: HTTPStatus, body: bytes, media_type: str) -> None:
+    def _start(self, status: HTTPStatus, media_type: str, length: int | None = None) -> None:
         self.send_response(status)
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
+
+    def _send(self, status: HTTPStatus, body: bytes, media_type: str) -> None:
+        self._start(status, media_type, len(body))
         try:
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):  # the page went away (reloaded, closed) before the answer
@@ -189,7 +221,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send_error(self, status: HTTPStatus, message: str) -> None:
         self._send(status, json.dumps({"error": message}).encode(), "application/json")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Only failures reach the terminal: a line per request would drown the server's own messages."""
         if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
             sys.stderr.write(f"bibx: {self.address_string()} {format % args}\n")
@@ -229,7 +261,7 @@ def _as_of(request: dict[str, Any]) -> dt.date:
         raise Refused(HTTPStatus.BAD_REQUEST, f"as_of: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def _resolve_options(request: dict[str, Any]):  # noqa: ANN202 - ResolveOptions is imported only when asked for
+def _resolve_options(request: dict[str, Any]):
     if not request.get("resolve"):
         return None
     from bibx.resolve import ResolveOptions  # only a resolving request pays for the resolve stage
