@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import traceback
 import webbrowser
 from collections.abc import Callable
 from http import HTTPStatus
@@ -121,6 +122,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(HTTPStatus.BAD_REQUEST, str(error))
         except WriterFailed as error:
             self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, str(error))
+        except Exception as error:  # noqa: BLE001 - a bug answers this request with its name; the server keeps serving
+            self.log_error("%s", traceback.format_exc().rstrip())
+            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, f"bibx failed: {type(error).__name__}: {error}")
 
     def _check_origin(self) -> None:
         """DNS rebinding shows as a foreign Host; a cross-site request as a foreign Origin or Sec-Fetch-Site."""
@@ -221,10 +225,13 @@ class Handler(BaseHTTPRequestHandler):
     def _send_error(self, status: HTTPStatus, message: str) -> None:
         self._send(status, json.dumps({"error": message}).encode(), "application/json")
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Only failures reach the terminal: a line per request would drown the server's own messages."""
-        if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
-            sys.stderr.write(f"bibx: {self.address_string()} {format % args}\n")
+        if str(getattr(code, "value", code)).startswith(("4", "5")):
+            super().log_request(code, size)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"bibx: {self.address_string()} {format % args}\n")
 
 
 def _json(value: object) -> tuple[bytes, str]:

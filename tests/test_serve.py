@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import bibx.server
 from bibx import Paper, WriterSpec, hookimpl
 from bibx.server import BibxServer, input_label
 from bibx.testing import SEED_AS_OF, host_with, run_cli, seed_files
@@ -278,6 +279,19 @@ def test_a_third_party_writer_exports_with_its_own_file_name_and_type(server: Bi
 def test_export_errors_are_answered_with_their_message(server: BibxServer, request_body: dict[str, Any], status: int, message: str) -> None:
     answer_status, _, answer = call(server, "POST", "/api/export", {"inputs": [{"name": "a.bib", "text": BAD_RECORD}], **request_body})
     assert answer_status == status and message in answer["error"]
+
+
+def test_a_bug_answers_its_request_with_its_name_and_the_server_keeps_serving(
+    server: BibxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bibx.server, "read_texts", broken)
+    status, _, answer = call(server, "POST", "/api/read", {"inputs": []})
+    assert status == 500 and answer["error"] == "bibx failed: RuntimeError: a bug"
+    assert "RuntimeError: a bug" in capsys.readouterr().err  # the traceback is on the terminal
+    assert call(server, "GET", "/api/locales")[0] == 200
 
 
 def test_resolving_on_arxiv_goes_through_the_resolve_stage(server: BibxServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
