@@ -363,3 +363,20 @@ def inspect_command(
     click.echo(text)
     if not clean:
         sys.exit(EXIT_DATA)
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.pass_context
+def serve_command(ctx: click.Context, port: int, open_browser: bool) -> None:
+    """A local web page: paste or drop a copied page, see every paper, download the bibliography.
+
+    Listens on 127.0.0.1 only; Ctrl-C stops it. See README, "The web page".
+    """
+    from bibx.server import serve  # only `bibx serve` pays for the HTTP server
+
+    try:
+        serve(_host(ctx), port, open_browser, lambda message: click.echo(message, err=True))
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None
