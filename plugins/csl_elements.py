@@ -29,6 +29,7 @@ from citeproc.source import VariableError
 from citeproc.string import MixedString, NoCase, String
 from lxml import etree
 
+from bibx_plugins.csl_join import SeamJoins
 from bibx_plugins.csl_render_state import RenderState, as_group, tracked
 from bibx_plugins.csl_styles import CSL_NS
 from bibx_plugins.csl_text import (
@@ -53,8 +54,10 @@ def _state(element: Any) -> RenderState:
 _FORMATTING = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
 
 
-class _Element:
+class _Element(SeamJoins):
     """Mixin for every style element: the tree is fixed while rendering, so lookups are kept.
+
+    Joins are linear (:class:`bibx_plugins.csl_join.SeamJoins`).
 
     :func:`_prepare` gives each element ``bibx_root`` and ``bibx_xpath`` and keeps every element's
     Python proxy alive, so lxml hands back the same proxy (and its caches) on every visit.
