@@ -198,7 +198,16 @@ class _Names(_LocaleLookups, _Element, csl.Names):
             state.variable(name, True)
         if not present:
             state.variable("names", None)  # substitution, if any, reports what it printed
-        return super().process(item, names_context, context, **kwargs)
+        state.names_depth += 1
+        try:
+            text = super().process(item, names_context, context, **kwargs)
+        finally:
+            state.names_depth -= 1
+        if text and state.first_names is None and not state.names_depth:
+            state.first_names = text
+            if state.names_substitute is not None:
+                return String(state.names_substitute)
+        return text
 
 
 class _Substitute(_LocaleLookups, _Element, csl.Substitute):
@@ -249,6 +258,7 @@ class _Group(_LocaleLookups, _Element, csl.Group):
 
 class _Name(_LocaleLookups, _Element, csl.Name):
     bibx_institution_last = 0
+    bibx_sorting = False
 
     def process(self, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
         names = item.reference.get(variable, [])
@@ -257,12 +267,36 @@ class _Name(_LocaleLookups, _Element, csl.Name):
         self.bibx_institution_last = len(names) if names and "literal" in names[-1] else 0
         if sort_options is not None:
             sort_options = {**sort_options, "and": None}  # citeproc-js's sort keys have no "and"
+        self.bibx_sorting = sort_options is not None
+        state = _state(self)
+        if not self.bibx_sorting and state.first_names is None and state.first_names_key is None:
+            state.first_names_key = self._shown(names, context)
         return super().process(item, variable, context, sort_options, **kwargs)
+
+    def _shown(self, names: list[Any], context: Any) -> tuple[Any, ...]:
+        """The names this list prints, which citeproc-js compares for subsequent-author-substitute
+        ("Team" and "Team, et al." are the same names)."""
+        et_al_min = self.get_option("et-al-min", context)
+        if et_al_min and len(names) >= et_al_min:
+            names = names[: self.get_option("et-al-use-first", context)]
+        return tuple(name.parts() for name in names)
+
+    def et_al(self) -> Any:
+        # ... nor "et al." ("Smith, John, et al." sorts before "Smith, John and Acme Lab").
+        return String("") if self.bibx_sorting else super().et_al()
 
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "delimiter-precedes-last" and self.bibx_institution_last:
             return "always" if self.bibx_institution_last > 2 else "never"
         value = super().get_option(name, context, sort_options)
+        shown = _state(self).names_shown
+        if shown and sort_options is None and _state(self).first_names is None:
+            # Names citeproc-js added to tell citations apart (bibx_plugins.csl_disambiguation):
+            # up to that many are printed, and a list of no more than that is printed whole.
+            if name == "et-al-use-first":
+                return max(value, shown)
+            if name == "et-al-min":
+                return max(value, shown + 1)
         if name == "demote-non-dropping-particle" and sort_options is not None and value == "sort-only":
             return "display-and-sort"  # citeproc-py demotes "sort-only" particles nowhere; sort keys need it
         return value
