@@ -173,7 +173,6 @@ def papers(seeds: list[Paper]) -> list[Paper]:
     [
         *((style, "en-US", "text") for style in STYLES),
         *((style, "en-US", "html") for style in STYLES),
-        *(pytest.param("modern-language-association", "en-US", output, ) for output in ("text", "html")),
         ("apa", "de-DE", "text"),
         ("chicago-author-date", "de-DE", "text"),
         ("ieee", "fr-FR", "text"),
