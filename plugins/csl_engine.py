@@ -126,6 +126,7 @@ class Engine:
         self.disambiguation = _YearSuffixRule.of(self.root.citation)
         self.add_names = AddNamesRule.of(self.root)
         self.author_substitute = bibliography.get("subsequent-author-substitute")
+        self.previous_names: tuple[int, str] = (0, "")  # the last entry rendered: its number, its names
         citation = self.root.citation
         # Names whose initials clash print whole under the rules that may expand to full given names.
         self.add_givenname = (
@@ -216,7 +217,7 @@ class Engine:
         """Each ``(number, item)`` as its bibliography entry; ``number`` is its place in the list."""
         encode = self.encode
         return [
-            self._guarded(partial(self._entry, names_shown=item.get(NAMES_SHOWN)), number, self.feed(item, encode), self.formatter)
+            self._guarded(partial(self._entry, number, item.get(NAMES_SHOWN)), number, self.feed(item, encode), self.formatter)
             for number, item in items
         ]
 
@@ -239,16 +240,18 @@ class Engine:
             values.append(None if value is None else sort_text_key(str(value)))
         return tuple(values)
 
-    def _entry(self, cite: _Cite, names_shown: int | None = None) -> Entry:
+    def _entry(self, number: int, names_shown: int | None, cite: _Cite) -> Entry:
         text = self._layout_text(cite, names_shown)
         state = self.root.bibx_state
         names = repr(state.first_names_key) if state.first_names_key else str(state.first_names or "")
         margin = self._margin(cite, text) if self.second_field_align else ""
         body = self._body(text, margin)
-        if self.author_substitute is None or not names:
-            return Entry(margin, body)
-        # Rendered again with the substitute in the names' place, so that the punctuation after it
-        # is what citeproc-js prints ("———." where the names' "et al." had absorbed the period).
+        previous, self.previous_names = self.previous_names, (number, names)
+        if self.author_substitute is None or not names or (previous[0] == number - 1 and previous[1] != names):
+            return Entry(margin, body, names)
+        # The previous entry printed the same names (or was rendered elsewhere, by another worker):
+        # render again with the substitute in their place, so that the punctuation after it is
+        # what citeproc-js prints ("———." where the names' "et al." had absorbed the period).
         substituted = self._body(self._layout_text(cite, names_shown, self.author_substitute), margin)
         return Entry(margin, body, names, substituted)
 
