@@ -211,7 +211,7 @@ class RefsWriter:
 
         out.write(_OPENING[self.output_format])
         truncated: list[Paper] = []
-        for paper, result in self._rendered(iter(papers)):
+        for paper, result in self.engine.substitute_authors(self._rendered(iter(papers))):
             # The CSL mapping marks a truncated list with an "et al." suffix on its last person, not on an organisation.
             if paper.authors_truncated and paper.creators and isinstance(paper.creators[-1], Organization):
                 truncated.append(paper)
@@ -256,6 +256,7 @@ class RefsWriter:
         for (_, item), suffix in zip(ordered, suffixes, strict=True):
             if suffix:
                 item["year-suffix"] = suffix
+        self.engine.disambiguate_names([item for _, item in ordered])
         yield from self._render(_chunks(ordered), runner)
 
     def _sort_keys(self, items: list[dict[str, Any]], runner: _Runner) -> list[SortKey | Failure]:
