@@ -26,6 +26,8 @@ NEEDS_NETWORK = {
     "bibx export seeds/*.txt --resolve -o refs.csl.json",
     "bibx export seeds/*.txt --resolve -o refs.bib",
 }
+# A server runs until Ctrl-C: tests/test_serve.py starts it and stops it.
+RUNS_UNTIL_STOPPED = {"bibx serve --open"}
 SHELL_BLOCK = re.compile(r"^```(?:sh|bash|shell|console)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 BIBX_COMMAND = re.compile(r"(?:^|[|;]\s*)bibx\b")
 
@@ -69,11 +71,12 @@ def test_the_readme_has_a_tour_to_run() -> None:
     commands = readme_commands()
     assert len(commands) >= 15
     assert NEEDS_NETWORK <= set(commands), "a command excluded as needing the network is no longer in README.md"
+    assert RUNS_UNTIL_STOPPED <= set(commands), "a command excluded as a server is no longer in README.md"
     for option in ("--from", "--to", "--select", "--key", "--dry-run", "-q", "-o refs.html"):
         assert any(option in command for command in commands), option
 
 
-@pytest.mark.parametrize("command", [command for command in readme_commands() if command not in NEEDS_NETWORK])
+@pytest.mark.parametrize("command", [command for command in readme_commands() if command not in NEEDS_NETWORK | RUNS_UNTIL_STOPPED])
 def test_every_readme_command_runs(command: str, tour: tuple[Path, dict[str, str]]) -> None:
     folder, environment = tour
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=folder, env=environment, capture_output=True, text=True, timeout=300)
