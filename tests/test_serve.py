@@ -254,7 +254,7 @@ def test_export_in_a_csl_style_and_locale(server: BibxServer) -> None:
     body = {"inputs": seed_inputs(), "as_of": AS_OF, "format": "refs", "options": {"style": "apa", "locale": "de-DE"}}
     status, _, answer = call(server, "POST", "/api/export", body)
     assert status == 200 and answer["filename"] == "references.txt" and answer["media_type"] == "text/plain"
-    assert "Miao, X., Zhang, H., & Shi, Y. (2021). HET: Scaling out Huge Embedding Model Training" in answer["text"]
+    assert "Miao, X., Zhang, H., & Shi, Y., et al. (2021). HET: Scaling out Huge Embedding Model Training" in answer["text"]
     assert "(o.\u00a0J.)" in answer["text"]  # German for "n.d.": the locale reached the writer
 
 

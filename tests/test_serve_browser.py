@@ -136,7 +136,7 @@ def test_apa_shows_the_formatted_list_and_the_screenshot_is_taken(browser: Any, 
     style.send_keys("apa")
     wait_for(lambda: "apa" in [option.get_attribute("value") for option in by_css(browser, "#style-list option")], "apa among the styles found")
     browser.execute_script("document.getElementById('style').dispatchEvent(new Event('change'))")  # what choosing from the list fires
-    formatted = "Miao, X., Zhang, H., & Shi, Y. (2021). HET: Scaling out Huge Embedding Model Training"
+    formatted = "Miao, X., Zhang, H., & Shi, Y., et al. (2021). HET: Scaling out Huge Embedding Model Training"
     wait_for(lambda: formatted in text_of(browser, "preview"), "the APA list in the preview")
     assert text_of(browser, "file-name") == "references.txt (text/plain)"
 
