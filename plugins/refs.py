@@ -225,16 +225,16 @@ class RefsWriter:
 
     def _rendered(self, papers: Iterator[Paper]) -> Iterator[tuple[Paper, Entry | Failure]]:
         """Each paper with its entry (or why it has none), in the style's bibliography order."""
-        head = list(islice(papers, PARALLEL_MIN_PAPERS))
-        parallel = self.workers > 1 and len(head) == PARALLEL_MIN_PAPERS
+        head = list(islice(papers, max(PARALLEL_MIN_PAPERS, self.workers * CHUNK_SIZE)))
+        workers = min(self.workers, -(-len(head) // CHUNK_SIZE))  # no more workers than chunks (a fork each)
         stream = chain(head, papers)
-        if not parallel:
+        if workers < 2 or len(head) < PARALLEL_MIN_PAPERS:
             yield from self._in_order(stream, _Serial(self.engine))
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(self.setup,)) as pool:
-            yield from self._in_order(stream, _Parallel(pool, self.workers))
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.setup,)) as pool:
+            yield from self._in_order(stream, _Parallel(pool, workers))
 
     def _in_order(self, papers: Iterator[Paper], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
         from bibx_plugins.csl_engine import Failure
