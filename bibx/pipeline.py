@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext
@@ -26,11 +25,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner, KeyBases, KeyCollisions
 from bibx.facts import without_provenance
+from bibx.format_names import UnknownFormat, options_for, reader_named, writer_for
 from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
 from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target, standard_output
-from bibx.format_names import UnknownFormat, options_for, reader_named, writer_for
 from bibx.plugins import PluginHost
 from bibx.selection import Selection, selected
 from bibx.sources import InputError, TextInput, open_input

@@ -24,7 +24,6 @@ import rispy
 from bibx import Paper, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
 from bibx.facts import facts_in_text
-from bibx.model import Creator
 from bibx.specs import ReadContext
 from bibx_plugins.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
 

@@ -28,8 +28,8 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Person, ReaderSpec, hookimpl
 from bibx.model import Provenance
-from bibx.specs import ReadContext
 from bibx.richtext import from_latex
+from bibx.specs import ReadContext
 from bibx.testing import SEED_AS_OF, collect_papers, run_cli
 from bibx_plugins.json_format import paper_from_json, paper_to_json
 from tests.helpers import require_tool

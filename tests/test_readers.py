@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bibx.model import Organization, PartialDate, Paper, Person
+from bibx.model import Organization, Paper, PartialDate, Person
 from bibx.testing import collect_papers, seed_files
 
 AS_OF = dt.date(2026, 11, 25)

@@ -18,9 +18,9 @@ from bibx import (
     WriteContext,
     WriterSpec,
 )
+from bibx.facts import fact_lines
 from bibx.richtext import to_plain
 from bibx_plugins import ris
-from bibx.facts import fact_lines
 from bibx_plugins.ris import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
