@@ -170,7 +170,7 @@ class Reading:
         """Finds which generated keys would collide (so that keys do not depend on input order), the inputs'
         own keys, every input that cannot be read to its end and, when merging, how often each repeated title occurs."""
         probe = Accounting(_ignore)
-        counts, keys = _first_pass(_stream(self.opened, self.request, probe), self.request.merge, self._collisions)
+        counts, keys = _titles_and_keys(_stream(self.opened, self.request, probe), self.request.merge, self._collisions)
         self._counts = counts
         self._keys |= keys
         for name, report in probe.incomplete.items():
@@ -219,7 +219,7 @@ def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], No
     return lambda paper, message: accounting.reader_report(Report(message, *(_location(paper) if paper else ("--resolve", None))))
 
 
-def _first_pass(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[bytes, int], set[str]]:
+def _titles_and_keys(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[bytes, int], set[str]]:
     """Read everything once before writing: the keys the inputs carry, which generated keys would
     collide, and, when merging, how often each repeated title occurs.
 
