@@ -7,34 +7,41 @@ A pattern mixes literal text with fields in braces; the default ``{auth}{year}{t
 ``{auth}``      first author's family name, lower case (an organisation's name word; ``anon``)
 ``{Auth}``      the same, capitalised
 ``{authors}``   up to three family names, lower case, run together
-``{year}``      four-digit year of publication (or of listing; ``nd`` when unknown)
+``{year}``      four-digit year of publication; empty when unknown or inferred (never a listing date)
 ``{title}``     first significant word of the title, lower case
 ``{shorttitle}`` first three significant words of the title, each capitalised
 ``{arxiv}``     arXiv identifier with the dot removed (empty when unknown)
 ==============  ==============================================================================
 
 Accents are folded ("Rodríguez" → ``rodriguez``) and anything outside ``[A-Za-z0-9_:-]`` is
-dropped. Keys are assigned in output order; the second paper with a key gets ``a``, the third ``b``
-and so on, so the same input always yields the same keys.
+dropped. A key is a function of the paper alone (see :class:`KeyAssigner`): papers whose keys
+would collide get more title words, then a short hash of the title, whatever the input order.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import string
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+from bibx.merge import title_key
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
+from bibx.richtext import to_plain
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
 FUNCTION_WORDS = frozenset(
     "a an the of for and or in on at to with by from via into towards toward is are do does your "
     "we our how what when why beyond through under over".split()
 )
+EXTRA_TITLE_WORDS = 2
+_TITLE_MASK = (1 << 24) - 1
+_SORT_RUN = 1 << 16  # digests sorted at a time: a list of 64k numbers, ~2.5 MB
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 TITLE_WORD = re.compile(r"[^\s:/-]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
@@ -75,15 +82,16 @@ def _organization_word(name: str) -> str:
 
 def _significant_words(paper: Paper) -> Iterator[str]:
     """Folded title words other than function words, lazily: a key uses only the first one or three."""
-    for match in TITLE_WORD.finditer(paper.title):
+    for match in TITLE_WORD.finditer(to_plain(paper.title)):
         word = ascii_fold(match.group())
         if word and word.lower() not in FUNCTION_WORDS:
             yield word
 
 
 def _year(paper: Paper) -> str:
-    date = paper.date or paper.listing_date
-    return f"{date.year:04d}" if date else "nd"
+    """The publication year; empty when unknown or completed by ``--as-of`` (a key must not change with the run date)."""
+    date = paper.date
+    return f"{date.year:04d}" if date and not date.year_inferred else ""
 
 
 FIELDS: dict[str, Callable[[Paper], str]] = {
@@ -97,45 +105,62 @@ FIELDS: dict[str, Callable[[Paper], str]] = {
 }
 
 
-def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | None]]:
-    """Split a pattern into (literal, field) pieces; raises KeyPatternError for an unknown field."""
-    pieces = []
+def string_fields(pattern: str) -> list[tuple[str, str | None]]:
+    """(literal, field name or None) pieces of a pattern; raises KeyPatternError if malformed or unknown."""
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError as error:
         raise KeyPatternError(f"malformed key pattern {pattern!r}: {error}") from None
-    for literal, name, _spec, _conversion in parsed:
+    for _literal, name, _spec, _conversion in parsed:
         if name is not None and name not in FIELDS:
             raise KeyPatternError(f"unknown field {{{name}}} in key pattern; known: {', '.join(FIELDS)}")
-        pieces.append((ascii_fold(literal), FIELDS[name] if name is not None else None))
-    return pieces
+    return [(literal, name) for literal, name, _spec, _conversion in parsed]
+
+
+def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | None]]:
+    """Split a pattern into (literal, field) pieces; raises KeyPatternError for an unknown field."""
+    return [(ascii_fold(literal), FIELDS[name] if name is not None else None) for literal, name in string_fields(pattern)]
 
 
 class KeyAssigner:
-    """Gives each paper of one export its key.
+    """Gives each paper of one export its key, a function of the paper alone.
 
-    It remembers the keys handed out as 8-byte digests (a tenth of the memory of the strings); a
-    digest collision can only add a needless suffix, never repeat a key.
+    A key's base comes from the pattern. Where two papers with different titles share a base,
+    both get the base extended by further title words; where those still meet, a short hash of
+    the title. Which bases meet is known before the first key is handed out, from
+    :class:`KeyCollisions`, the first pass over the inputs: so a paper's key does not depend on
+    the order of the inputs or on which other paper came first.
+
+    Keys handed out are remembered as 8-byte digests (a tenth of the memory of the strings); a
+    key that an input already carries (``reserved``) or one handed out before still gets a letter
+    suffix, the only order-dependent step, reached only by the same title read twice without
+    merging or by a generated key equal to a kept one.
     """
 
-    def __init__(self, pattern: str = DEFAULT_PATTERN, reserved: Iterable[str] = ()) -> None:
+    def __init__(self, pattern: str = DEFAULT_PATTERN, reserved: Iterable[str] = (), collisions: KeyCollisions | None = None) -> None:
         """``reserved`` keys (those an input already carries) are never given to another paper."""
-        self._pieces = compile_pattern(pattern)
+        self.bases = KeyBases(pattern)
+        self._collisions = collisions or KeyCollisions(self.bases)
         self._used: set[int] = set()
         self._reserved = {_digest(key) for key in reserved}
         self._next_suffix: dict[str, int] = {}  # only for bases that have collided
 
     def assign(self, paper: Paper) -> str:
-        """A new key from the pattern, suffixed if taken."""
-        return self.claim(self.base(paper))
+        """A new key from the pattern, disambiguated by content, suffixed only if still taken."""
+        return self.claim(self.unsuffixed(paper))
 
-    def base(self, paper: Paper) -> str:
-        """The key the pattern gives ``paper`` before any suffix (depends on the paper alone)."""
-        return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+    def unsuffixed(self, paper: Paper) -> str:
+        """The key :meth:`assign` gives ``paper`` unless it is taken (a function of the paper and the first pass)."""
+        key = self.bases.base(paper)
+        if self._collisions.base_collides(key):
+            key = self.bases.extended(paper)
+            if self._collisions.extended_collides(key):
+                key += "-" + _title_hash(paper.title)
+        return key
 
-    def claim(self, base: str) -> str:
-        """``base`` (from :meth:`base`), suffixed if taken: what :meth:`assign` returns for its paper."""
-        return self._unique(base, avoid_reserved=True)
+    def claim(self, key: str) -> str:
+        """``key`` (from :meth:`unsuffixed`), suffixed if taken: what :meth:`assign` returns for its paper."""
+        return self._unique(key, avoid_reserved=True)
 
     def keep(self, key: str) -> str:
         """Keep a key the input already had (an existing .bib); suffixed only if another paper has it."""
@@ -148,6 +173,95 @@ class KeyAssigner:
             self._next_suffix[base] = n
         self._used.add(digest)
         return key
+
+
+class KeyBases:
+    """The key a pattern gives a paper, and the same key with more title words for when it collides."""
+
+    def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
+        self._pieces = compile_pattern(pattern)
+        fields = {name for _literal, name in string_fields(pattern)}
+        # More words than the pattern already took: after three for {shorttitle}, after one for {title}.
+        self._more_from = 3 if "shorttitle" in fields else 1 if "title" in fields else 0
+        self._capitalise = "shorttitle" in fields
+
+    def base(self, paper: Paper) -> str:
+        return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+
+    def extended(self, paper: Paper) -> str:
+        words = islice(_significant_words(paper), self._more_from, self._more_from + EXTRA_TITLE_WORDS)
+        return self.base(paper) + "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
+
+
+class KeyCollisions:
+    """The first pass of key assignment: which bases, and which extended keys, distinct titles share.
+
+    Each paper costs two 8-byte numbers in arrays (16 MB for a million papers), not a string:
+    the high 40 bits of a key's digest and the low 24 bits of its title's. Sorting them once
+    (:meth:`finish`) leaves the set of keys that more than one title yields, which is small.
+    A digest collision can only extend a key needlessly, never make two keys equal.
+    """
+
+    def __init__(self, bases: KeyBases) -> None:
+        self._bases = bases
+        self._base_digests = array("Q")
+        self._extended_digests = array("Q")
+        self._colliding_bases: set[int] = set()
+        self._colliding_extended: set[int] = set()
+
+    def observe(self, paper: Paper, title: bytes) -> None:
+        """Count one reading of ``paper``; ``title`` is its merge key (the same title, however written)."""
+        self.add(self.digests(paper, title))
+
+    def digests(self, paper: Paper, title: bytes) -> tuple[int, int]:
+        """What :meth:`observe` counts of ``paper``: two numbers, which a worker process can work out."""
+        title_bits = int.from_bytes(title[:3], "little")
+        return _key_bits(self._bases.base(paper)) | title_bits, _key_bits(self._bases.extended(paper)) | title_bits
+
+    def add(self, digests: tuple[int, int]) -> None:
+        """Count one reading, from its :meth:`digests`."""
+        self._base_digests.append(digests[0])
+        self._extended_digests.append(digests[1])
+
+    def finish(self) -> None:
+        """Work out the shared keys; the arrays are freed."""
+        self._colliding_bases = _shared(self._base_digests)
+        self._colliding_extended = _shared(self._extended_digests)
+        self._base_digests, self._extended_digests = array("Q"), array("Q")
+
+    def base_collides(self, key: str) -> bool:
+        return _key_bits(key) in self._colliding_bases
+
+    def extended_collides(self, key: str) -> bool:
+        return _key_bits(key) in self._colliding_extended
+
+
+def _key_bits(key: str) -> int:
+    return _digest(key) & ~_TITLE_MASK
+
+
+def _shared(digests: array[int]) -> set[int]:
+    """Key bits that occur with more than one title's bits."""
+    shared: set[int] = set()
+    previous = None
+    for digest in _sorted_in_runs(digests):
+        if previous is not None and digest != previous and (digest & ~_TITLE_MASK) == (previous & ~_TITLE_MASK):
+            shared.add(digest & ~_TITLE_MASK)
+        previous = digest
+    return shared
+
+
+def _sorted_in_runs(digests: array[int]) -> Iterator[int]:
+    """The digests in order, sorted in place run by run and merged lazily: never a list of them all."""
+    view = memoryview(digests)
+    for start in range(0, len(digests), _SORT_RUN):
+        view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))
+    return heapq.merge(*(view[start : start + _SORT_RUN] for start in range(0, len(digests), _SORT_RUN)))
+
+
+def _title_hash(title: str) -> str:
+    """Four hex digits of the title's merge key: the same for the same title, however written."""
+    return title_key(title)[:2].hex()
 
 
 def _digest(key: str) -> int:

@@ -17,21 +17,29 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import click
+from click.shell_completion import CompletionItem
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
+from bibx.format_names import OUTPUT_FORMAT_BY_EXTENSION, format_names
 from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
 from bibx.model import Report
 from bibx.output import OutputProblem
 from bibx.pipeline import ExportRequest, NotReplaced, ReadRequest, UsageProblem, WriterFailed, export
 from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
+from bibx.selection import Selection, SelectionError
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
+
+if TYPE_CHECKING:
+    from bibx.resolve import ResolveOptions
 
 EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 PROGRESS_AFTER_SECONDS = 2.0
+OUTPUT_MARKUPS = tuple(dict.fromkeys(OUTPUT_FORMAT_BY_EXTENSION.values()))  # text, html, markdown
 
 
 class Terminated(BaseException):
@@ -139,6 +147,40 @@ def _key_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> st
     return value
 
 
+def _selection(texts: tuple[str, ...], keys: tuple[str, ...]) -> Selection:
+    try:
+        return Selection(texts, keys)
+    except SelectionError as error:
+        raise click.BadParameter(str(error), param_hint="--select") from None
+
+
+def _complete(names: Callable[[click.Context], list[str]]) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
+    """A shell-completion callback offering the names that start with what was typed (case ignored)."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(name) for name in names(ctx) if name.lower().startswith(incomplete.lower())]
+
+    return complete
+
+
+def _style_names(_ctx: click.Context) -> list[str]:
+    from bibx_plugins.csl_styles import style_names  # the built-in refs writer's styles
+
+    return style_names()
+
+
+def _locale_names(_ctx: click.Context) -> list[str]:
+    from bibx_plugins.csl_styles import locale_names
+
+    return locale_names()
+
+
+_complete_writers = _complete(lambda ctx: format_names(_host(ctx), "output"))
+_complete_readers = _complete(lambda ctx: format_names(_host(ctx), "input"))
+_complete_styles = _complete(_style_names)
+_complete_locales = _complete(_locale_names)
+
+
 def _writer_options(pairs: tuple[str, ...], **named: str | None) -> dict[str, str]:
     options = {name.replace("_", "-"): value for name, value in named.items() if value is not None}
     for pair in pairs:
@@ -158,17 +200,27 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 
 @main.command("export")
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-f", "--format", "format_name", metavar="NAME", help="Output format (see `bibx formats`); default: from the -o extension.")
+@click.option(
+    "-t", "--to", "--format", "format_name", metavar="NAME", shell_complete=_complete_writers,
+    help="Output format (see `bibx formats`; case ignored); default: from the -o extension, else bibtex.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of stdout.")
-@click.option("--from", "reader", metavar="NAME", help="Input format; default: detected per file.")
+@click.option("-f", "--from", "reader", metavar="NAME", shell_complete=_complete_readers, help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates printed without a year (default: today).")
 @click.option("--no-merge", is_flag=True, help="Keep papers that appear in several inputs apart.")
+@click.option("--select", "select_texts", multiple=True, metavar="TEXT", help="Only papers whose title, author or key contains TEXT (case ignored); /REGEX/ for a regular expression. Repeatable.")
+@click.option("--key", "select_keys", multiple=True, metavar="KEY", help="Only the paper with this citation key (repeatable; combines with --select: any match is kept).")
 @click.option("--key-pattern", default=DEFAULT_PATTERN, show_default=True, callback=_key_pattern, help="Citation-key pattern; fields: {auth} {Auth} {authors} {year} {title} {shorttitle} {arxiv}.")
-@click.option("--style", help="CSL style name or .csl path (formats that format references).")
-@click.option("--locale", help="Locale such as en-US or de-DE (formats that format references).")
-@click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option (see `bibx formats`).")
+@click.option("--style", shell_complete=_complete_styles, help="--to refs: CSL style name (see `bibx styles`) or .csl path; default apa.")
+@click.option("--locale", shell_complete=_complete_locales, help="--to refs: locale such as en-US or de-DE; default: the style's.")
+@click.option(
+    "--output-format", type=click.Choice(OUTPUT_MARKUPS, case_sensitive=False),
+    help="--to refs: text, html or markdown; default: from the -o extension (.html, .md), else text.",
+)
+@click.option("-O", "--option", "pairs", multiple=True, metavar="KEY=VALUE", help="A writer option, e.g. a plugin's (see `bibx formats`).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error and then write nothing.")
 @click.option("--force", is_flag=True, help="Replace the -o file even if an input could not be read, or if it is an input bibx cannot keep verbatim.")
+@click.option("--dry-run", is_flag=True, help="Read and format everything, write nothing: print the summary and what would be written or replaced.")
 @click.option(
     "--update",
     "update_fields",
@@ -176,6 +228,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
     callback=lambda _ctx, _param, value: tuple(name.strip() for name in (value or "").split(",") if name.strip()),
     help="Merging into the -o .bib: set these fields (e.g. doi,url) of its entries from the matching papers; nothing else changes.",
 )
+@click.option("--no-provenance", is_flag=True, help="Leave out the listing facts (listing date, affiliations, no-authors and inferred-year marks) that outputs keep in unprinted fields.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
@@ -189,13 +242,18 @@ def export_command(
     reader: str | None,
     as_of: dt.date,
     no_merge: bool,
+    select_texts: tuple[str, ...],
+    select_keys: tuple[str, ...],
     key_pattern: str,
     style: str | None,
     locale: str | None,
+    output_format: str | None,
     pairs: tuple[str, ...],
     strict: bool,
     force: bool,
+    dry_run: bool,
     update_fields: tuple[str, ...],
+    no_provenance: bool,
     quiet: bool,
     resolve: bool,
     offline: bool,
@@ -205,8 +263,10 @@ def export_command(
 
     \b
     Examples:
-      bibx export seeds/*.txt --format bibtex -o refs.bib
-      bibx export seeds/*.txt --format refs --style apa
+      bibx export seeds/*.txt -o refs.bib
+      bibx export dump.txt --from compact            # BibTeX to stdout
+      bibx export seeds/*.txt --to refs --style apa -o refs.html
+      bibx export seeds/*.txt --select diffusion --key yuan2022roadmap --dry-run
       bibx export listing.txt -o library.csl.json   # CSL-JSON: what Zotero imports intact
       bibx export refs.bib dump.txt -o refs.bib     # refs.bib kept byte for byte, new papers appended
 
@@ -216,21 +276,20 @@ def export_command(
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
     """
-    if offline and not resolve:
-        raise click.UsageError("--offline only applies with --resolve")
-    resolving = None
-    if resolve:
-        from bibx.resolve import ResolveOptions  # only --resolve pays for the resolve stage
-
-        resolving = ResolveOptions(offline=offline, progress=None if quiet else resolve_progress_display())
+    resolving = _resolve_options(resolve, offline, quiet)
+    inputs = files or ("-",)
+    if "-" in inputs and sys.stdin is not None and sys.stdin.isatty():
+        click.echo("bibx: reading from standard input (Ctrl-D to end)", err=True)
     request = ExportRequest(
-        read=ReadRequest(files or ("-",), reader, as_of, not no_merge, key_pattern, resolve=resolving),
+        read=ReadRequest(inputs, reader, as_of, not no_merge, key_pattern, resolve=resolving, select=_selection(select_texts, select_keys)),
         writer=format_name,
         output=output,
-        options=_writer_options(pairs, style=style, locale=locale),
+        options=_writer_options(pairs, style=style, locale=locale, output_format=output_format and output_format.lower()),
         strict=strict,
         force=force,
         update_fields=update_fields,
+        provenance=not no_provenance,
+        dry_run=dry_run,
         jobs=jobs,
     )
     try:
@@ -254,6 +313,8 @@ def export_command(
     if sys.stderr.isatty() and not quiet:
         click.echo("\r", err=True, nl=False)
     click.echo(f"bibx: {summary}", err=True)
+    if summary.dry_run:
+        click.echo(f"bibx: dry run: {summary.dry_run}; nothing was written", err=True)
     if strict and (summary.warnings or not summary.clean):
         raise DataProblem("--strict: problems were reported, nothing was written")
     if not summary.clean:
@@ -275,18 +336,50 @@ def plugins_command(ctx: click.Context, requirements: bool) -> None:
     click.echo(describe_plugins(_host(ctx), requirements))
 
 
+def _resolve_options(resolve: bool, offline: bool, quiet: bool) -> ResolveOptions | None:
+    if offline and not resolve:
+        raise click.UsageError("--offline only applies with --resolve")
+    if not resolve:
+        return None
+    from bibx.resolve import ResolveOptions as Options  # only --resolve pays for the resolve stage
+
+    return Options(offline=offline, progress=None if quiet else resolve_progress_display())
+
+
 @main.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--from", "reader", metavar="NAME", help="Input format; default: detected per file.")
+@click.option("-f", "--from", "reader", metavar="NAME", shell_complete=_complete_readers, help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates without a year.")
-@click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings.")
+@click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings, and fields a resolver completed.")
+@click.option("--resolve", is_flag=True, help="Complete papers from arXiv first, as export --resolve does (with --papers: where each field came from).")
+@click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.pass_context
-def inspect_command(ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool) -> None:
+def inspect_command(
+    ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool, resolve: bool, offline: bool
+) -> None:
     """Say what bibx reads in FILES: detected format, papers, rejected records and warnings per file."""
+    resolving = _resolve_options(resolve, offline, quiet=True)
     try:
-        text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers)
+        text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers, resolving)
     except UsageProblem as error:
         raise click.UsageError(str(error)) from None
     click.echo(text)
     if not clean:
         sys.exit(EXIT_DATA)
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.pass_context
+def serve_command(ctx: click.Context, port: int, open_browser: bool) -> None:
+    """A local web page: paste or drop a copied page, see every paper, download the bibliography.
+
+    Listens on 127.0.0.1 only; Ctrl-C stops it. See README, "The web page".
+    """
+    from bibx.server import serve  # only `bibx serve` pays for the HTTP server
+
+    try:
+        serve(_host(ctx), port, open_browser, lambda message: click.echo(message, err=True))
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None

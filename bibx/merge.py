@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from bibx.model import Paper, PartialDate
+from bibx.richtext import to_plain
 
 T = TypeVar("T")
 # Every ASCII byte but letters and digits: what title_letters drops from an ASCII title.
@@ -24,8 +25,8 @@ MAX_YEAR_GAP = 2
 
 
 def title_key(title: str) -> bytes:
-    """A compact digest under which the same title, however cased or punctuated, meets itself."""
-    return hashlib.blake2b(title_letters(title), digest_size=12).digest()
+    """A compact digest under which the same title, however cased, punctuated or marked up, meets itself."""
+    return hashlib.blake2b(title_letters(to_plain(title)), digest_size=12).digest()
 
 
 def title_letters(title: str) -> bytes:

@@ -52,6 +52,17 @@ SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr"
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
 # Capitalised prefixes of family names written in camel case: "McAuley", "LeMay", "DeWitt".
 CAMEL_PREFIXES = frozenset({"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Van", "Von", "Du"})
+# Romanised Chinese (pinyin) and Korean syllables, as given names glue them in camel case: "YingQiao",
+# "ZhaoXin", "JaeEun", "KyeongMin". Built from initials, vowels and finals; it admits some syllables no
+# language has, which costs nothing here, and none of the English words that end titles ("Mini", "Cup").
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcswy]|zh|ch|sh)?"
+    r"(?:a|o|e|i|u|ü|v|ai|ei|ao|ou|an|en|ang|eng|ong|er|ia|ie|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue|van)"
+)
+_KOREAN_SYLLABLE = re.compile(
+    r"(?:g|k|kk|n|d|t|tt|r|l|m|b|p|pp|s|ss|j|jj|ch|h|y|w)?"
+    r"(?:(?:a|ae|ya|yae|eo|e|yeo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|ou)(?:k|n|l|m|p|ng)?|oo|ee)"
+)
 # Korean family names of two syllables; every other one has one.
 KOREAN_TWO_SYLLABLE_FAMILIES = frozenset({"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"})
 # A trailing ", et al." or "and others", matched on the reversed text from its first character:
@@ -67,6 +78,7 @@ MAX_NAME_WORDS = 7
 # Penalties: how much rarer than a plain "Given Family" each shape is.
 MONONYM = 1.0
 CAMEL_WITH_PREFIX = 0.3
+CAMEL_SYLLABLES = 0.3
 CAMEL = 1.0
 TITLE_GLUED_CAMEL = 1.5
 INNER_CAMEL = 1.0
@@ -85,6 +97,7 @@ ORGANIZATION_WORDS = 3
 ORGANIZATION_WORD = 0.3
 ORGANIZATION_HUMP = 0.3
 GLUED_CAPITAL = 1.5
+GLUED_PERSON = 2.0
 LOWER_CASE = 1.5
 LEADING_PARTICLE = 0.5
 TRAILING_INITIAL = 0.5
@@ -247,10 +260,18 @@ def _word_penalty(word: str, position: int, count: int) -> float | None:
 def _camel_penalty(chunks: list[str]) -> float:
     if chunks[0] in CAMEL_PREFIXES:
         return CAMEL_WITH_PREFIX
+    # "YingQiao", "JaeEun": a given name, where "ModelsYing" would be a title run in. Not with a syllable
+    # of two letters: "Wu|KongLi Wei" and "WuKong|Li Wei" stay a close call.
+    if all(len(chunk) >= 3 and _is_romanised_syllable(chunk.lower()) for chunk in chunks):
+        return CAMEL_SYLLABLES
     # "ZhaoXin", "KyeongMin": syllables. "MsLouis" (LLMs|Louis), "ApplicationsMinghui": a title run into a name.
     if len(chunks[0]) <= 2 or any(len(chunk) > MAX_CAMEL_CHUNK for chunk in chunks):
         return TITLE_GLUED_CAMEL
     return CAMEL
+
+
+def _is_romanised_syllable(chunk: str) -> bool:
+    return _PINYIN_SYLLABLE.fullmatch(chunk) is not None or _KOREAN_SYLLABLE.fullmatch(chunk) is not None
 
 
 def _word_shape(word: str) -> str | None:
@@ -291,6 +312,9 @@ def _camel_chunks(word: str) -> list[str]:
 
 # "DTencent", "MsZing": a capital or two glued in front of a word, the sign of a cut too early.
 _GLUED_CAPITALS = re.compile(r"^(?:[A-Z][A-Z][a-z]|[A-Z][a-z][A-Z][a-z])")
+# "…RISC-V CPUVerkor Team": inside an organisation, an acronym that ended a title run into a capitalised
+# word. Not at its start, where organisations are named so ("AIBrix Team").
+_ACRONYM_GLUED_TO_WORD = re.compile(r"^[A-Z]{2,}[A-Z][a-z]{2,}")
 _CASE_CHANGE = re.compile(r"[a-z][A-Z]")
 
 
@@ -305,9 +329,25 @@ def _organization_penalty(words: list[str]) -> float | None:
             return None
         if position == 0 and (_GLUED_CAPITALS.match(word) or (len(word) == 1 and word.isupper())):
             total += GLUED_CAPITAL
+        elif position > 0 and _ACRONYM_GLUED_TO_WORD.match(word):
+            total += GLUED_CAPITAL
         # "ReportMindDR" has two case changes, "MindDR" one: each is a place a title may have run in.
         total += ORGANIZATION_HUMP * len(_CASE_CHANGE.findall(word))
-    return total
+    return total + (GLUED_PERSON if _ends_in_glued_person(words) else 0.0)
+
+
+def _ends_in_glued_person(words: list[str]) -> bool:
+    """ "Gen|AI AuditsRiccardo Fogliato": after a case change inside a word, a person's name and no organisation.
+
+    The marker ("AI") lies in the title's end, and the title ran into the real first author.
+    Organisations with a hump keep their marker after it ("Meituan LongCat Team", "DeepSeek-AI").
+    """
+    for position, word in enumerate(words[:-1]):
+        for change in _CASE_CHANGE.finditer(word):
+            tail = " ".join([word[change.start() + 1 :], *words[position + 1 :]])
+            if not is_corporate(tail) and name_penalty(tail) == 0.0:
+                return True
+    return False
 
 
 def _east_asian_penalty(words: list[str]) -> float | None:

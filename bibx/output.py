@@ -57,6 +57,19 @@ class OutputTarget:
         return self.real.is_file()
 
 
+def standard_output() -> TextIO:
+    """Standard output as the UTF-8 stream every bibliography format is written in, whatever the
+    locale (``PYTHONIOENCODING=latin-1`` would otherwise make a CJK title the writer's failure)."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputProblem("standard output is closed: give -o FILE")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+        stream.flush()
+        reconfigure(encoding="utf-8")
+    return stream
+
+
 def resolve_target(path: str) -> OutputTarget:
     """The target of ``-o path``, checked before anything is read: its folder must exist and be writable."""
     real = Path(os.path.realpath(path))
@@ -122,9 +135,10 @@ class PendingOutput:
         self.close()
         target = self.target
         if target is None:
+            stdout = standard_output()
             with open(self.name, encoding="utf-8") as written:
-                shutil.copyfileobj(written, sys.stdout)
-            sys.stdout.flush()
+                shutil.copyfileobj(written, stdout)
+            stdout.flush()
         elif target.replaceable:
             _keep_attributes(self.name, target.real)
             os.replace(self.name, target.real)

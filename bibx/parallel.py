@@ -26,22 +26,23 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from bibx.citekeys import KeyAssigner
+from bibx.accounting import NO_PAPERS, Accounting, ignore
+from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
+from bibx.facts import without_provenance
 from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
+from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriteContext, WriterSpec
 from bibx.validation import checked_results
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
-
-    from bibx.pipeline import Accounting, ReadRequest, _Opened
 
 CHUNK_RECORDS = 250
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
@@ -58,7 +59,7 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[_Opened]) -> int:
+def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[Opened]) -> int:
     """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays."""
     jobs = usable_cores() if requested is None else requested
     if jobs <= 1 or not spec.entries or "fork" not in multiprocessing.get_all_start_methods():
@@ -68,7 +69,7 @@ def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[_Opened])
     return jobs if sum(_size(item) for item in opened) >= PARALLEL_MIN_BYTES else 1
 
 
-def _size(item: _Opened) -> int:
+def _size(item: Opened) -> int:
     try:
         return item.source.path.stat().st_size
     except OSError:
@@ -82,6 +83,7 @@ class _Paper(NamedTuple):
     ordinal: int  # which paper of the record
     title: bytes  # title_key
     key: str | None  # the input's own key
+    digests: tuple[int, int] | None  # the first pass's: what KeyCollisions counts of it
     provisional: str | None  # the key the text was rendered with; None when not rendered
     text: str | None
     reports: tuple[Report, ...]  # the writer's, about this paper
@@ -98,16 +100,19 @@ class _Failed(NamedTuple):
 class _Job:
     """What the forked workers inherit: the inputs' readers and, for the second pass, the writer."""
 
-    opened: Sequence[_Opened]
+    opened: Sequence[Opened]
     as_of: Any
     writer: WriterSpec | None = None  # None: the first pass, which only counts titles and keys
     options: dict[str, str] | None = None
     key_pattern: str = ""
+    collisions: KeyCollisions | None = None  # the first pass's, finished
     repeated: frozenset[bytes] = frozenset()  # titles to merge: not rendered by the worker
+    provenance: bool = True
 
 
 _JOB: _Job | None = None  # set just before forking; each worker builds its writer from it once
 _WORKER: tuple[EntryWriter, list[Report], KeyAssigner] | None = None
+_BASES: KeyCollisions | None = None  # the first pass's, for its digests only
 
 
 def _context(job: _Job, index: int) -> ReadContext:
@@ -117,7 +122,7 @@ def _context(job: _Job, index: int) -> ReadContext:
 
 def _read_chunk(index: int, payload: bytes) -> list[Report | _Paper | _Failed]:
     """In a worker: the results of one chunk of records (pickled) of input ``index``."""
-    global _WORKER
+    global _WORKER, _BASES
     records = pickle.loads(payload)
     job = _JOB
     assert job is not None
@@ -125,13 +130,15 @@ def _read_chunk(index: int, payload: bytes) -> list[Report | _Paper | _Failed]:
     if job.writer and _WORKER is None:
         reports: list[Report] = []
         writer = job.writer.factory(WriteContext(dict(job.options or {}), reports.append))
-        _WORKER = (writer, reports, KeyAssigner(job.key_pattern))  # type: ignore[assignment]
+        _WORKER = (writer, reports, KeyAssigner(job.key_pattern, collisions=job.collisions))  # type: ignore[assignment]
+    elif job.writer is None and _BASES is None:
+        _BASES = KeyCollisions(KeyBases(job.key_pattern))
     results: list[Report | _Paper | _Failed] = []
     for number, record in enumerate(records):
         line = getattr(record, "line", None)
         try:
             ordinal = 0
-            for result in checked_results(item.reader.interpret(record, context), context, item.plugin, lambda: line or 0):  # type: ignore[misc]
+            for result in checked_results(item.reader.interpret(record, context), context, item.plugin, lambda line=line: line or 0):  # type: ignore[misc]
                 if isinstance(result, Report):
                     results.append(result)
                 else:
@@ -141,25 +148,30 @@ def _read_chunk(index: int, payload: bytes) -> list[Report | _Paper | _Failed]:
             results.append(_Failed(error.report.message, error.report.line))
             break
         except Exception as error:  # noqa: BLE001 - as in one process: the reader's bug costs its own input
-            results.append(_Failed(_reader_failed(item, error), line))
+            results.append(_Failed(reader_failed(item, error), line))
             break
     return results
 
 
 def _rendered(paper: Paper, number: int, ordinal: int, job: _Job) -> _Paper:
     title = title_key(paper.title)
-    if _WORKER is None or title in job.repeated:
-        return _Paper(number, ordinal, title, paper.key, None, None, ())
+    if _WORKER is None:
+        assert _BASES is not None
+        return _Paper(number, ordinal, title, paper.key, _BASES.digests(paper, title), None, None, ())
+    if title in job.repeated:
+        return _Paper(number, ordinal, title, paper.key, None, None, None, ())
     writer, reports, assigner = _WORKER
-    provisional = paper.key or assigner.base(paper)
-    text = writer.entry(paper if paper.key else replace(paper, key=provisional))
+    provisional = paper.key or assigner.unsuffixed(paper)
+    text = writer.entry(_as_written(paper, provisional, job.provenance))
     made = tuple(reports)
     reports.clear()
-    return _Paper(number, ordinal, title, paper.key, provisional, text, made)
+    return _Paper(number, ordinal, title, paper.key, None, provisional, text, made)
 
 
-def _reader_failed(item: _Opened, error: BaseException) -> str:
-    return f"the {item.reader.name} reader (plugin {item.plugin!r}) failed: {type(error).__name__}: {error}; the rest of this input is skipped"
+def _as_written(paper: Paper, key: str, provenance: bool) -> Paper:
+    """``paper`` with its key, and without its listing facts for ``--no-provenance``: a copy only when needed."""
+    keyed = paper if key == paper.key else replace(paper, key=key)
+    return keyed if provenance else without_provenance(keyed)
 
 
 class _Records(NamedTuple):
@@ -192,10 +204,14 @@ _Unit = _Chunk | _Start | _End | _Incomplete | Report
 
 
 class ParallelReading:
-    """The inputs of one export read by a pool of workers; the counterpart of :class:`bibx.pipeline.Reading`."""
+    """The inputs of one export read by a pool of workers; the counterpart of :class:`bibx.reading.Reading`."""
 
-    def __init__(self, request: ReadRequest, opened: Sequence[_Opened], accounting: Accounting, jobs: int, spool: Path) -> None:
+    def __init__(
+        self, request: ReadRequest, opened: Sequence[Opened], accounting: Accounting, jobs: int, spool: Path, provenance: bool = True
+    ) -> None:
         self.request = request
+        self.provenance = provenance
+        self._collisions = KeyCollisions(KeyBases(request.key_pattern))
         self._spill: Path | None = None
         self._unpickled: tuple[bytes | None, list[object]] = (None, [])
         self._spool = spool
@@ -206,37 +222,41 @@ class ParallelReading:
         self._keys: set[str] = set()
 
     def first_pass(self) -> None:
-        """Counts repeated titles, collects the inputs' own keys, finds every input not readable to its end."""
-        from bibx.pipeline import Accounting, _ignore
-
-        probe = Accounting(_ignore)
+        """Counts repeated titles and colliding keys, collects the inputs' own keys, finds every input not readable to its end."""
+        probe = Accounting(ignore)
+        merge = self.request.merge
         seen: set[bytes] = set()
         spill = self._spool / "first-pass-records"
-        with _pool(_Job(self.opened, self.request.as_of), self.jobs) as pool, spill.open("wb") as out:
+        first = _Job(self.opened, self.request.as_of, key_pattern=self.request.key_pattern)
+        with _pool(first, self.jobs) as pool, spill.open("wb") as out:
             for event in self._results(_spilled_to(self._split(), out), pool, probe):
+                self._collisions.add(event.digests)
+                if event.key:
+                    self._keys.add(event.key)
+                if not merge:
+                    continue
                 if event.title in seen:
                     self._counts[event.title] = self._counts.get(event.title, 1) + 1
                 else:
                     seen.add(event.title)
-                if event.key:
-                    self._keys.add(event.key)
+        self._collisions.finish()
         for name, report in probe.incomplete.items():
             self.accounting.incomplete.setdefault(name, report)
         self._spill = spill
 
     def entries(self, spec: WriterSpec, writer: EntryWriter, options: dict[str, str], progress: Callable[[int], None] | None) -> Iterator[str]:
         """The second pass: every entry to write, in order, with merging, keys and accounting as in one process."""
-        request, accounting, summary = self.request, self.accounting, self.accounting.summary
-        assigner = KeyAssigner(request.key_pattern, reserved=self._keys)
+        request, accounting = self.request, self.accounting
+        assigner = KeyAssigner(request.key_pattern, reserved=self._keys, collisions=self._collisions)
         pending: dict[bytes, list[Paper]] = {}
 
         def handed(paper: Paper) -> str | None:
             """A paper the main process renders itself (merged, or its key is not the provisional one)."""
             key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
             self._report_key_change(paper, key)
-            return self._handed_over(writer.entry(paper if key == paper.key else replace(paper, key=key)), progress)
+            return self._handed_over(writer.entry(_as_written(paper, key, self.provenance)), progress)
 
-        job = _Job(self.opened, request.as_of, spec, options, request.key_pattern, frozenset(self._counts))
+        job = _Job(self.opened, request.as_of, spec, options, request.key_pattern, self._collisions, frozenset(self._counts), self.provenance)
         # The second pass takes the records the first one cut and spilled: the main process does not cut them again.
         units = _spilled_from(self._spill) if self._spill else self._split()
         with _pool(job, self.jobs) as pool:
@@ -259,7 +279,7 @@ class ParallelReading:
                 else:  # a suffixed key: this paper is rendered again, here
                     paper = self._reread(chunk, event)
                     self._report_key_change(paper, key)
-                    text = self._handed_over(writer.entry(replace(paper, key=key)), progress)
+                    text = self._handed_over(writer.entry(_as_written(paper, key, self.provenance)), progress)
                 if text is not None:
                     yield text
         for group in pending.values():  # only if an input changed between the passes
@@ -300,8 +320,6 @@ class ParallelReading:
 
     def _results(self, units: Iterator[_Split], pool: Pool, accounting: Accounting, with_chunk: bool = False) -> Iterator[Any]:
         """Every paper event in input order, each reader report and incomplete input passed to ``accounting``."""
-        from bibx.pipeline import NO_PAPERS
-
         summary = accounting.summary
         papers_before, failed = 0, False
         for unit in _ahead(_submitted(units, pool), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER):
@@ -332,13 +350,11 @@ class ParallelReading:
 
     def _split(self) -> Iterator[_Split]:
         """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
-        from bibx.pipeline import _LineCounter
-
         for index, item in enumerate(self.opened):
             yield _Start(index)
             context = ReadContext(item.source.name, self.request.as_of, item.reader.name)
             line_reports: list[Report] = []  # a line that is not UTF-8, reported before the chunk that holds it
-            lines = _LineCounter(item.source.lines(line_reports.append))
+            lines = LineCounter(item.source.lines(line_reports.append))
             chunk: list[object] = []
             try:
                 for record in item.reader.records(lines, context):  # type: ignore[misc]
@@ -355,7 +371,7 @@ class ParallelReading:
                 yield _Incomplete(error.report)
             except Exception as error:  # noqa: BLE001
                 yield from _flushed(index, chunk, line_reports)
-                yield _Incomplete(Report(_reader_failed(item, error), item.source.name, lines.count or None, rejected=True))
+                yield _Incomplete(Report(reader_failed(item, error), item.source.name, lines.count or None, rejected=True))
             yield _End(index)
 
 

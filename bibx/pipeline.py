@@ -1,47 +1,54 @@
 """The export pipeline: plan, then stream. Inputs → readers → merge → resolve (optional) → citation keys → one writer → output file.
 
 Planning comes first and writes nothing: the writer, its options, the output target, every input's
-existence and format, and (when merging) a first pass over every input. A usage error or an input
-that cannot be read is reported before a byte is written, and an ``-o`` file is replaced only when
-every input was read to its end (``--force`` overrides). Then the papers stream through the writer.
+existence and format, and a first pass over every input (:mod:`bibx.reading`). A usage error or an
+input that cannot be read is reported before a byte is written, and an ``-o`` file is replaced only
+when every input was read to its end (``--force`` overrides). Then the papers stream through the
+writer, in this process or, for large inputs and writers that render entry by entry, in several
+(:mod:`bibx.parallel`).
 
-Every record read is accounted for: it is written, merged into another paper, skipped by the
-writer with a report, or rejected by its reader with a report. Inputs are streamed; merging reads
-them twice (the first pass only counts titles) so memory grows with the title index, not the text.
+Every record read is accounted for (:mod:`bibx.accounting`): it is written, merged into another
+paper, skipped by the writer with a report, or rejected by its reader with a report.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner
+from bibx.accounting import NO_PAPERS, Accounting, ReportSink, Summary, ignore
+from bibx.facts import without_provenance
+from bibx.format_names import UnknownFormat, options_for, writer_for
 from bibx.library import UPDATABLE_READERS, ExistingLibrary, can_append
-from bibx.merge import merge_readings, title_key
 from bibx.model import Paper, Report
-from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target
-from bibx.plugins import PluginHost, spec_by_extension
-from bibx.sources import InputError, TextInput, open_input
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, Writer, WriterOptionError, WriterSpec
-from bibx.validation import checked_results
+from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutput, locked, resolve_target, standard_output
+from bibx.plugins import PluginHost
+from bibx.reading import Opened, Reading, ReadRequest, UsageProblem, detect_reader, named_reader, open_inputs, read_papers, stream_papers
+from bibx.sources import InputError
+from bibx.specs import WriteContext, Writer, WriterOptionError, WriterSpec
 
-if TYPE_CHECKING:
-    from bibx.resolve import ResolveOptions
-
-ReportSink = Callable[[Report], None]
+# The names other modules have always imported from here.
+__all__ = [
+    "Accounting",
+    "ExportRequest",
+    "NotReplaced",
+    "Reading",
+    "ReadRequest",
+    "Summary",
+    "UsageProblem",
+    "WriterFailed",
+    "detect_reader",
+    "export",
+    "open_inputs",
+    "read_papers",
+    "resolve_writer",
+]
 PROGRESS_EVERY = 1000
-NO_PAPERS = "no papers found"
-
-
-class UsageProblem(Exception):
-    """The request cannot run as asked (unknown format, bad option); exit code 2."""
 
 
 class WriterFailed(Exception):
@@ -50,310 +57,6 @@ class WriterFailed(Exception):
 
 class NotReplaced(Exception):
     """The ``-o`` file was left as it was, and the message says why (``--force`` overrides). Exit code 1."""
-
-
-@dataclass(frozen=True)
-class ReadRequest:
-    """What to read and how: paths (``-`` for standard input), an optional reader name, the reference date."""
-
-    inputs: Sequence[str]
-    reader: str | None = None
-    as_of: dt.date = field(default_factory=dt.date.today)
-    merge: bool = True
-    key_pattern: str = DEFAULT_PATTERN
-    resolve: ResolveOptions | None = None  # None: no resolver runs and nothing goes to the network
-
-
-@dataclass
-class Summary:
-    """The accounting of one run: read = written + merged + skipped + rejected."""
-
-    read: int = 0
-    merged: int = 0
-    written: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    warnings: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"read {self.read}, merged {self.merged}, written {self.written}, skipped {self.skipped}, "
-            f"rejected {self.rejected}, warnings {self.warnings}"
-        )
-
-    @property
-    def clean(self) -> bool:
-        return not (self.skipped or self.rejected)
-
-
-@dataclass(frozen=True)
-class _Opened:
-    source: TextInput
-    reader: ReaderSpec
-    plugin: str
-
-
-class Accounting:
-    """Counts every report and passes it on to the user's sink."""
-
-    def __init__(self, sink: ReportSink) -> None:
-        self.summary = Summary()
-        self._sink = sink
-        # Inputs not read to their end (missing, unreadable, a reader that stopped): name → the first report why.
-        self.incomplete: dict[str, Report] = {}
-
-    def input_incomplete(self, report: Report) -> None:
-        self.incomplete.setdefault(report.path, report)
-        self.reader_report(report)
-
-    def reader_report(self, report: Report) -> None:
-        if report.rejected:
-            self.summary.read += 1
-            self.summary.rejected += 1
-        else:
-            self.summary.warnings += 1
-        self._sink(report)
-
-    def writer_report(self, report: Report) -> None:
-        if report.rejected:
-            self.summary.skipped += 1
-        else:
-            self.summary.warnings += 1
-        self._sink(report)
-
-
-def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[Paper]:
-    """Every paper of the request, merged unless asked not to, each with its citation key."""
-    opened = open_inputs(request.inputs, _named_reader(request.reader, host), host, accounting, spool_dir)
-    return Reading.prepare(request, host, opened, accounting).papers()
-
-
-class Reading:
-    """The inputs of one export, planned: the first pass is done, :meth:`papers` streams the second.
-
-    ``library`` is an existing file being written back to: its papers are not passed on (its bytes
-    are kept as they are), but its keys are reserved and the other inputs' papers it already holds
-    are counted as merged.
-    """
-
-    def __init__(
-        self, request: ReadRequest, host: PluginHost, opened: Sequence[_Opened], accounting: Accounting, library: ExistingLibrary | None
-    ) -> None:
-        self.request = request
-        self.host = host
-        self.opened = opened
-        self.accounting = accounting
-        self.library = library
-        self._counts: dict[bytes, int] = {}
-        self._keys: set[str] = set(library.keys) if library else set()
-
-    @classmethod
-    def prepare(
-        cls, request: ReadRequest, host: PluginHost, opened: Sequence[_Opened], accounting: Accounting, library: ExistingLibrary | None = None
-    ) -> Reading:
-        reading = cls(request, host, opened, accounting, library)
-        if request.merge:
-            reading._first_pass()
-        return reading
-
-    def _first_pass(self) -> None:
-        """Counts repeated titles, collects the inputs' own keys, and finds every input that cannot be read to its end."""
-        probe = Accounting(_ignore)
-        counts, keys = _count_repeated_titles(_stream(self.opened, self.request, probe))
-        self._counts = counts
-        self._keys |= keys
-        for name, report in probe.incomplete.items():
-            self.accounting.incomplete.setdefault(name, report)
-
-    def papers(self) -> Iterator[Paper]:
-        """The second pass: papers merged, those the library holds left out, keys assigned."""
-        papers = _stream(self.opened, self.request, self.accounting)
-        if self.request.merge:
-            papers = _merged(papers, self._counts, self.accounting)
-        if self.library and self.request.merge:
-            papers = self._not_in_library(papers, self.library)
-        if self.request.resolve is not None:
-            from bibx.resolve import resolve_papers  # only --resolve pays for the resolve stage and its cache
-
-            papers = resolve_papers(papers, self.host.resolvers(), self.request.resolve, _resolve_warning(self.accounting))
-        # Without a first pass, a key carried by a later input may already have been handed out.
-        assigner = KeyAssigner(self.request.key_pattern, reserved=self._keys)
-        for paper in papers:
-            key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
-            if paper.key and key != paper.key:
-                self.accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *_location(paper)))
-            # A copy only when the key changes: building a frozen Paper costs ~5 µs.
-            yield paper if key == paper.key else replace(paper, key=key)
-
-    def _not_in_library(self, papers: Iterator[Paper], library: ExistingLibrary) -> Iterator[Paper]:
-        for paper in papers:
-            entry = library.entry_for(paper)
-            if entry is None:
-                yield paper
-            else:
-                self.accounting.summary.merged += 1
-                library.update(entry, paper)
-
-
-def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], None]:
-    """Warnings of the resolve stage: about a paper at its place in the input, else about the stage."""
-    return lambda paper, message: accounting.reader_report(Report(message, *(_location(paper) if paper else ("--resolve", None))))
-
-
-def _count_repeated_titles(papers: Iterator[Paper]) -> tuple[dict[bytes, int], set[str]]:
-    """How often each title that occurs more than once occurs, and the keys the inputs carry.
-
-    Titles seen once (nearly all) are left out of the counts, and the set that found them is freed
-    before the second pass builds its key index: peak memory is the larger of the two, not their sum.
-    """
-    seen: set[bytes] = set()
-    counts: dict[bytes, int] = {}
-    existing_keys = set()
-    for paper in papers:
-        key = title_key(paper.title)
-        if key in seen:
-            counts[key] = counts.get(key, 1) + 1
-        else:
-            seen.add(key)
-        if paper.key:
-            existing_keys.add(paper.key)
-    return counts, existing_keys
-
-
-def _ignore(report: Report) -> None:
-    """The report sink of the first pass: the second pass makes every report again and counts it."""
-
-
-def _location(paper: Paper) -> tuple[str, int | None]:
-    origin = paper.origin
-    return (origin.path, origin.line) if origin else ("<input>", None)
-
-
-def open_inputs(paths: Sequence[str], named: ReaderSpec | None, host: PluginHost, accounting: Accounting, spool_dir: Path) -> list[_Opened]:
-    """Every input that exists and whose format is known; the others are reported as incomplete."""
-    opened = []
-    for path in paths:
-        try:
-            source = open_input(path, spool_dir)
-            reader = named or detect_reader(source, host)
-        except InputError as error:
-            accounting.input_incomplete(error.report)
-            continue
-        opened.append(_Opened(source, reader, _plugin_of(reader, host)))
-    return opened
-
-
-def _plugin_of(reader: ReaderSpec, host: PluginHost) -> str:
-    return next((name.split(":")[0] for name, spec in host.readers.qualified.items() if spec is reader), reader.name)
-
-
-def _named_reader(name: str | None, host: PluginHost) -> ReaderSpec | None:
-    if name is None:
-        return None
-    reader = host.readers.get(name)
-    if reader is None:
-        raise UsageProblem(f"unknown input format {name!r}; known: {', '.join(sorted(host.readers.specs))}")
-    return reader
-
-
-def detect_reader(source: TextInput, host: PluginHost) -> ReaderSpec:
-    head = source.head()
-    if not any(head):
-        raise InputError(source.name, 1, "empty input, no papers")
-    scores = sniff_scores(head, host)
-    best = max(scores, key=lambda item: item[1], default=None)
-    if best is None or best[1] <= 0:
-        raise InputError(source.name, 1, "no reader recognises this text; name one with --from")
-    return best[0]
-
-
-def sniff_scores(head: list[str], host: PluginHost) -> list[tuple[ReaderSpec, float]]:
-    """Each auto-detectable reader with its confidence that ``head`` is its format."""
-    return [(spec, _sniff(spec, head, host)) for spec in host.readers.specs.values() if spec.sniff]
-
-
-def _sniff(spec: ReaderSpec, head: list[str], host: PluginHost) -> float:
-    """One reader's confidence; a sniff that raises is a plugin bug, reported, and must not stop detection."""
-    try:
-        return spec.sniff(head)  # type: ignore[misc]
-    except (Exception, SystemExit) as error:  # noqa: BLE001
-        host.warn(f"the {spec.name} reader (plugin {_plugin_of(spec, host)!r}) failed to sniff an input: {type(error).__name__}: {error}")
-        return 0.0
-
-
-def _stream(opened: Sequence[_Opened], request: ReadRequest, accounting: Accounting) -> Iterator[Paper]:
-    """Papers of every input in order; reports go to ``accounting``.
-
-    An input that cannot be read to its end, or whose reader raises, is reported at the line reached;
-    its papers before that line and every other input are still exported.
-    """
-    summary = accounting.summary
-    for item in opened:
-        context = ReadContext(item.source.name, request.as_of, item.reader.name)
-        sink = accounting.reader_report
-        papers_before = summary.read
-        lines = _LineCounter(item.source.lines(sink))
-        try:
-            for result in checked_results(item.reader.read(lines, context), context, item.plugin, lambda: lines.count):
-                if isinstance(result, Report):
-                    sink(result)
-                else:
-                    summary.read += 1
-                    yield result
-        except InputError as error:
-            accounting.input_incomplete(error.report)
-        except Exception as error:  # noqa: BLE001 - a reader plugin's bug costs its own input, not the export
-            message = f"the {item.reader.name} reader (plugin {item.plugin!r}) failed: {type(error).__name__}: {error}; the rest of this input is skipped"
-            accounting.input_incomplete(Report(message, item.source.name, lines.count or None, rejected=True))
-        if summary.read == papers_before:
-            accounting.input_incomplete(Report(f"{NO_PAPERS} by the {item.reader.name} reader", item.source.name, 1, rejected=True))
-
-
-class _LineCounter:
-    """Passes lines through and remembers how many were taken, to say where a failing reader stopped."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self.count = 0
-        self._counting = self._count(lines)
-
-    def _count(self, lines: Iterator[str]) -> Iterator[str]:
-        for self.count, line in enumerate(lines, start=1):
-            yield line
-
-    def __iter__(self) -> Iterator[str]:
-        # The generator itself: a reader's loop then resumes it directly, without a __next__ call a line.
-        return self._counting
-
-    def __next__(self) -> str:
-        return next(self._counting)
-
-
-def _merged(papers: Iterator[Paper], counts: dict[bytes, int], accounting: Accounting) -> Iterator[Paper]:
-    """Papers whose title occurs once pass straight through; a repeated one waits for its last reading.
-
-    ``counts`` holds the repeated titles only (see :func:`_count_repeated_titles`).
-    """
-    pending: dict[bytes, list[Paper]] = {}
-    for paper in papers:
-        key = title_key(paper.title)
-        count = counts.get(key)
-        if count is None:
-            yield paper
-            continue
-        group = pending.setdefault(key, [])
-        group.append(paper)
-        if len(group) == count:
-            del pending[key]
-            yield from _merged_group(group, accounting)
-    # Only reachable if an input changed between the passes: still write what was read.
-    for group in pending.values():
-        yield from _merged_group(group, accounting)
-
-
-def _merged_group(group: list[Paper], accounting: Accounting) -> list[Paper]:
-    papers = merge_readings(group)
-    accounting.summary.merged += len(group) - len(papers)
-    return papers
 
 
 @dataclass(frozen=True)
@@ -372,20 +75,17 @@ class ExportRequest:
     strict: bool = False
     force: bool = False
     update_fields: tuple[str, ...] = ()
+    provenance: bool = True  # False: the listing facts are left out (bibx.facts.without_provenance)
+    dry_run: bool = False  # run everything, write nothing; the summary says what would have been written
     jobs: int | None = None  # processes; None: the usable cores (used only where it pays, see bibx.parallel)
 
 
 def resolve_writer(name: str | None, output: str | None, host: PluginHost) -> WriterSpec:
-    """The writer named, or the one whose extension the output file has."""
-    if name:
-        spec = host.writers.get(name)
-        if spec is None:
-            raise UsageProblem(f"unknown output format {name!r}; known: {', '.join(sorted(host.writers.specs))}")
-        return spec
-    spec = spec_by_extension(host.writers.specs, output or "")
-    if spec is None:
-        raise UsageProblem("no output format given: use --format NAME or an -o file with a known extension")
-    return spec
+    """The writer named, or the one whose extension the output file has, or BibTeX (see :mod:`bibx.format_names`)."""
+    try:
+        return writer_for(name, output, host)
+    except UnknownFormat as error:
+        raise UsageProblem(str(error)) from None
 
 
 def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress: Callable[[int], None] | None = None) -> Summary:
@@ -400,38 +100,35 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     thousand papers.
     """
     spec = resolve_writer(request.writer, request.output, host)
-    _check_options(spec, request.options)
-    named_reader = _named_reader(request.read.reader, host)
+    request = replace(request, options=options_for(spec, request.output, request.options))
+    _check_options(spec, request.options, host)
+    reader = named_reader(request.read.reader, host)
     target = _output_target(request.output)
     accounting = Accounting(sink)
     writer = _start_writer(spec, request.options, accounting, host)
     with ExitStack() as stack:
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bibx-")))
         stack.enter_context(locked(target) if target else nullcontext())
-        opened = open_inputs(request.read.inputs, named_reader, host, accounting, spool)
+        opened = open_inputs(request.read.inputs, reader, host, accounting, spool)
         library, others = _existing_library(request, target, opened, spec, accounting)
-        jobs = _jobs(request, spec, others, library)
-        if jobs > 1:
-            write = _parallel_writing(request, spec, writer, others, accounting, jobs, progress, spool)
-        else:
-            reading = Reading.prepare(request.read, host, others, accounting, library)
-            papers = _counted(reading.papers(), accounting, progress)
-            write = lambda out: writer.write(papers, out)  # noqa: E731
+        write = _planned_writing(request, spec, writer, others, library, accounting, progress, host, spool)
         _refuse_incomplete(request, target, accounting)
-        pending = PendingOutput(target) if target or request.strict else None
+        pending = PendingOutput(target) if target or request.strict or request.dry_run else None
         if pending:
             stack.callback(pending.discard)
         if library and pending:
-            changed = _write_library(library, spec, writer, papers, pending, spool, host)
+            changed = _write_library(library, spec, write, pending, spool, host)
             accounting.summary.written += library.entries
         else:
-            _write(spec, write, pending.file if pending else sys.stdout, pending, host)
+            _write(spec, write, pending.file if pending else standard_output(), pending, host)
             if pending:
                 pending.close()
             changed = True
         accounting.summary.written -= accounting.summary.skipped
         if pending is None:
-            sys.stdout.flush()
+            standard_output().flush()
+        elif request.dry_run:
+            accounting.summary.dry_run = dry_run_outcome(target, pending, changed, library, accounting.summary)
         elif changed and _should_publish(request, target, accounting):
             try:
                 pending.publish()
@@ -440,46 +137,55 @@ def export(request: ExportRequest, host: PluginHost, sink: ReportSink, progress:
     return accounting.summary
 
 
-def _jobs(request: ExportRequest, spec: WriterSpec, opened: Sequence[_Opened], library: ExistingLibrary | None) -> int:
-    """Processes for this export: one for ``--jobs 1``, for ``--resolve`` (its stage would run in every
-    worker), for a library appended to, and wherever :func:`bibx.parallel.jobs_for` finds it does not pay."""
-    if request.jobs == 1 or request.read.resolve is not None or library is not None:
+def _planned_writing(
+    request: ExportRequest,
+    spec: WriterSpec,
+    writer: Writer,
+    opened: Sequence[Opened],
+    library: ExistingLibrary | None,
+    accounting: Accounting,
+    progress: Callable[[int], None] | None,
+    host: PluginHost,
+    spool: Path,
+) -> Callable[[TextIO], None]:
+    """Runs the first pass (in one process or several) and returns how to write the export."""
+    jobs = _jobs(request, spec, opened, library)
+    if jobs > 1:
+        from bibx.parallel import ParallelReading
+
+        parallel = ParallelReading(request.read, opened, accounting, jobs, spool, request.provenance)
+        parallel.first_pass()
+        return lambda out: writer.write_entries(parallel.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
+    reading = Reading.prepare(request.read, host, opened, accounting, library)
+    papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
+    counted = _counted(papers, accounting, progress)
+    return lambda out: writer.write(counted, out)
+
+
+def _jobs(request: ExportRequest, spec: WriterSpec, opened: Sequence[Opened], library: ExistingLibrary | None) -> int:
+    """Processes for this export: one for ``--jobs 1``, ``--resolve`` (its stage would run in every worker),
+    ``--select``, a library appended to, and wherever :func:`bibx.parallel.jobs_for` finds it does not pay."""
+    if request.jobs == 1 or request.read.resolve is not None or request.read.select or library is not None:
         return 1
     from bibx import parallel  # multiprocessing is imported only by exports that may use it
 
     return parallel.jobs_for(request.jobs, spec, opened)
 
 
-def _parallel_writing(
-    request: ExportRequest,
-    spec: WriterSpec,
-    writer: Writer,
-    opened: Sequence[_Opened],
-    accounting: Accounting,
-    jobs: int,
-    progress: Callable[[int], None] | None,
-    spool: Path,
-) -> Callable[[TextIO], None]:
-    """Plans a parallel export (its first pass runs now) and returns how to write it."""
-    from bibx.parallel import ParallelReading
-
-    reading = ParallelReading(request.read, opened, accounting, jobs, spool)
-    if request.read.merge:
-        reading.first_pass()
-    return lambda out: writer.write_entries(reading.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
-
-
-def _check_options(spec: WriterSpec, options: Mapping[str, str]) -> None:
+def _check_options(spec: WriterSpec, options: Mapping[str, str], host: PluginHost) -> None:
     unknown = set(options) - set(spec.options)
     if unknown:
         accepted = ", ".join(spec.options) or "none"
-        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted})")
+        takers = sorted(name for name, other in host.writers.specs.items() if unknown <= set(other.options))
+        hint = f"; {' or '.join(f'--to {name}' for name in takers)} takes it" if takers else ""
+        raise UsageProblem(f"the {spec.name} format takes no option {', '.join(sorted(unknown))} (accepted: {accepted}){hint}")
 
 
 def _output_target(output: str | None) -> OutputTarget | None:
-    if output is None:
-        return None
     try:
+        if output is None:
+            standard_output()  # closed (``>&-``): said before anything is read
+            return None
         return resolve_target(output)
     except OutputProblem as error:  # a missing or read-only folder: checked before anything is read
         raise UsageProblem(str(error)) from None
@@ -496,8 +202,8 @@ def _start_writer(spec: WriterSpec, options: Mapping[str, str], accounting: Acco
 
 
 def _existing_library(
-    request: ExportRequest, target: OutputTarget | None, opened: list[_Opened], spec: WriterSpec, accounting: Accounting
-) -> tuple[ExistingLibrary | None, list[_Opened]]:
+    request: ExportRequest, target: OutputTarget | None, opened: list[Opened], spec: WriterSpec, accounting: Accounting
+) -> tuple[ExistingLibrary | None, list[Opened]]:
     """The input that is also the ``-o`` file, read now as the library to keep, and the other inputs.
 
     A file the writer cannot append to would be rewritten through bibx's model, losing what the
@@ -520,17 +226,17 @@ def _existing_library(
             "write to another file, or --force to rewrite it from what bibx reads (what bibx does not model is lost)"
         )
     # A writer of its own renders the fields to update: its reports are not about what is written.
-    renderer = spec.factory(WriteContext(dict(request.options), _ignore)) if request.update_fields else None
+    renderer = spec.factory(WriteContext(dict(request.options), ignore)) if request.update_fields else None
     library = ExistingLibrary(target.real, tuple(name.lower() for name in request.update_fields), renderer)
     _read_library(library, item, request.read, accounting)
     return library, [other for other in opened if other is not item]
 
 
-def _read_library(library: ExistingLibrary, item: _Opened, request: ReadRequest, accounting: Accounting) -> None:
+def _read_library(library: ExistingLibrary, item: Opened, request: ReadRequest, accounting: Accounting) -> None:
     """The entries of the file written back to. Its warnings are not repeated (nothing of it is rewritten);
     blocks bibx cannot read are kept too, and named in one warning because no paper can be matched to them."""
-    probe = Accounting(_ignore)
-    library.add(_stream([item], request, probe))
+    probe = Accounting(ignore)
+    library.add(stream_papers([item], request, probe))
     accounting.summary.read += library.entries
     if probe.summary.rejected:
         message = f"{probe.summary.rejected} block(s) bibx cannot read are kept as they are; new papers are not matched against them"
@@ -555,6 +261,19 @@ def _refuse_incomplete(request: ExportRequest, target: OutputTarget | None, acco
     raise NotReplaced(f"{target.path} not replaced: not every input could be read ({reasons}); --force writes the papers that were read")
 
 
+def dry_run_outcome(target: OutputTarget | None, pending: PendingOutput, changed: bool, library: ExistingLibrary | None, summary: Summary) -> str:
+    """What ``--dry-run`` would have done: the file replaced or created (sizes; a library's entries updated and added), or stdout."""
+    size = Path(pending.name).stat().st_size
+    if target is None:
+        return f"would write {size:,} bytes to stdout"
+    if not target.exists:
+        return f"would create {target.path} ({size:,} bytes)"
+    if not changed:
+        return f"would leave {target.path} as it is"
+    entries = f"{library.updated} entries updated, {summary.written - library.entries} appended; " if library else ""
+    return f"would replace {target.path} ({entries}{target.real.stat().st_size:,} bytes now, {size:,} after)"
+
+
 def _should_publish(request: ExportRequest, target: OutputTarget | None, accounting: Accounting) -> bool:
     """After writing: whether the new text replaces the target."""
     summary = accounting.summary
@@ -566,7 +285,7 @@ def _should_publish(request: ExportRequest, target: OutputTarget | None, account
 
 
 def _write_library(
-    library: ExistingLibrary, spec: WriterSpec, writer: Writer, papers: Iterator[Paper], pending: PendingOutput, spool: Path, host: PluginHost
+    library: ExistingLibrary, spec: WriterSpec, write: Callable[[TextIO], None], pending: PendingOutput, spool: Path, host: PluginHost
 ) -> bool:
     """The library's own bytes (updated where asked), then the new papers; False when that is the file as it was.
 
@@ -575,7 +294,7 @@ def _write_library(
     """
     new_entries = spool / "new-entries"
     with new_entries.open("w", encoding="utf-8", newline="\n") as out:
-        _write(spec, lambda out: writer.write(papers, out), out, pending, host)
+        _write(spec, write, out, pending, host)
     with new_entries.open("rb") as written:
         try:
             changed = library.write(written, pending.file.buffer)  # type: ignore[attr-defined]

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from bibx.cache import Cached, ResolverCache, cache_folder, today
 from bibx.model import Creator, FieldSource, Paper, PartialDate, Person
 from bibx.names import parse_creator
+from bibx.richtext import to_plain
 from bibx.specs import Candidate, Lookup, ResolveContext, Resolver, ResolverError, ResolverSpec
 
 # Papers held back at a time: enough for full batches, few enough that a huge export still streams.
@@ -29,10 +29,10 @@ CHUNK = 1000
 # A service that failed this many batches in a row (each after its own retries) is not asked again
 # in this run: with the network down, a large export would otherwise wait out every batch's retries.
 GIVE_UP_AFTER = 2
-_LATEX = re.compile(r"[\\${}^_~]")
 _WORD = re.compile(r"[^\W_]+")
-# Math, and any word that carries markup: how a service indexes ``Gr\"obner`` or ``$\alpha$`` is anyone's guess.
-_MARKED = re.compile(r"\$[^$]*\$|\S*[\\${}^_]\S*")
+# Any word that carries markup or a letter beyond ASCII: a service may hold it as LaTeX, and how it
+# indexes ``Gröbner`` (``Gr\"obner``) or ``Λ<sub>α</sub>`` (``$\Lambda_{\alpha}$``) is anyone's guess.
+_MARKED = re.compile(r"\$[^$]*\$|\S*[\\${}^_<>\u0080-\U0010ffff]\S*")
 _ARXIV_VERSION = re.compile(r"v\d+$")
 
 
@@ -52,21 +52,6 @@ Warn = Callable[[Paper | None, str], None]
 # --- titles and names --------------------------------------------------------------------------
 
 
-def plain_text(title: str) -> str:
-    """The title with LaTeX markup turned into the text it prints (``E$^{2}$GAN`` → ``E2GAN``)."""
-    if not _LATEX.search(title):
-        return title
-    return _latex_to_text().latex_to_text(title)
-
-
-@functools.cache
-def _latex_to_text() -> Any:
-    """One converter for the run: building pylatexenc's costs half a millisecond."""
-    from pylatexenc.latex2text import LatexNodes2Text  # only titles with markup pay for it
-
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
-
-
 def fold(text: str) -> str:
     """Accents split off and dropped, case folded: ``Schölkopf`` → ``scholkopf``."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -77,10 +62,11 @@ def fold(text: str) -> str:
 def normalise_title(title: str) -> str:
     """The key under which two spellings of one title meet: letters and digits only, folded.
 
-    Case, accents, punctuation, LaTeX markup and whitespace make no difference; any other change of
+    ``title`` is rich text, as the model holds it (:mod:`bibx.richtext`). Case, accents,
+    punctuation, markup and whitespace make no difference; any other change of
     a word does (``… for Low-Resource Settings`` is another title).
     """
-    return "".join(_WORD.findall(fold(plain_text(title))))
+    return "".join(_WORD.findall(fold(to_plain(title))))
 
 
 def search_words(title: str) -> list[str]:

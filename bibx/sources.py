@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import functools
 import itertools
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from typing import BinaryIO, TextIO
 from bibx.model import Report
 
 STDIN_NAME = "<stdin>"
+SPOOL_CHUNK = 1 << 16
 HEAD_LINES = 64
 # A line is refused beyond this; it bounds the memory reading any input takes.
 MAX_LINE_CHARS = 10_000_000
@@ -175,6 +175,8 @@ def open_input(path: str, spool_dir: Path) -> TextInput:
     merging reads every input twice.
     """
     if path == "-":
+        if sys.stdin is None:
+            raise InputError(STDIN_NAME, None, "standard input is closed")
         return TextInput(_spool(sys.stdin.buffer, spool_dir), STDIN_NAME)
     file = Path(path)
     if file.is_dir():
@@ -191,5 +193,7 @@ def open_input(path: str, spool_dir: Path) -> TextInput:
 
 def _spool(stream: BinaryIO, spool_dir: Path) -> Path:
     with tempfile.NamedTemporaryFile(dir=spool_dir, prefix="input-", delete=False) as spool:
-        shutil.copyfileobj(stream, spool)
+        # read1, not read: at a terminal, one Ctrl-D is one empty read, and read() would wait for a second.
+        while chunk := stream.read1(SPOOL_CHUNK):  # type: ignore[attr-defined]
+            spool.write(chunk)
     return Path(spool.name)

@@ -164,6 +164,8 @@ class Candidate:
 
     ``id`` names the record within its source, without a version (``2203.14101``); ``authors`` are
     full names in the source's order, all of them; ``published`` is the first version's date.
+    ``title`` is rich text like :attr:`Paper.title` (a resolver turns its source's markup into it,
+    e.g. :func:`bibx.richtext.from_latex` for arXiv's LaTeX).
     """
 
     id: str

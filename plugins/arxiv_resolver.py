@@ -161,12 +161,13 @@ def parse_feed(body: bytes, warn: Callable[[str], None]) -> tuple[int, list[Cand
 def entry_candidate(entry: Any) -> Candidate:
     """One Atom ``<entry>`` as a candidate; raises ValueError when it lacks an id or title."""
     from bibx.resolve import bare_arxiv_id
+    from bibx.richtext import from_latex
 
     url = _text(entry, f"{ATOM}id")
     if "/abs/" not in url:
         raise ValueError(f"no arXiv id in {url!r}")
     arxiv_id = bare_arxiv_id(url.split("/abs/", 1)[1])
-    title = " ".join(_text(entry, f"{ATOM}title").split())
+    title = from_latex(" ".join(_text(entry, f"{ATOM}title").split()))  # arXiv's titles are LaTeX
     if not title:
         raise ValueError(f"no title for {arxiv_id}")
     primary = entry.find(f"{ARXIV_NS}primary_category")

@@ -12,15 +12,20 @@ Mapping choices (the facts behind them are in INTEROP.md):
   ``month`` is the unbraced macro (``mar``) that styles and Zotero translate.
 * BibLaTeX: ``@online`` when a link or an identifier is known (its data model wants url, doi or
   eprint), else ``@misc``; ``date`` in ISO form with only the known parts.
-* The notes every format shares (no authors listed, "et al.", an inferred year, the listing date,
-  affiliations, further links) go to ``note``: styles print it and Zotero keeps it as a note.
-  Affiliations are not written as ``institution``: biblatex's ``@online`` and ``@misc`` have no
-  such field (biber ``--validate-datamodel`` rejects it), BibTeX's ``@misc`` styles ignore it, and
-  Zotero would import it as the publisher.
-* Without authors there is no ``author`` field; BibTeX gets ``key`` (the title), which plain.bst
-  and plainnat.bst sort by instead of warning "to sort, need author or key". Without a date,
-  BibTeX gets ``year = {n.d.}`` ("no date"), as plainnat.bst warns about an empty year; BibLaTeX
-  gets no date at all.
+* What the listing said besides (no authors listed, "et al.", an inferred year, the listing date,
+  affiliations, further links; :func:`bibx.facts.fact_lines`) goes to ``annote``, never to
+  ``note``: plain, unsrt, plainnat, apalike and biblatex's standard styles print ``note`` but not
+  ``annote`` (biber maps it to biblatex's ``annotation``, valid for every entry type), and
+  Zotero keeps it as a child note. Affiliations are not written as ``institution``: biblatex's
+  ``@online`` and ``@misc`` have no such field, BibTeX's ``@misc`` styles ignore it, and Zotero
+  would import it as the publisher. ``--no-provenance`` leaves these facts out.
+* BibTeX's ``@misc`` with an arXiv id also gets ``howpublished = {arXiv preprint arXiv:<id>}``, as
+  Google Scholar and many templates write it: plain, unsrt and apalike ignore ``eprint``.
+* Without authors there is no ``author`` field; BibTeX gets a short ``key`` (the title's first
+  words, or its part before a colon), which plainnat and apalike print as the citation label and
+  plain.bst sorts by. Without a date, BibTeX gets ``year = {n.d.}`` ("no date"), as plainnat.bst
+  warns about an empty year; BibLaTeX gets ``date = {XXXX}``, the EDTF form of an unknown year,
+  which biber accepts as the date its data model requires and prints nothing for.
 * A malformed key, and a URL, DOI or arXiv id that could not be written unescaped, are reported,
   never written or dropped silently. Keys arrive unique (the pipeline assigns them).
 """
@@ -33,10 +38,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
+from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
+from bibx.richtext import parse, text_of
 from bibx.specs import rendered
 from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
-from bibx_plugins.paper_facts import item_id, paper_doi, paper_notes, primary_url
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Keys that BibTeX, biber and \cite all take as one token.
@@ -51,6 +57,11 @@ _NAME_SPLITTERS = re.compile(r",|\band\b|^others$", re.IGNORECASE)
 
 _AND_OTHERS = "others"
 _UNDATED = "n.d."
+# EDTF's unspecified year: biber takes it as a date (its data model requires one) and prints none.
+_EDTF_UNKNOWN_YEAR = "XXXX"
+# A label for an authorless entry: the title's part before a colon if short, else its first words.
+_LABEL_WORDS = 3
+# Math and grouping characters, and tags of rich text (``<sup>2</sup>``), which a label leaves out.
 
 ZOTERO_CAVEAT = (
     'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '
@@ -122,8 +133,17 @@ class BibWriter(ABC):
             return None
         return paper.arxiv_id
 
-    def note(self, paper: Paper) -> str | None:
-        return self.literal(" ".join(paper_notes(paper)))
+    def annote(self, paper: Paper) -> str | None:
+        """The listing facts, one ``name: value`` line each, where no style prints them."""
+        # "and others" in ``author`` already says that the list is truncated.
+        return "\n    ".join(self.literal(line) or "" for line in fact_lines(paper, truncation_marked=True)) or None
+
+    def label(self, paper: Paper) -> str | None:
+        """A short label for an authorless entry: ``E2GAN`` of "E<sup>2</sup>GAN: Efficient Training"."""
+        words = text_of(parse(paper.title)).split()
+        head, colon, _ = " ".join(words).partition(":")
+        short = head if colon and len(head.split()) <= _LABEL_WORDS else " ".join(words[:_LABEL_WORDS])
+        return self.literal(short.rstrip(",;:.-"))
 
     def _name(self, creator: Creator) -> str:
         if isinstance(creator, Person) and creator.family and creator.given:
@@ -169,8 +189,9 @@ class BibtexWriter(BibWriter):
         date, arxiv_id, authors = paper.date, self.arxiv_id(paper), self.authors(paper)
         yield "title", self.prose(paper.title, protect_case=True)
         yield "author", authors
-        # plain.bst and plainnat.bst sort an authorless entry by key, and warn without one.
-        yield "key", None if authors else self.literal(paper.title) or item_id(paper)
+        # plainnat and apalike label an authorless entry by ``key`` (else the whole title); plain sorts by it.
+        yield "key", None if authors else self.label(paper) or item_id(paper)
+        yield "howpublished", f"arXiv preprint arXiv:{arxiv_id}" if arxiv_id else None
         # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
         yield "year", str(date.year) if date else _UNDATED
         yield "month", MONTH_MACROS[date.month - 1] if date and date.month else None
@@ -184,7 +205,7 @@ class BibtexWriter(BibWriter):
         yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
         yield "url", self.verbatim(paper, "URL", primary_url(paper))
         yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "note", self.note(paper)
+        yield "annote", self.annote(paper)
         yield "abstract", self.prose(paper.abstract)
 
 
@@ -199,7 +220,7 @@ class BiblatexWriter(BibWriter):
         arxiv_id = self.arxiv_id(paper)
         yield "title", self.prose(paper.title, protect_case=True)
         yield "author", self.authors(paper)
-        yield "date", paper.date.isoformat() if paper.date else None
+        yield "date", paper.date.isoformat() if paper.date else _EDTF_UNKNOWN_YEAR
         yield "eprint", arxiv_id
         yield "eprinttype", "arxiv" if arxiv_id else None
         yield "eprintclass", self.literal(paper.category) if arxiv_id else None
@@ -207,7 +228,7 @@ class BiblatexWriter(BibWriter):
         yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
         yield "url", self.verbatim(paper, "URL", primary_url(paper))
         yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "note", self.note(paper)
+        yield "annote", self.annote(paper)
         yield "abstract", self.prose(paper.abstract)
 
 

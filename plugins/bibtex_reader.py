@@ -14,9 +14,11 @@ Mapping, the inverse of :mod:`bibx_plugins.bibtex`'s:
   ``March``) and ``day``;
 * ``eprint`` is the arXiv id unless ``archivePrefix``/``eprinttype`` name another archive;
   ``primaryClass``/``eprintclass``, else an arXiv class among ``keywords``, is the category;
-* ``title``, ``abstract``, ``note`` and name parts are decoded from LaTeX to text (accents,
-  escapes, ``\\textbackslash{}``…; inline math is kept as ``$…$``, as bibx writes it);
-  ``doi`` and ``url`` are taken verbatim; bibx's own sentences in ``note`` are read back.
+* ``title`` and ``abstract`` are decoded from LaTeX to rich text (:func:`~bibx_plugins.latex_text.rich_from_latex`);
+  ``note`` and name parts to text (accents, escapes, ``\\textbackslash{}``…);
+  ``doi`` and ``url`` are taken verbatim; the listing facts bibx writes to ``annote`` (biblatex:
+  ``annotation``) are read back (:func:`bibx.facts.facts_in_text`), and the ``howpublished`` it
+  derives from the arXiv id is recognised.
 
 Every other field (``journal``, ``pages``, …) has no place in bibx's model; they are named in one
 warning per file.
@@ -32,8 +34,10 @@ from typing import TYPE_CHECKING
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import MONTHS, partial_date_from_text
+from bibx.facts import facts_in_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
+from bibx_plugins.latex_text import rich_from_latex
 from bibx_plugins.standard_record import (
     MAX_RECORD_CHARS,
     RAW_LIMIT,
@@ -63,11 +67,13 @@ MAX_BLOCK_CHARS = MAX_RECORD_CHARS
 BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
 FIELDS_READ = frozenset(
     "title author date year month day eprint archiveprefix eprinttype primaryclass eprintclass "
-    "doi url keywords note abstract key".split()
+    "doi url keywords note abstract key annote annotation howpublished".split()
 )
 ARXIV_ARCHIVES = frozenset({"arxiv"})
 # What a year says when there is none (bibx's BibTeX writer puts "n.d." there for plainnat's sake).
 NO_YEAR = frozenset({"n.d.", "n. d.", "nd", "no date", "undated"})
+# EDTF's unspecified year, which bibx's BibLaTeX writer gives an undated paper.
+NO_DATE = frozenset({"xxxx"})
 
 # LaTeX in field values: the escapes bibx writes are undone here directly; accents and other
 # commands go through pylatexenc, once per distinct command (it takes milliseconds per abstract).
@@ -270,6 +276,8 @@ def month_number(text: str) -> int:
 
 def _date(values: dict[str, str], record: RecordFields) -> PartialDate | None:
     """``date`` if given, else ``year`` with ``month`` and ``day``; what cannot be read is left out with a warning."""
+    if values.get("date", "").strip().lower() in NO_DATE:
+        return None
     if "date" in values:
         return _warn_unless_valid(lambda: partial_date_from_text(values["date"]), record, "the date is left out")
     year = latex_to_text(values.get("year", ""))
@@ -306,7 +314,7 @@ def entry_record(entry: Entry, line: int, macros: Macros | None = None) -> Recor
     values = {field.key.lower(): macros.resolve(field.value, undefined) for field in entry.fields if isinstance(field.value, str)}
     if undefined:
         record.warnings.append(f"undefined @string macro {', '.join(sorted(set(undefined)))} kept as written")
-    record.title = latex_to_text(values.get("title", ""))
+    record.title = rich_from_latex(values.get("title", ""))
     record.creators, record.truncated = creators(values.get("author", ""))
     record.date = _date(values, record)
     archives = {latex_to_text(values[name]).lower() for name in ("archiveprefix", "eprinttype") if name in values}
@@ -317,9 +325,15 @@ def entry_record(entry: Entry, line: int, macros: Macros | None = None) -> Recor
         record.unused += [name for name in ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass") if name in values]
     record.doi = _verbatim(values.get("doi"))
     record.urls = [url] if (url := _verbatim(values.get("url"))) else []
-    record.abstract = latex_to_text(values.get("abstract", ""))
+    record.abstract = rich_from_latex(values.get("abstract", ""))
     record.keywords = split_keywords(latex_to_text(values.get("keywords", "")))
     record.note = latex_to_text(values.get("note", ""))
+    record.facts, rest = facts_in_text(latex_to_text(values.get("annote") or values.get("annotation") or ""))
+    if rest:
+        record.unused.append("annote")
+    howpublished = latex_to_text(values.get("howpublished", ""))
+    if howpublished and howpublished != f"arXiv preprint arXiv:{record.arxiv_id}":
+        record.unused.append("howpublished")
     record.unused += sorted(name for name in values if name not in FIELDS_READ)
     return record
 

@@ -45,6 +45,9 @@ BAD_TITLE_END_PENALTY = 5.0
 STRAY_CAPITALS = re.compile(r"[a-z]{2,}[A-Z]{1,2}\.?(?:\s+\S+)?$")
 STRAY_CAPITALS_PENALTY = 1.0
 SPLIT_CAPITALS_PENALTY = 1.0
+# "Mixture-of-Lo|RAMind Lab": a title that ends in a capital and a letter or two, before capitals,
+# is a cut through a word such as "LoRA".
+SHORT_WORD_BEFORE_CAPITALS = re.compile(r"(?:^|[\s-])[A-Z][a-z]{1,2}$")
 # An earlier cut that leaves a good first author makes a later one less likely, and much less so
 # when the later one would move whole names ("…TuningYuze Zhao, Zhao|Xin Huan") into the title.
 # Not so strong that "WuKong|Li Wei" loses silently to "Wu|KongLi Wei": those stay close, with a warning.
@@ -64,6 +67,13 @@ MAX_LINE = 100_000
 # the same first author closer than SAME_AUTHOR_CLOSE.
 CLOSE = 0.5
 SAME_AUTHOR_CLOSE = 1.5
+# A best cut with this many comma-separated parts before it that another cut leaves to the authors.
+NAMES_MOVED_INTO_TITLE = 2
+NAMES_MOVED_CLOSE = 2.0
+# A title rarely has this many commas; a best cut after them is doubtful.
+DOUBTFUL_TITLE_COMMAS = 4
+# A best cut this poor is doubtful even without a rival (see _shorter_first_author).
+DOUBTFUL = BAD_TITLE_END_PENALTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +110,46 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
         difference = other.penalty - best.penalty
         if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
             return other
-    return None
+    if earlier := _cut_before_names_moved_into_title(best, candidates):
+        return earlier
+    if best.part >= DOUBTFUL_TITLE_COMMAS:
+        return _title_to_first_comma(best)
+    return _shorter_first_author(best) if best.penalty >= DOUBTFUL else None
+
+
+def _title_to_first_comma(best: Split) -> Split:
+    """The alternative to a cut after many commas: the title ends at the first one, the rest are names.
+
+    "…World ModelsFAIR CodeGen team. Jade Copet, Quentin Carbonneaux, …, Emily Mc|Milin": when the
+    first author reads as no name, the best cut may lie deep in the author list.
+    """
+    before, _, after = (best.title + best.authors).partition(",")
+    return Split(before.strip(), after.strip(), best.penalty, 0, best.east_asian, good=False)
+
+
+def _cut_before_names_moved_into_title(best: Split, candidates: Sequence[Split]) -> Split | None:
+    """A fair cut that leaves to the authors whole names the best cut puts in the title.
+
+    "…Code LLM|Codefuse, Ling Team, …, Bing|Chang Liu": a mononym first author costs more than a cut
+    eighteen names further on, where nothing is odd; a title rarely has that many commas.
+    """
+    earlier = [other for other in candidates if other.part <= best.part - NAMES_MOVED_INTO_TITLE and other.penalty - best.penalty < NAMES_MOVED_CLOSE]
+    return min(earlier, key=lambda split: split.penalty, default=None)
+
+
+def _shorter_first_author(best: Split) -> Split | None:
+    """The alternative to a poor cut: the first author's last two words alone.
+
+    A first name in lower case ("…Bidirectional Searchior Siag", the author being "ior Siag") starts no
+    candidate, so the only cuts left read badly ("External-|Memory Bidirectional Searchior Siag"). Which
+    letters belong to the name cannot be known; the alternative names the line for a person to check.
+    """
+    first, comma, rest = best.authors.partition(",")
+    words = first.split()
+    if len(words) <= 2:
+        return None
+    kept = first.rsplit(maxsplit=2)[0]
+    return Split(best.title + kept, " ".join(words[-2:]) + comma + rest, best.penalty, best.part, best.east_asian, good=False)
 
 
 def sniff(head: Sequence[str]) -> float:
@@ -193,6 +242,8 @@ def _title_end_penalty(title: str, author: str) -> float:
         return BAD_TITLE_END_PENALTY
     if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
         return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
+    if author[:2].isupper() and SHORT_WORD_BEFORE_CAPITALS.search(title):
+        return SPLIT_CAPITALS_PENALTY
     if STRAY_CAPITALS.search(title):
         return STRAY_CAPITALS_PENALTY
     return 0.0

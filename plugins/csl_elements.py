@@ -6,15 +6,15 @@ change what citeproc-js (the processor behind Zotero and Mendeley) does differen
 
 * groups print or vanish by citeproc-js's rules, decided by what was rendered, not by whether a
   child could call a variable ("Preprint at." with no link); a ``<text macro>`` is a group too;
-* a variable substituted for missing authors is not printed again (the title twice);
-* ``initialize="false"`` keeps given names whole (Chicago); a list ending in an organisation is
-  joined as citeproc-js joins it; sort keys carry no "and" and keep sort order in nested macros;
+* names print as citeproc-js prints them (:mod:`bibx_plugins.csl_names`); sort keys keep sort
+  order in nested macros;
 * text-case follows citeproc-js (:func:`bibx_plugins.csl_text.js_text_case`): "arXiv" stays, title
   case splits on hyphens, ``nocase`` spans are left alone; quotes inside quotes flip to inner marks;
 * a year suffix goes after the first issued year when the style never prints ``year-suffix``.
 
 Speed: the style tree never changes while rendering, so every XPath answer, macro and locale term
-is looked up once (citeproc-py spends most of its time re-running the same XPath queries), and a
+is looked up once (:mod:`bibx_plugins.csl_element_base`; citeproc-py spends most of its time
+re-running the same XPath queries), joins are linear (:mod:`bibx_plugins.csl_join`), and a
 condition on an item's type and variables is decided once per kind of item.
 """
 
@@ -26,87 +26,19 @@ from typing import Any
 
 from citeproc import model as csl
 from citeproc.source import VariableError
-from citeproc.string import MixedString, NoCase, String
+from citeproc.string import String
 from lxml import etree
 
+from bibx_plugins import csl_names
+from bibx_plugins.csl_element_base import FORMATTING, Element, JsTextCase, LocaleLookups, state_of
 from bibx_plugins.csl_render_state import RenderState, as_group, tracked
 from bibx_plugins.csl_styles import CSL_NS
-from bibx_plugins.csl_text import INNER_CLOSE, INNER_OPEN, NO_CASE_CLOSE, NO_CASE_OPEN, OUTER_CLOSE, OUTER_OPEN, js_text_case
-
-_NO_CASE_PART = re.compile(f"{re.escape(NO_CASE_OPEN)}(.*?){re.escape(NO_CASE_CLOSE)}", re.DOTALL)
+from bibx_plugins.csl_text import INNER_CLOSE, INNER_OPEN, OUTER_CLOSE, OUTER_OPEN
 
 
-def _state(element: Any) -> RenderState:
-    return element.bibx_root.bibx_state
-
-
-_FORMATTING = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
-
-
-class _Element:
-    """Mixin for every style element: the tree is fixed while rendering, so lookups are kept.
-
-    :func:`_prepare` gives each element ``bibx_root`` and ``bibx_xpath`` and keeps every element's
-    Python proxy alive, so lxml hands back the same proxy (and its caches) on every visit.
-    """
-
-    def get_root(self) -> Any:
-        return self.bibx_root
-
-    def xpath_search(self, expression: str) -> Any:
-        found = self.bibx_xpath.get(expression)
-        if found is None:
-            found = self.bibx_xpath[expression] = super().xpath_search(expression)
-        return found
-
-    def format(self, string: Any) -> Any:
-        # Most elements carry no formatting; citeproc-py asks the formatter five times regardless.
-        if self.bibx_formatted:
-            return super().format(string)
-        return str(string) if isinstance(string, (int, float)) else string
-
-
-class _LocaleLookups:
-    """Terms, date formats and locale options, looked up once per style (not for cs:locale itself)."""
-
-    def get_term(self, name: str, form: str | None = None, fallback_locale: bool = True, zero_padded: bool = False) -> Any:
-        return _memo(
-            self,
-            ("term", name, form, fallback_locale, zero_padded),
-            lambda: super(_LocaleLookups, self).get_term(name, form, fallback_locale, zero_padded),
-        )
-
-    def get_date(self, form: str) -> Any:
-        return _memo(self, ("date", form), lambda: super(_LocaleLookups, self).get_date(form))
-
-    def get_locale_option(self, name: str) -> Any:
-        return _memo(self, ("option", name), lambda: super(_LocaleLookups, self).get_locale_option(name))
-
-
-def _memo(element: Any, key: tuple[Any, ...], compute: Any) -> Any:
-    lookups = element.bibx_root.bibx_locale_lookups
-    if key not in lookups:
-        lookups[key] = compute()
-    return lookups[key]
-
-
-class _JsTextCase:
-    """Text-case as citeproc-js applies it (see :func:`js_text_case`); nocase parts stay as they are."""
-
-    def case(self, text: Any, language: str | None = None) -> Any:
-        mode = self.get("text-case")
-        if mode is None or not text or (mode == "title" and language not in (None, "en")):
-            return text
-        if not (isinstance(text, MixedString) and any(isinstance(part, NoCase) for part in text)):
-            return String(js_text_case(str(text), mode))
-        marked = "".join(f"{NO_CASE_OPEN}{part}{NO_CASE_CLOSE}" if isinstance(part, NoCase) else str(part) for part in text)
-        pieces = _NO_CASE_PART.split(js_text_case(marked, mode))
-        return MixedString([NoCase(piece) if index % 2 else String(piece) for index, piece in enumerate(pieces) if piece])
-
-
-class _Text(_JsTextCase, _LocaleLookups, _Element, csl.Text):
+class _Text(JsTextCase, LocaleLookups, Element, csl.Text):
     def _variable(self, item: Any, context: Any) -> Any:
-        return tracked(_state(self), self.get("variable"), lambda: super(_Text, self)._variable(item, context))
+        return tracked(state_of(self), self.get("variable"), lambda: super(_Text, self)._variable(item, context))
 
     def quote(self, string: Any) -> Any:
         if self.get("quotes", "false").lower() == "true":
@@ -116,7 +48,7 @@ class _Text(_JsTextCase, _LocaleLookups, _Element, csl.Text):
 
     def _term(self, item: Any) -> Any:
         text = super()._term(item)
-        _state(self).term(text)
+        state_of(self).term(text)
         return text
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
@@ -132,7 +64,7 @@ class _Text(_JsTextCase, _LocaleLookups, _Element, csl.Text):
             text = self._term(item)
         elif "value" in self.attrib:
             text = String(self.preformat(self.get("value")))
-            _state(self).term(text)
+            state_of(self).term(text)
         # The item's language only matters to title case; citeproc-py looked it up for every text.
         return text, self._language(item) if self.get("text-case") == "title" else None
 
@@ -144,22 +76,22 @@ class _Text(_JsTextCase, _LocaleLookups, _Element, csl.Text):
             return self.bibx_root.bibx_language
 
 
-class _Macro(_LocaleLookups, _Element, csl.Macro):
+class _Macro(LocaleLookups, Element, csl.Macro):
     def render(self, item: Any, context: Any = None, sort_options: Any = None) -> Any:
-        return as_group(_state(self), lambda: super(_Macro, self).render(item, context, sort_options))
+        return as_group(state_of(self), lambda: super(_Macro, self).render(item, context, sort_options))
 
 
-class _Number(_JsTextCase, _LocaleLookups, _Element, csl.Number):
+class _Number(JsTextCase, LocaleLookups, Element, csl.Number):
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        return tracked(_state(self), self.get("variable"), lambda: super(_Number, self).process(item, context, **kwargs))
+        return tracked(state_of(self), self.get("variable"), lambda: super(_Number, self).process(item, context, **kwargs))
 
 
-class _Date(_LocaleLookups, _Element, csl.Date):
+class _Date(LocaleLookups, Element, csl.Date):
     def process(self, item: Any, variable: str | None = None, show_parts: Any = None, context: Any = None, **kwargs: Any) -> Any:
         name = variable or self.get("variable")
         render = lambda: super(_Date, self).process(item, variable, show_parts, context, **kwargs)  # noqa: E731
-        text = tracked(_state(self), name, render)
-        state = _state(self)
+        text = tracked(state_of(self), name, render)
+        state = state_of(self)
         if text and name == "issued" and self.bibx_root.bibx_implicit_year_suffix and not state.year_suffix_placed:
             text = self._with_year_suffix(text, item)
         return text
@@ -170,50 +102,15 @@ class _Date(_LocaleLookups, _Element, csl.Date):
         year = getattr(item.reference.get("issued"), "year", None)
         if not suffix or year is None:
             return text
-        _state(self).year_suffix_placed = True
+        state_of(self).year_suffix_placed = True
         return String(re.sub(rf"(?<!\d){abs(year)}(?!\d)", lambda match: match.group(0) + str(suffix), str(text), count=1))
 
 
-class _Names(_LocaleLookups, _Element, csl.Names):
-    def process(self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
-        state = _state(self)
-        present = [name for name in self.get("variable").split() if name in item.reference]
-        if present and set(present) <= state.suppressed:
-            state.variable(present[0], None)
-            return None
-        for name in present:
-            state.variable(name, True)
-        if not present:
-            state.variable("names", None)  # substitution, if any, reports what it printed
-        return super().process(item, names_context, context, **kwargs)
-
-
-class _Substitute(_LocaleLookups, _Element, csl.Substitute):
-    """The first child that renders stands in for the names; what it printed is not printed again."""
-
-    def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        state = _state(self)
-        for child in self.getchildren():
-            start = len(state.rendered)
-            try:
-                if isinstance(child, csl.Names) and child.name is None:
-                    names = self.xpath_search("./parent::cs:names[1]")[0]
-                    text = child.render(item, names_context=names, context=context, **kwargs)
-                else:
-                    text = child.render(item, context=context, **kwargs)
-            except VariableError:
-                continue
-            if text:
-                state.suppressed.update(state.rendered[start:])
-                return text
-        return None
-
-
-class _Group(_LocaleLookups, _Element, csl.Group):
+class _Group(LocaleLookups, Element, csl.Group):
     """Printed or suppressed as citeproc-js decides (see :class:`bibx_plugins.csl_render_state.RenderState`)."""
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        text = as_group(_state(self), lambda: self._children(item, context, **kwargs))
+        text = as_group(state_of(self), lambda: self._children(item, context, **kwargs))
         if not text:
             raise VariableError
         return text
@@ -234,57 +131,18 @@ class _Group(_LocaleLookups, _Element, csl.Group):
         return self.join(output) if output else None
 
 
-class _Name(_LocaleLookups, _Element, csl.Name):
-    bibx_institution_last = 0
-
-    def process(self, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
-        names = item.reference.get(variable, [])
-        # citeproc-js joins a list that ends with an organisation without the delimiter before
-        # "and" when there are two names, and with it when there are more, whatever the style says.
-        self.bibx_institution_last = len(names) if names and "literal" in names[-1] else 0
-        if sort_options is not None:
-            sort_options = {**sort_options, "and": None}  # citeproc-js's sort keys have no "and"
-        return super().process(item, variable, context, sort_options, **kwargs)
-
-    def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
-        if name == "delimiter-precedes-last" and self.bibx_institution_last:
-            return "always" if self.bibx_institution_last > 2 else "never"
-        return super().get_option(name, context, sort_options)
-
-    def initialize(self, given: str, mark: str, context: Any) -> str:
-        # initialize="false" (CSL 1.0.1): keep given names whole; initialize-with then only
-        # punctuates names that are initials already, which listings do not give.
-        if self._inherited("initialize", context) == "false":
-            return given
-        return super().initialize(given, mark, context)
-
-    def _inherited(self, attribute: str, context: Any) -> str | None:
-        if attribute in self.attrib:
-            return self.get(attribute)
-        start = context if context is not None else self
-        parent = start.xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
-        for element in (*parent, self.get_root()):
-            if attribute in element.attrib:
-                return element.get(attribute)
-        return None
-
-
-class _NamePart(_JsTextCase, _LocaleLookups, _Element, csl.Name_Part):
+class _DatePart(JsTextCase, LocaleLookups, Element, csl.Date_Part):
     pass
 
 
-class _DatePart(_JsTextCase, _LocaleLookups, _Element, csl.Date_Part):
-    pass
-
-
-class _Label(_JsTextCase, _LocaleLookups, _Element, csl.Label):
+class _Label(JsTextCase, LocaleLookups, Element, csl.Label):
     def process(self, item: Any, *args: Any, **kwargs: Any) -> Any:
         text = super().process(item, *args, **kwargs)
-        _state(self).term(text)
+        state_of(self).term(text)
         return text
 
 
-class _If(_LocaleLookups, _Element, csl.If):
+class _If(LocaleLookups, Element, csl.If):
     """A condition on the item's type and the variables it has is decided once per such shape."""
 
     def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
@@ -317,12 +175,12 @@ _OVERRIDES: dict[type, type] = {
     csl.Text: _Text,
     csl.Number: _Number,
     csl.Date: _Date,
-    csl.Names: _Names,
-    csl.Substitute: _Substitute,
+    csl.Names: csl_names.Names,
+    csl.Substitute: csl_names.Substitute,
     csl.Group: _Group,
     csl.Macro: _Macro,
-    csl.Name: _Name,
-    csl.Name_Part: _NamePart,
+    csl.Name: csl_names.Name,
+    csl.Name_Part: csl_names.NamePart,
     csl.Date_Part: _DatePart,
     csl.Label: _Label,
 }
@@ -331,15 +189,15 @@ _OVERRIDES: dict[type, type] = {
 def _element_classes() -> dict[str | None, type]:
     """Tag -> class, as citeproc-py maps them, each class swapped for bibx's subclass."""
     originals = [cls for cls in csl.CitationStylesElement.__subclasses__() if cls.__module__ == csl.__name__]
-    classes: dict[str | None, type] = {None: type("CitationStylesElement", (_Element, csl.CitationStylesElement), {})}
+    classes: dict[str | None, type] = {None: type("CitationStylesElement", (Element, csl.CitationStylesElement), {})}
     for original in originals:
         tag = original.__name__.replace("_", "-").lower()
         if original in _OVERRIDES:
             classes[tag] = _OVERRIDES[original]
         elif original is csl.Locale:
-            classes[tag] = type(original.__name__, (_Element, original), {})
+            classes[tag] = type(original.__name__, (Element, original), {})
         else:
-            classes[tag] = type(original.__name__, (_LocaleLookups, _Element, original), {})
+            classes[tag] = type(original.__name__, (LocaleLookups, Element, original), {})
     return classes
 
 
@@ -361,11 +219,11 @@ def _prepare(root: Any) -> None:
         # shorthand cs:names inside cs:substitute inherit their parent's cs:name instead.
         if names.find(f"{{{CSL_NS}}}name") is None and names.getparent().tag != f"{{{CSL_NS}}}substitute":
             names.insert(0, names.makeelement(f"{{{CSL_NS}}}name"))
-    elements = [element for element in root.iter() if isinstance(element, _Element)]
+    elements = [element for element in root.iter() if isinstance(element, Element)]
     for element in elements:
         element.bibx_root = root
         element.bibx_xpath = {}
-        element.bibx_formatted = any(name in element.attrib for name in _FORMATTING)
+        element.bibx_formatted = any(name in element.attrib for name in FORMATTING)
         if isinstance(element, _If):
             element.bibx_shape_condition = set(element.attrib) <= {"type", "variable", "match"}
             element.bibx_decided = {}

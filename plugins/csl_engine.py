@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,6 +22,7 @@ from citeproc.source import CitationItem, VariableError
 from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
+from bibx_plugins.csl_disambiguation import AddNamesRule
 from bibx_plugins.csl_elements import load_style, reset_render_state
 from bibx_plugins.csl_styles import CSL_NS
 from bibx_plugins.csl_text import (
@@ -30,7 +31,9 @@ from bibx_plugins.csl_text import (
     OUTER_CLOSE,
     OUTER_OPEN,
     VERBATIM_VARIABLES,
+    WHOLE_GIVEN_NAME,
     SortKey,
+    joined_non_romanesque,
     one_line,
     one_period_across_markup,
     plain_text,
@@ -38,10 +41,12 @@ from bibx_plugins.csl_text import (
     sort_text_key,
     split_particles,
     typeset_quotes,
+    whole_when_initials_clash,
 )
 
 Encode = Callable[[str], str]
 LEADING_SORT_KEYS = 3
+NAMES_SHOWN = "bibx-names-shown"  # an item's key for the names disambiguation adds (not a CSL variable)
 _plain = citeproc_formatters.plain
 
 
@@ -75,6 +80,8 @@ class Entry:
 
     margin: str
     body: str
+    names: str = ""  # what subsequent-author-substitute compares: the names the first cs:names shows
+    substituted: str = ""  # the body with those names replaced by the style's substitute
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +121,19 @@ class Engine:
         self.descending = [key.get("sort", "ascending") == "descending" for key in self.keys]
         self.second_field_align = bibliography.get("second-field-align") is not None
         self.variables = _referenced_variables(self.root)
-        self.marks = self._quote_marks() | str.maketrans(dict(marks or {}))
+        self.marks = self._quote_marks() | str.maketrans(dict(marks or {})) | {ord(WHOLE_GIVEN_NAME): None}
         self.close_quote = self._close_quote()
         self.disambiguation = _YearSuffixRule.of(self.root.citation)
+        self.add_names = AddNamesRule.of(self.root)
+        self.author_substitute = bibliography.get("subsequent-author-substitute")
+        self.previous_names: tuple[int, str] = (0, "")  # the last entry rendered: its number, its names
+        citation = self.root.citation
+        # Names whose initials clash print whole under the rules that may expand to full given names.
+        self.add_givenname = (
+            citation is not None
+            and citation.get("disambiguate-add-givenname") == "true"
+            and citation.get("givenname-disambiguation-rule", "by-cite") in ("by-cite", "all-names")
+        )
 
     def _quote_marks(self) -> dict[int, str]:
         terms = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
@@ -136,6 +153,8 @@ class Engine:
         The id is bibx's own: citeproc-py lower-cases ids, which can make two keys one.
         """
         fed = {name: self._value(name, value, encode) for name, value in item.items() if name in self.variables}
+        if self.add_givenname:
+            fed = {name: whole_when_initials_clash(value) if isinstance(value, list) else value for name, value in fed.items()}
         fed["id"] = "item"
         return fed
 
@@ -148,7 +167,7 @@ class Engine:
         return value
 
     def _name(self, person: dict[str, Any], encode: Encode) -> dict[str, Any]:
-        parts = split_particles(person)
+        parts = split_particles(joined_non_romanesque(person))
         # citeproc-js prints an apostrophe in a name as one, but leaves other quotes in names alone.
         return {part: self._name_part(value, encode) for part, value in parts.items()}
 
@@ -160,6 +179,26 @@ class Engine:
         """Equal for items whose author-date citations stay alike after the style's disambiguation
         by names; citeproc-js tells those apart by year suffixes (2019a, 2019b). None: no suffix."""
         return self.disambiguation.key(item) if self.disambiguation else None
+
+    def disambiguate_names(self, items: Sequence[dict[str, Any]]) -> None:
+        """Give items in bibliography order the names citeproc-js adds to tell their citations apart."""
+        if self.add_names is None:
+            return
+        for item, shown in zip(items, self.add_names.names_shown(items), strict=True):
+            if shown is not None:
+                item[NAMES_SHOWN] = shown
+
+    def substitute_authors(self, entries: Iterable[tuple[Any, Entry | Failure]]) -> Iterator[tuple[Any, Entry | Failure]]:
+        """subsequent-author-substitute (rule "complete-all", the default): names printed as the
+        previous entry printed them are replaced by the substitute ("———" in MLA)."""
+        previous = ""
+        for paper, entry in entries:
+            if self.author_substitute is not None and isinstance(entry, Entry) and entry.names:
+                if entry.names == previous:
+                    entry = replace(entry, body=entry.substituted)
+                else:
+                    previous = entry.names
+            yield paper, entry
 
     def sort_keys(self, items: Sequence[tuple[int, dict[str, Any]]]) -> list[SortKey | Failure]:
         """One sort key per ``(number, item)``; :func:`bibliography_order` puts them in order.
@@ -177,7 +216,10 @@ class Engine:
     def render(self, items: Sequence[tuple[int, dict[str, Any]]]) -> list[Entry | Failure]:
         """Each ``(number, item)`` as its bibliography entry; ``number`` is its place in the list."""
         encode = self.encode
-        return [self._guarded(self._entry, number, self.feed(item, encode), self.formatter) for number, item in items]
+        return [
+            self._guarded(partial(self._entry, number, item.get(NAMES_SHOWN)), number, self.feed(item, encode), self.formatter)
+            for number, item in items
+        ]
 
     def _guarded(self, step: Any, number: int, item: dict[str, Any], formatter: Any) -> Any:
         self.root.formatter = formatter
@@ -198,17 +240,36 @@ class Engine:
             values.append(None if value is None else sort_text_key(str(value)))
         return tuple(values)
 
-    def _entry(self, cite: _Cite) -> Entry:
-        reset_render_state(self.root)
-        rendered = self.layout.render_bibliography([cite])
-        text = str(rendered[0]) if rendered else ""
+    def _entry(self, number: int, names_shown: int | None, cite: _Cite) -> Entry:
+        text = self._layout_text(cite, names_shown)
+        state = self.root.bibx_state
+        names = repr(state.first_names_key) if state.first_names_key else str(state.first_names or "")
         margin = self._margin(cite, text) if self.second_field_align else ""
+        body = self._body(text, margin)
+        previous, self.previous_names = self.previous_names, (number, names)
+        if self.author_substitute is None or not names or (previous[0] == number - 1 and previous[1] != names):
+            return Entry(margin, body, names)
+        # The previous entry printed the same names (or was rendered elsewhere, by another worker):
+        # render again with the substitute in their place, so that the punctuation after it is
+        # what citeproc-js prints ("———." where the names' "et al." had absorbed the period).
+        substituted = self._body(self._layout_text(cite, names_shown, self.author_substitute), margin)
+        return Entry(margin, body, names, substituted)
+
+    def _layout_text(self, cite: _Cite, names_shown: int | None, substitute: str | None = None) -> str:
+        reset_render_state(self.root)
+        self.root.bibx_state.names_shown = names_shown
+        self.root.bibx_state.names_substitute = substitute
+        rendered = self.layout.render_bibliography([cite])
+        return str(rendered[0]) if rendered else ""
+
+    def _body(self, text: str, margin: str) -> str:
         body = one_period_across_markup(text[len(margin) :].lstrip().translate(self.marks))
         if not body:
             raise ValueError("the style prints nothing for this item")
         if self.close_quote:
             body = punctuation_into_quotes(body, self.close_quote)
-        return Entry(margin, body)
+        # A layout suffix ending in a space (ACM's ". ") leaves none at the end of citeproc-js's entries.
+        return body.rstrip()
 
     def _margin(self, cite: _Cite, text: str) -> str:
         """The first field of the entry, which second-field-align styles print in a margin."""
@@ -265,7 +326,7 @@ class _YearSuffixRule:
 
 
 def _referenced_variables(root: Any) -> frozenset[str]:
-    names = {"type", "language", "year-suffix"}
+    names = {"id", "type", "language", "year-suffix"}  # the id orders citeproc-js's disambiguation
     for element in root.iter():
         for attribute in ("variable", "is-numeric", "is-uncertain-date"):
             names.update(element.get(attribute, "").split())

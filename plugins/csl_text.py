@@ -278,6 +278,8 @@ def typeset_quotes(text: str) -> str:
     """
     if "'" not in text and '"' not in text:
         return text
+    if "<span" in text:  # the quotes of a tag's attribute are not quotation marks
+        return _ATTRIBUTE_SPANS.sub(lambda match: _SPAN_TAGS[match.group()], typeset_quotes(_spans_set_aside(text)))
     first = _OPENING_QUOTE.search(text)
     outer = first.group(1) if first else '"'
     inner = "'" if outer == '"' else '"'
@@ -286,9 +288,54 @@ def typeset_quotes(text: str) -> str:
     return text.replace("'", "\u2019")
 
 
+# Rich-text spans with quoted attributes, set aside as private-use characters while quotes are typeset.
+_SPAN_MARKERS = {'<span class="nocase">': "\ue006", '<span style="font-variant:small-caps;">': "\ue007", '<span style="font-variant: small-caps;">': "\ue008"}
+_SPAN_TAGS = {marker: tag for tag, marker in _SPAN_MARKERS.items()}
+_ATTRIBUTE_SPANS = re.compile("[\ue006-\ue008]")
+_TAGS_WITH_ATTRIBUTES = re.compile("|".join(re.escape(tag) for tag in _SPAN_MARKERS))
+
+
+def _spans_set_aside(text: str) -> str:
+    return _TAGS_WITH_ATTRIBUTES.sub(lambda match: _SPAN_MARKERS[match.group()], text)
+
+
 def one_line(text: str) -> str:
     """Line breaks inside a value as spaces: every entry is one line of text."""
     return _LINE_BREAKS.sub(" ", text)
+
+
+# The scripts citeproc-js calls "romanesque" (CSL.ROMANESQUE_REGEXP): Latin, Greek, Cyrillic.
+_ROMANESQUE = re.compile("[a-zA-Z\u0080-\u017f\u0400-\u052f\u0386-\u03fb\u1f00-\u1ffe]")
+
+
+def joined_non_romanesque(name: dict[str, str]) -> dict[str, str]:
+    """``高瀬 翔`` as one family name ``高瀬翔``: citeproc-js writes a name in another script (CJK,
+    Hangul…) family first without a space, separator or initials. (Its short form, the family name
+    alone, would differ; bibliographies print the long form.)"""
+    family, given = name.get("family", ""), name.get("given", "")
+    if not family or not given or _ROMANESQUE.search(family + given):
+        return name
+    return {part: value for part, value in name.items() if part != "given"} | {"family": family + given}
+
+
+# Before a given name: print it whole, not as initials (see whole_when_initials_clash).
+WHOLE_GIVEN_NAME = "\ue009"
+
+
+def whole_when_initials_clash(names: list[Any]) -> list[Any]:
+    """Names of one list alike in family name and initial (Yuying Ge, Yixiao Ge) keep their given
+    names whole, as citeproc-js's disambiguate-add-givenname prints them in the bibliography too."""
+    people = [name for name in names if isinstance(name, dict) and name.get("given") and name.get("family")]
+    seen = Counter((str(name["family"]), str(name["given"])[:1]) for name in people)
+    clashing = {key for key, count in seen.items() if count > 1}
+    if not clashing:
+        return names
+    return [
+        {**name, "given": WHOLE_GIVEN_NAME + str(name["given"])}
+        if name in people and (str(name["family"]), str(name["given"])[:1]) in clashing
+        else name
+        for name in names
+    ]
 
 
 _PARTICLE = re.compile(r"([^\W\d][^ ]*) +(?=\S)")
@@ -351,20 +398,23 @@ def rich_text(text: str, escape: Callable[[str], str], markup: RichTextMarkup) -
     return "".join(out)
 
 
-_PERIOD_AFTER_MARKUP = re.compile(r"([.!?])((?:</[a-z]+>|(?<!\\)\*+)+)\.")
+# A period after a sentence's own end mark, maybe across closing markup, before a space or the end.
+_PERIOD_AFTER_MARKUP = re.compile(r"([.!?])((?:</[a-z]+>|(?<!\\)\*+|[\u201c\u201d\u2019\u00bb\u203a\ue001\ue003])*)\.(?=\s|<|$)")
 
 
 def one_period_across_markup(text: str) -> str:
-    """``<i>et al.</i>.`` as ``<i>et al.</i>``: citeproc-py only merges periods it sees side by side."""
+    """``<i>et al.</i>.`` as ``<i>et al.</i>``, ``Why?.`` and ``„Why?“.`` as ``Why?`` and ``„Why?“``:
+    citeproc-js's period merging, across closing markup and closing quotes."""
     return _PERIOD_AFTER_MARKUP.sub(r"\1\2", text)
 
 
 def punctuation_into_quotes(text: str, close_quote: str) -> str:
-    """``“Title”,`` becomes ``“Title,”`` (punctuation-in-quote); ``“Why?”.`` becomes ``“Why?”``."""
+    """``“Title”,`` becomes ``“Title,”`` (punctuation-in-quote); ``“Why?”.`` becomes ``“Why?”``, ``“Why?”,`` ``“Why?,”``."""
 
     def swap(match: re.Match[str]) -> str:
         before, quotes, mark = match.groups()
-        if before and before in ".?!":
+        # citeproc-js drops a period after any of .?! but a comma only after a period ("Why?,”").
+        if before and (before == "." or (before in "?!" and mark == ".")):
             return before + quotes
         return before + mark + quotes
 

@@ -5,8 +5,8 @@ CSL-JSON is the format that reaches Zotero intact: ``type: "article"`` imports a
 ``note`` as Extra. Pandoc and citeproc-js read the same items.
 
 :func:`csl_item` is the only mapping from a :class:`Paper` to a CSL item: the formatted-references
-writer feeds citeproc-py exactly these dicts. What every format says besides (links, DOI, notes)
-comes from :mod:`bibx_plugins.paper_facts`.
+writer feeds citeproc-py exactly these dicts. What every format says besides (links, DOI, listing
+facts) comes from :mod:`bibx.facts`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
+from bibx.facts import ARXIV, FACT_AFFILIATION, FACT_LINK, fact_fields, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.specs import rendered
-from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
 _LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+ET_AL_SUFFIX = "et al."
+_LIST_FACTS = frozenset({FACT_AFFILIATION, FACT_LINK})
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
@@ -30,22 +32,19 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     """The CSL-JSON item for ``paper``: every known value, never a None or an empty value.
 
     Everything is ``type: "article"`` (a preprint): the model knows no journal or proceedings.
-    The listing date and what the listing left unsaid (no authors, "et al.", an inferred year) go
-    to ``note``, not to a date variable: CSL's ``available-date`` means when the work was first
-    made available, which a feed's listing date is not, and Zotero drops ``available-date`` but
-    keeps ``note`` as Extra.
+    The listing facts (no authors, "et al.", an inferred year, the listing date, affiliations,
+    further links) go to ``custom``, the CSL-JSON object for data without a CSL variable, which
+    no style prints. Not to ``note``, which styles may print and Zotero shows as Extra, nor to
+    a date variable: CSL's ``available-date`` means when the work was first made available,
+    which a feed's listing date is not.
     """
     item_key = item_id(paper)
-    notes = paper_notes(paper)
-    if paper.category:
-        # Zotero's CSL import maps no variable to tags, so ``keyword`` alone would not arrive there.
-        notes.append(f"arXiv category: {paper.category}")
     item: dict[str, Any] = {
         "id": item_key,
         "type": "article",
         "citation-key": item_key,
         "title": paper.title,
-        "author": [csl_name(creator) for creator in paper.creators],
+        "author": csl_authors(paper),
         "issued": csl_date(paper.date) if paper.date else None,
         "publisher": ARXIV if paper.arxiv_id else None,
         # Zotero's own arXiv translator stores the Archive ID in this prefixed form.
@@ -56,9 +55,36 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         "URL": primary_url(paper),
         "abstract": paper.abstract,
         "keyword": paper.category,
-        "note": "\n".join(notes),
+        "custom": csl_custom(paper),
     }
     return {name: value for name, value in item.items() if value}
+
+
+def csl_custom(paper: Paper) -> dict[str, str | list[str]]:
+    """The listing facts as CSL-JSON ``custom`` pairs; affiliations and links as lists."""
+    custom: dict[str, str | list[str]] = {}
+    for name, value in fact_fields(paper):
+        if name in _LIST_FACTS:
+            custom.setdefault(name, [])
+            custom[name].append(value)  # type: ignore[union-attr]
+        else:
+            custom[name] = value
+    return custom
+
+
+def csl_authors(paper: Paper) -> list[dict[str, str]]:
+    """The names; a list the listing truncated ends with the name suffix ``et al.`` on its last person.
+
+    CSL has no variable for "the list goes on", and a name ``{"literal": "others"}`` is an invented
+    author to citeproc-js and Zotero (only pandoc reads it as "et al."). A name suffix is real CSL:
+    citeproc-js and pandoc print it after the last name ("Yuan, S., & Zhao, H., et al." in APA,
+    "S. Yuan and H. Zhao et al." in IEEE), and no author is added. An organisation last keeps its
+    literal name; there the fact stays in ``custom`` alone.
+    """
+    names = [csl_name(creator) for creator in paper.creators]
+    if paper.authors_truncated and names and "family" in names[-1]:
+        names[-1] = {**names[-1], "suffix": ET_AL_SUFFIX}
+    return names
 
 
 def csl_name(creator: Creator) -> dict[str, str]:

@@ -5,7 +5,7 @@ line by line, and a pretty-printed array (Zotero's, pandoc's) item by item, by f
 brackets; memory holds one item at a time. Each item is parsed on its own, so a broken item is
 reported with its line and the next one is still read.
 
-What the three standard readers share (bibx's note sentences read back, the arXiv DOI and page
+What the three standard readers share (bibx's listing facts in ``custom`` read back, the arXiv DOI and page
 recognised, unused fields reported once per file) is in :mod:`bibx_plugins.standard_record`.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
+from bibx.facts import ARXIV_PREFIX, FACT_NAMES
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.paper_facts import ARXIV_PREFIX
 from bibx_plugins.standard_record import (
     RAW_LIMIT,
     RecordFields,
@@ -32,7 +32,8 @@ from bibx_plugins.standard_record import (
 )
 
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
-_CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note".split())
+_CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note custom".split())
+ET_AL_SUFFIXES = frozenset({"et al.", "et al", "et. al."})
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 
 
@@ -80,6 +81,14 @@ def _quoted(text: str) -> str:
     return repr(text if len(text) <= 80 else f"{text[:80]}…")
 
 
+def _without_et_al(authors: list[Any]) -> tuple[list[Any], bool]:
+    """The names without the ``et al.`` suffix that marks a truncated list (bibx's CSL writer puts it on the last person)."""
+    last = authors[-1] if authors else None
+    if isinstance(last, dict) and _text(last.get("suffix")).lower() in ET_AL_SUFFIXES:
+        return [*authors[:-1], {part: value for part, value in last.items() if part != "suffix"}], True
+    return authors, False
+
+
 def _csl_date(issued: Any) -> PartialDate:
     """``{"date-parts": [[2022, 3]]}`` (the first of a range), or a ``raw``/``literal`` date text."""
     if isinstance(issued, dict) and isinstance(issued.get("date-parts"), list) and issued["date-parts"]:
@@ -97,7 +106,9 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None
-    record.creators = _csl_creators(item.get("author"), record)
+    listed = item.get("author")
+    authors, record.truncated = _without_et_al(listed) if isinstance(listed, list) else (listed, False)
+    record.creators = _csl_creators(authors, record)
     if "issued" in item:
         try:
             record.date = _csl_date(item["issued"])
@@ -116,8 +127,25 @@ def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
     record.abstract = _text(item.get("abstract"))
     record.keywords = split_keywords(_text(item.get("keyword")))
     record.note = _text(item.get("note"))
+    record.facts = _custom_facts(item.get("custom"), record)
     record.unused += sorted(name for name in item if name not in _CSL_READ)
     return record
+
+
+def _custom_facts(custom: Any, record: RecordFields) -> list[tuple[str, str]]:
+    """bibx's listing facts from ``custom`` (a value or a list of values per name); other pairs are reported unused."""
+    if not isinstance(custom, dict):
+        if custom is not None:
+            record.unused.append("custom")
+        return []
+    pairs = []
+    for name, value in custom.items():
+        values = value if isinstance(value, list) else [value]
+        if name in FACT_NAMES and all(_text(element) for element in values):
+            pairs += [(name, _text(element)) for element in values]
+        else:
+            record.unused.append(f"custom.{name}")
+    return pairs
 
 
 def sniff(head: Sequence[str]) -> float:

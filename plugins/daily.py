@@ -14,6 +14,7 @@ from bibx import hookimpl
 from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Paper, PartialDate, Provenance, Report
+from bibx.richtext import from_latex
 from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listing import clean, is_furniture, title_problem
 
@@ -99,9 +100,9 @@ def _listing_date(numbered: Iterator[tuple[int, str]], context: ReadContext) -> 
 def _paper(title: tuple[int, str], abstract: str, listed: PartialDate, context: ReadContext) -> Paper:
     number, text = title
     return Paper(
-        title=" ".join(text.split()),
+        title=from_latex(text),
         authors_known=False,
-        abstract=abstract,
+        abstract=from_latex(abstract),
         listing_date=listed,
         urls=find_urls(abstract),
         sources=(Provenance(context.path, number, context.reader),),

@@ -1,38 +1,33 @@
 """Paper text as LaTeX that prints it and does nothing else: the one escaping path of the .bib writers.
 
-Text from a listing is data, never markup: every TeX special character is escaped, so
-``\\input{/etc/passwd}`` prints as those characters. The one exception is inline math such as
-``$160\\times$`` or ``AntM$^{2}$C``, kept as math only when :func:`is_harmless_math` accepts it:
-ASCII letters, digits, a few punctuation marks, braces, well-formed ``^``/``_`` scripts and
-commands from :data:`MATH_COMMANDS`. Anything else between dollars is escaped like text.
+Titles and abstracts are rich text (:mod:`bibx.richtext`): their italics, bold, superscripts,
+subscripts, small capitals and no-case spans become ``\\textit``, ``\\textbf``,
+``\\textsuperscript``, ``\\textsubscript``, ``\\textsc`` and braces; every other character is
+data, never markup: every TeX special character is escaped, so ``\\input{/etc/passwd}`` prints as
+those characters, and LaTeX's ligatures (``--``, ``---``, ``````, ``''``, ``?```, ``!```, and
+T1's ``<<``, ``>>``, ``,,``) are broken with ``{}`` so that they print as the characters typed.
+:func:`rich_from_latex` is the way back, for the .bib reader.
 
 Braces are written as ``\\textbraceleft{}``/``\\textbraceright{}``, not ``\\{``: BibTeX and biber
 count ``\\{`` as a brace when they look for the end of a field, so a lone ``{`` escaped that way
 would still unbalance the entry. Whitespace, newlines included, collapses to single spaces, so no
 line of a field can start a new ``@entry`` for a line-oriented parser.
+
+Case protection follows Better BibTeX: a word keeps its case (is braced) when one of its
+hyphen-separated parts has a capital after its first character (``LLMs``, ``MoE``, ``GPT-3``,
+``iPhone``, ``LaTeX``, ``AntM²C``); ``Large-Scale`` and ``Multi-Scenario`` are left to the style.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-_GREEK = (
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
-    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-)
-_SYMBOLS = (
-    "times sim approx simeq leq le geq ge neq ne ll gg pm mp cdot circ ast star div propto infty "
-    "to rightarrow leftarrow Rightarrow leftrightarrow mid in notin subset subseteq cup cap "
-    "forall exists partial nabla prime ldots cdots dots sum prod log ln exp min max"
-)
-# Symbols that take no argument and exist in plain LaTeX (no amsmath): they cannot read, write,
-# define or redefine anything, so a formula made only of them is inert.
-MATH_COMMANDS = frozenset(f"\\{name}" for name in f"{_GREEK} {_SYMBOLS} ,".split())
+from bibx.richtext import Node, Span, from_latex, is_plain, parse, render, text_of
 
 # Backslash and braces become commands without a brace character of their own.
 _BACKSLASH_OR_BRACE = re.compile(r"[\\{}]")
@@ -51,24 +46,19 @@ _SIMPLE_ESCAPES = (
 _VERBATIM_WORD = r"[^\\{}&%$#_~^\s\x00-\x1f\x7f-\U0010ffff]+"
 _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 
-_INLINE_MATH = re.compile(r"\$([^$]+)\$")
-_PIECE_BREAK = "\x00"
-_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\,|.", re.DOTALL)
-_MATH_ATOMS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-=<>()[].,;:/|!*")
-_MATH_SPACES = frozenset(" \t")
-# Formulas of plain symbols only (``$k$``, ``$3.0$``, ``$50+$``): no braces, scripts or commands.
-_PLAIN_FORMULA = re.compile(r"[A-Za-z0-9 +\-=<>()\[\].,;:/|!*]*")
-
-# A word with a capital after its first character (LLMs, MoE, GPT-3, HunyuanVideo), not preceded
-# by a backslash so that the names of the commands written by the escaping are left alone.
-_MIXED_CASE_WORD = re.compile(
-    r"(?<![\\A-Za-z0-9])(?=[A-Za-z0-9](?:[-.]?[A-Za-z0-9])*?[-.]?[A-Z])[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*"
-)
-# What every such word contains: a letter or digit, then (maybe after - or .) a capital. A text
-# without one has no word to brace, which this finds faster than the lookahead above.
-_CAPITAL_INSIDE_A_WORD = re.compile(r"[A-Za-z0-9][-.]?[A-Z]")
+# LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
+_LIGATURE = re.compile(r"([-`',<>])(?=\1)|[?!](?=`)")
+# A word as case protection sees it (GPT-3.5, O'Brien, AntM²C), and a cheap test for text where
+# some word may have a capital (or a non-ASCII letter) after its first character.
+_WORD = re.compile(r"([^\W_]+(?:[-.'’][^\W_]+)*)")
+_MAYBE_CAPITAL_INSIDE_A_WORD = re.compile(r"[^\W_][-.'’]?(?![a-z])[^\W\d_]")
+_SPAN_COMMANDS = {"i": r"\textit", "b": r"\textbf", "sup": r"\textsuperscript", "sub": r"\textsubscript", "sc": r"\textsc", "nocase": ""}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
+# in pdfLaTeX's UTF-8 support: spelled as math even in UTF-8 output (\ensuremath{\leq}).
+_ONE_MATH_SYMBOL = re.compile(r"\{\\ensuremath\{\\[A-Za-z]+\}\}")
+_MATH_CHARACTER = re.compile("[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]")
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -99,94 +89,100 @@ _UNICODE_ENCODER = UnicodeToLatexEncoder(
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
     """``text`` escaped character for character (names, notes, keywords: no math in there)."""
-    if _VERBATIM_TEXT.fullmatch(text):
+    if _VERBATIM_TEXT.fullmatch(text) and not _LIGATURE.search(text):
         return text
     return _text_segment(_collapse_whitespace(text), ascii_only, protect_case=False)
 
 
 def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> str:
-    """A title or abstract: escaped like :func:`latex_literal`, harmless inline math kept.
+    """A title or abstract (rich text, see :mod:`bibx.richtext`) as LaTeX that prints it.
 
-    ``protect_case`` braces mixed-case words and every formula, so that styles which lowercase
-    titles (plain.bst's ``change.case$``) leave ``MoE`` and ``$K$`` as written. ``ascii_only``
-    spells non-ASCII characters as LaTeX commands (``í`` → ``{\\'\\i}``) for BibTeX; characters
-    without such a spelling are kept, see :func:`unencodable_characters`.
+    ``protect_case`` braces the words that must keep their case (see the module's docstring), so
+    that styles which lowercase titles (plain.bst's ``change.case$``) leave ``MoE`` as written.
+    ``ascii_only`` spells non-ASCII characters as LaTeX commands (``í`` → ``{\\'\\i}``) for
+    BibTeX; characters without such a spelling are kept, see :func:`unencodable_characters`.
     """
     text = _collapse_whitespace(text)
-    if "$" not in text:
+    if is_plain(text):
         return _text_segment(text, ascii_only, protect_case)
-    texts, formulas = _split_harmless_math(text)
-    # The text around the formulas is escaped in one call (a call per piece cost more than the
-    # escaping), the pieces joined by a NUL: the collapsed text has none, and no escaping step
-    # changes a NUL or reads across one (for NFC it is a starter that composes with nothing).
-    escaped = _text_segment(_PIECE_BREAK.join(texts), ascii_only, protect_case).split(_PIECE_BREAK)
-    parts = [escaped[0]]
-    for formula, after in zip(formulas, escaped[1:]):
-        parts.append(f"{{${formula}$}}" if protect_case else f"${formula}$")
-        parts.append(after)
-    return "".join(parts)
+    nodes = parse(text)
+    if not protect_case:
+        return _latex_nodes(nodes, ascii_only)
+    return "".join(_protected_words(nodes, ascii_only))
 
 
-def _split_harmless_math(text: str) -> tuple[list[str], list[str]]:
-    """The harmless formulas of ``text`` (without dollars) and the text around them, one piece more.
-
-    A formula :func:`is_harmless_math` rejects stays in the text around it, dollars and all.
-    """
-    pieces = _INLINE_MATH.split(text)  # text, formula, text, formula, ..., text
-    texts, formulas = [pieces[0]], []
-    for formula, after in zip(pieces[1::2], pieces[2::2]):
-        if is_harmless_math(formula):
-            formulas.append(formula)
-            texts.append(after)
-        else:
-            texts[-1] += f"${formula}${after}"
-    return texts, formulas
-
-
-@lru_cache(maxsize=4096)
-def is_harmless_math(formula: str) -> bool:
-    """Whether ``$formula$`` typesets without error and runs nothing but allow-listed symbols.
-
-    Besides the alphabet, this checks what would stop TeX: unbalanced braces, a script without
-    its argument (``x^``) and a double script (``x^2^3``; ``^^`` is also TeX's notation for
-    arbitrary characters).
-    """
-    if _PLAIN_FORMULA.fullmatch(formula):
-        return True
-    # One frame per open brace: the scripts the current atom already has, and whether a ^ or _
-    # still waits for its argument.
-    frames: list[tuple[set[str], bool]] = [(set(), False)]
-    for token in _MATH_TOKEN.findall(formula):
-        scripts, awaiting = frames[-1]
-        if token in _MATH_SPACES:
+def _protected_words(nodes: Sequence[Node], ascii_only: bool) -> Iterator[str]:
+    """Runs of words without markup escaped in one call (a call per word cost more than the escaping)."""
+    run: list[str] = []
+    for word in _top_level_words(nodes):
+        if all(isinstance(node, str) for node in word):
+            run.extend(word)  # type: ignore[arg-type]
             continue
-        if token in ("^", "_"):
-            if awaiting or token in scripts:
-                return False
-            scripts.add(token)
-            frames[-1] = (scripts, True)
-        elif token == "{":
-            frames.append((set(), False))
-        elif token == "}":
-            if len(frames) == 1 or awaiting:
-                return False
-            frames.pop()
-            frames[-1] = _after_atom(*frames[-1])
-        elif token in _MATH_ATOMS or token in MATH_COMMANDS:
-            frames[-1] = _after_atom(scripts, awaiting)
+        if run:
+            yield _text_segment("".join(run), ascii_only, True)
+            run = []
+        yield _latex_word(word, ascii_only)
+    if run:
+        yield _text_segment("".join(run), ascii_only, True)
+
+
+def rich_from_latex(latex: str) -> str:
+    """The rich text a .bib field prints: :func:`bibx.richtext.from_latex`, minus the no-case spans
+    that case protection would write again (``{MoE}`` reads as ``MoE``, ``{Large}`` keeps its span)."""
+    rich = from_latex(latex, repair=False)
+    if is_plain(rich):
+        return rich
+    return render(tuple(_without_redundant_nocase(parse(rich))))
+
+
+def _without_redundant_nocase(nodes: tuple[Node, ...]) -> Iterator[Node]:
+    for node in nodes:
+        if isinstance(node, Span) and node.kind == "nocase" and _needs_protection(text_of(node.children)):
+            yield from node.children
         else:
-            return False
-    return len(frames) == 1 and not frames[0][1]
+            yield node
+
+
+def _latex_nodes(nodes: Sequence[Node], ascii_only: bool) -> str:
+    return "".join(
+        _text_segment(node, ascii_only, False)
+        if isinstance(node, str)
+        else f"{_SPAN_COMMANDS[node.kind]}{{{_latex_nodes(node.children, ascii_only)}}}"
+        for node in nodes
+    )
+
+
+def _top_level_words(nodes: Sequence[Node]) -> Iterator[list[Node]]:
+    """The nodes cut at spaces; a span glued to letters (``AntM<sup>2</sup>C``) is part of their word."""
+    word: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Span):
+            word.append(node)
+            continue
+        first, *rest = node.split(" ")
+        word.append(first)
+        for piece in rest:
+            yield [*word, " "]
+            word = [piece]
+    yield word
+
+
+def _latex_word(word: list[Node], ascii_only: bool) -> str:
+    # A word opening with a command is left as it is: braced, it would be BibTeX's "special
+    # character", whose letters change.case$ does change; the command's argument is protected anyway.
+    if isinstance(word[0], str) and _needs_protection(text_of(word).strip()):
+        return "{" + _latex_nodes(word, ascii_only).rstrip(" ") + "}" + (" " if word[-1] == " " else "")
+    return "".join(_text_segment(node, ascii_only, True) if isinstance(node, str) else _latex_nodes([node], ascii_only) for node in word)
+
+
+def _needs_protection(word: str) -> bool:
+    """A capital after the first character of a hyphen-separated part: ``MoE``, ``GPT-3``, not ``Large-Scale``."""
+    return any(char.isupper() for part in word.split("-") for char in part[1:])
 
 
 def unencodable_characters(latex: str) -> str:
     """The characters of ``latex`` that an ``ascii_only`` conversion had to keep as they are."""
     return "" if latex.isascii() else "".join(dict.fromkeys(_NON_ASCII.findall(latex)))
-
-
-def _after_atom(scripts: set[str], awaiting: bool) -> tuple[set[str], bool]:
-    """An atom either is the argument a script waited for, or starts a new base without scripts."""
-    return (scripts, False) if awaiting else (set(), False)
 
 
 def _collapse_whitespace(text: str) -> str:
@@ -210,15 +206,33 @@ def _is_single_spaced_line(text: str) -> bool:
 
 
 def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
+    if protect_case and _MAYBE_CAPITAL_INSIDE_A_WORD.search(text):
+        pieces = _WORD.split(text)  # text, word, text, word, ..., text
+        return "".join(
+            "{" + _escaped(piece, ascii_only) + "}" if index % 2 and _needs_protection(piece) else _escaped(piece, ascii_only)
+            for index, piece in enumerate(pieces)
+        )
+    return _escaped(text, ascii_only)
+
+
+def _escaped(text: str, ascii_only: bool) -> str:
     escaped = _escape_specials(text)
-    if protect_case and _CAPITAL_INSIDE_A_WORD.search(escaped):
-        escaped = _MIXED_CASE_WORD.sub(_braced, escaped)
-    return _encode_non_ascii(escaped) if ascii_only else escaped
+    if _LIGATURE.search(escaped):
+        escaped = _LIGATURE.sub(_with_empty_group, escaped)
+    if ascii_only:
+        return _encode_non_ascii(escaped)
+    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(_as_math, escaped)
 
 
-def _braced(match: re.Match[str]) -> str:
-    # A function rather than the template r"{\g<0>}", which re expands in Python for every match.
-    return "{" + match.group() + "}"
+def _as_math(match: re.Match[str]) -> str:
+    spelled = _spell_character(match.group())
+    # One symbol command (≤ as \leq): not a letter (Ά) nor a construction (⩮ as \stackrel{*}{=}).
+    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else match.group()
+
+
+def _with_empty_group(match: re.Match[str]) -> str:
+    # A function rather than the template r"\g<0>{}", which re expands in Python for every match.
+    return match.group() + "{}"
 
 
 def _escape_specials(text: str) -> str:

@@ -22,6 +22,7 @@ from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
 from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_et_al
+from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 
 META_LINE = re.compile(
@@ -239,11 +240,11 @@ def assemble_paper(
     line: int,
 ) -> Paper:
     return Paper(
-        title=" ".join(title.split()),
+        title=from_latex(" ".join(title.split())),
         creators=parse_creators(authors.names),
         authors_truncated=authors.truncated,
         organizations=authors.organizations,
-        abstract=abstract,
+        abstract=from_latex(abstract),
         category=normalise_category(meta.category_raw),
         category_raw=meta.category_raw,
         date=meta.date,

@@ -6,7 +6,9 @@ the dependent's locale. ``vancouver`` means ``nlm-citation-sequence``, the name 
 gave the Vancouver style (see :mod:`bibx_plugins.csl_styles`).
 
 The output matches citeproc-js (Zotero's processor) entry for entry on bibx's seed papers in APA,
-IEEE, Chicago author-date, Nature and Vancouver (tests/test_refs_vs_citeproc_js.py): bibx renders
+IEEE, Chicago author-date, Nature, Vancouver, Harvard, Elsevier Harvard and ACM (not yet MLA:
+tests/test_refs_vs_citeproc_js.py), except that plain text prints AntM²C where citeproc-js drops
+the superscript tag (AntM2C). Titles are rich text (:mod:`bibx.richtext`), as in CSL-JSON. bibx renders
 with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.csl_elements`,
 :mod:`bibx_plugins.csl_text`), and feeds it the CSL-JSON writer's own items
 (:mod:`bibx_plugins.csl_engine`). The list is ordered as the style says: a style that sorts its
@@ -30,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import click
 
-from bibx import Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx.richtext import scripts_to_unicode
 from bibx_plugins.csl_text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
 from bibx_plugins.csljson import csl_item
 
@@ -78,9 +81,10 @@ class OutputSpelling:
     escape: Callable[[str], str]
     inline: dict[str, tuple[str, str]] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
+    scripts_as_unicode: bool = False
 
     def encode(self, text: str) -> str:
-        return rich_text(text, self.escape, self.inline)
+        return rich_text(scripts_to_unicode(text) if self.scripts_as_unicode else text, self.escape, self.inline)
 
 
 def output_spelling(output_format: str) -> OutputSpelling:
@@ -90,7 +94,8 @@ def output_spelling(output_format: str) -> OutputSpelling:
         return OutputSpelling(MARKDOWN_FORMATTER, escape_markdown, MARKDOWN_INLINE, {ITALIC_OPEN: "*", ITALIC_CLOSE: "*"})
     from citeproc.formatter import plain
 
-    return OutputSpelling(plain, str)
+    # Plain text cannot raise a character: AntM²C rather than citeproc-js's AntM2C.
+    return OutputSpelling(plain, str, scripts_as_unicode=True)
 
 
 def escape_html(text: str) -> str:
@@ -206,8 +211,9 @@ class RefsWriter:
 
         out.write(_OPENING[self.output_format])
         truncated: list[Paper] = []
-        for paper, result in self._rendered(iter(papers)):
-            if paper.authors_truncated:
+        for paper, result in self.engine.substitute_authors(self._rendered(iter(papers))):
+            # The CSL mapping marks a truncated list with an "et al." suffix on its last person, not on an organisation.
+            if paper.authors_truncated and paper.creators and isinstance(paper.creators[-1], Organization):
                 truncated.append(paper)
             if isinstance(result, Failure):
                 self._reject(paper, result)
@@ -250,6 +256,7 @@ class RefsWriter:
         for (_, item), suffix in zip(ordered, suffixes, strict=True):
             if suffix:
                 item["year-suffix"] = suffix
+        self.engine.disambiguate_names([item for _, item in ordered])
         yield from self._render(_chunks(ordered), runner)
 
     def _sort_keys(self, items: list[dict[str, Any]], runner: _Runner) -> list[SortKey | Failure]:
@@ -289,11 +296,13 @@ class RefsWriter:
         self.report(_report(paper, message, rejected=True))
 
     def _warn_truncated(self, papers: Sequence[Paper]) -> None:
-        message = (
-            f'{len(papers)} papers have author lists the listing cut short ("et al."); their references name '
-            "only the authors given (CSL-JSON and BibTeX keep the truncation)"
-        )
-        self.report(_report(papers[0], message))
+        # One warning per paper, at its own line and naming it: a count pinned to the first one's line misleads.
+        for paper in papers:
+            message = (
+                f'"{paper.title}": the listing cut its author list short ("et al."); the reference names only the '
+                f"{len(paper.creators)} given (--resolve completes them; CSL-JSON and BibTeX keep the truncation)"
+            )
+            self.report(_report(paper, message))
 
 
 def _report(paper: Paper, message: str, rejected: bool = False) -> Report:
@@ -392,7 +401,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
         WriterSpec(
             name="refs",
             description="Formatted reference list in any CSL style (citeproc-py, matching citeproc-js): text, HTML or Markdown",
-            extensions=("txt",),
+            extensions=("txt", "html"),
             media_type="text/plain",
             factory=RefsWriter,
             options={

@@ -1,7 +1,7 @@
 """RIS writer (``ris``), for reference managers that import RIS (Zotero, EndNote, Mendeley).
 
-Records are written by rispy, one paper at a time. The values are those of the CSL-JSON mapping
-(links, DOI, notes come from :mod:`bibx_plugins.csljson`), so both formats say the same things.
+Records are written by rispy, one paper at a time. Links, DOI and listing facts come from
+:mod:`bibx.facts`, as for every format, so all formats say the same things.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import TextIO
 import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
+from bibx.facts import ARXIV, fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
+from bibx.richtext import to_plain
 from bibx.specs import rendered
-from bibx_plugins.paper_facts import ARXIV, item_id, paper_doi, paper_notes, primary_url
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
 # type, and UNPB and GEN fall back to journalArticle. JOUR says so outright, and other readers
@@ -75,7 +76,7 @@ def ris_record(paper: Paper) -> dict[str, str | list[str]]:
     record: dict[str, str | list[str] | None] = {
         "type_of_reference": RECORD_TYPE,
         "id": item_id(paper),
-        "title": paper.title,
+        "title": to_plain(paper.title),
         "authors": [ris_name(creator) for creator in paper.creators],
         "year": str(paper.date.year) if paper.date else None,
         "date": ris_date(paper.date) if paper.date else None,
@@ -85,9 +86,10 @@ def ris_record(paper: Paper) -> dict[str, str | list[str]]:
         "doi": paper_doi(paper),
         "journal_name": paper.journal_ref,  # JO: the published version as arXiv records it (--resolve)
         "urls": [url] if url else [],
-        "abstract": paper.abstract,
+        "abstract": to_plain(paper.abstract),
         "keywords": [paper.category] if paper.category else [],
-        "notes": paper_notes(paper),
+        # One N1 note a fact (``bibx-listed: 2026-07-29``): Zotero keeps notes as child notes, which no style prints.
+        "notes": fact_lines(paper),
     }
     return {field: _one_line(value) for field, value in record.items() if value}
 

@@ -9,8 +9,8 @@ Mapping, the inverse of :mod:`bibx_plugins.ris`'s: ``ID`` is the key; ``TI`` (or
 ``AU``/``A1`` the authors, ``Family, Given`` a person and a name without a comma an organisation
 (RIS cannot mark either); ``DA``, else ``PY``/``Y1``, the date (``2022/03/26/``, ``2022/03//``,
 ``2022``); ``AN`` the arXiv id when ``DB`` or ``T2`` names arXiv; ``DO``, ``UR``, ``AB`` (else
-``N2``); the first arXiv class among ``KW`` the category; bibx's own sentences among the ``N1``
-notes are read back. Other tags (``JO``, ``VL``, ``SP``…) are named in one warning per file.
+``N2``); the first arXiv class among ``KW`` the category; the listing facts among the ``N1``
+notes (``bibx-listed: …``, :func:`bibx.facts.fact_lines`) are read back. Other tags (``JO``, ``VL``, ``SP``…) are named in one warning per file.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import rispy
 
 from bibx import Paper, ReaderSpec, Report, hookimpl
 from bibx.dates import partial_date_from_text
+from bibx.facts import facts_in_text
 from bibx.specs import ReadContext
 from bibx_plugins.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
 
@@ -113,7 +114,7 @@ def ris_record(data: dict[str, Any], line: int, raw: str) -> RecordFields:
     record.urls = [url.strip() for url in data.get("urls", []) if url.strip()]
     record.abstract = _first(data, "abstract", "notes_abstract")
     record.keywords = [keyword.strip() for keyword in data.get("keywords", []) if keyword.strip()]
-    record.note = "\n".join(data.get("notes", []))
+    record.facts, record.note = facts_in_text("\n".join(data.get("notes", [])))
     unread = [name for name in data if name not in FIELDS_READ]
     if not in_arxiv:
         unread += [name for name in ("secondary_title", "name_of_database", "accession_number") if name in data]

@@ -1,8 +1,9 @@
 """What the standard-format readers (BibTeX, CSL-JSON, RIS) share: a record in bibx's terms, turned into a paper.
 
-Each reader fills a :class:`RecordFields` from its format; :func:`finish_record` reads bibx's own
-note sentences back (:mod:`bibx_plugins.paper_facts`), builds the paper, and reports what the
-model has no place for once per file.
+Each reader fills a :class:`RecordFields` from its format, with the listing facts bibx wrote
+(:func:`bibx.facts.fact_fields`) as name-value pairs; :func:`finish_record` turns them back into
+the model (:func:`bibx.facts.facts_from_fields`), builds the paper, and reports what the model has
+no place for once per file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bibx.arxiv import normalise_category
+from bibx.facts import arxiv_identity, facts_from_fields
 from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext
-from bibx_plugins.paper_facts import arxiv_identity, read_notes
 
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 # How much of a record's text a report quotes.
@@ -29,7 +30,7 @@ MAX_RECORD_CHARS = 1_000_000
 
 @dataclass
 class RecordFields:
-    """One bibliography record in bibx's terms, as a reader found it, before its notes are read back.
+    """One bibliography record in bibx's terms, as a reader found it, before its facts are read back.
 
     ``unused`` names the record's fields that bibx's model has no place for; ``warnings`` are
     problems with a value that was left out. ``note_field`` and ``keyword_field`` are what the
@@ -50,6 +51,7 @@ class RecordFields:
     category: str | None = None
     keywords: list[str] = field(default_factory=list)
     note: str = ""
+    facts: list[tuple[str, str]] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     note_field: str = "note"
@@ -106,28 +108,28 @@ def finish_record(record: RecordFields, context: ReadContext, unused: UnusedFiel
 
 def _paper(record: RecordFields, context: ReadContext) -> Paper:
     """The paper; a note or keywords it could not place are added to ``record.unused``."""
-    notes = read_notes(record.note)
-    if notes.rest:
+    facts, unknown = facts_from_fields(record.facts)
+    if record.note or unknown:
         record.unused.append(record.note_field)
-    arxiv_id, doi, urls = arxiv_identity(record.arxiv_id, record.doi, [*record.urls, *notes.links])
-    category = record.category or notes.category
+    arxiv_id, doi, urls = arxiv_identity(record.arxiv_id, record.doi, [*record.urls, *facts.links])
+    category = record.category
     categories = [normalise_category(keyword) for keyword in record.keywords]
     category = category or next((found for found in categories if found), None)
     if any(found is None or found != category for found in categories):
         record.unused.append(record.keyword_field)
     date = record.date
-    if date and notes.inferred_year == date.year:
+    if date and facts.year_inferred:
         date = replace(date, year_inferred=True)
     return Paper(
         title=record.title,
         creators=tuple(record.creators),
-        authors_truncated=bool(record.creators) and (record.truncated or notes.truncated),
-        authors_known=bool(record.creators) or not notes.no_authors,
-        organizations=notes.affiliations,
+        authors_truncated=bool(record.creators) and (record.truncated or facts.truncated),
+        authors_known=bool(record.creators) or not facts.no_authors,
+        organizations=facts.affiliations,
         abstract=record.abstract,
         category=category,
         date=date,
-        listing_date=notes.listed,
+        listing_date=facts.listed,
         arxiv_id=arxiv_id,
         doi=doi,
         urls=urls,

@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 from xml.sax.saxutils import escape, quoteattr
 
+from bibx.richtext import from_latex
+
 CORPUS = Path(__file__).parent / "data" / "arxiv_corpus.json"
 _WORD = re.compile(r"[^\W_]+")
 _QUERY = re.compile(r'^ti:"([^"]+)"(?: OR ti:"([^"]+)")*$')
@@ -305,7 +307,8 @@ def write_scenario(folder: Path, records: list[dict[str, Any]] | None = None, ab
     files[0].write_text(profile_listing(with_authors), encoding="utf-8")
     files[1].write_text(daily_listing(without_authors), encoding="utf-8")
     files[2].write_text(profile_listing(missing, owner="Bea Example"), encoding="utf-8")
-    expected: dict[str, str | None] = {one_line(record["title"]): record["id"] for record in records}
-    expected |= {one_line(record["title"]): None for record in missing}
+    # Keyed by the title as the model holds it: arXiv's LaTeX read as rich text.
+    expected: dict[str, str | None] = {from_latex(one_line(record["title"])): record["id"] for record in records}
+    expected |= {from_latex(one_line(record["title"])): None for record in missing}
     served = records + [miss for serial, record in enumerate(records) for miss in near_misses(record, serial)]
     return Scenario(files, served, expected)

@@ -1,6 +1,6 @@
 """The listing corpus: real paper records rendered into the three listing layouts, with the truth kept beside.
 
-``tests/corpus/listings/{dev,measure}.json`` hold the facts of real papers (title, full author list,
+``tests/corpus/listings/{dev,measure2}.json`` hold the facts of real papers (title, full author list,
 date, arXiv category, arXiv id where there is one, and the public repository they were taken from).
 This module renders them, deterministically, into author-profile pages, compact listings and Daily
 Papers pages with the variations real copied pages show (records without an abstract, author lists
@@ -13,7 +13,9 @@ between and after the records), reads them back with bibx, and measures every re
 - lost: neither;
 - silently wrong: a paper that is not exact and carries no warning.
 
-The dev part is for looking at failures; the measure part is only measured. Figures::
+The dev part is for looking at failures (it holds the first held-out part too, once that had been
+looked at); ``measure2`` is only measured: drawn from repositories dev did not come from, its first
+figure was taken before any reader change made after it was drawn. Figures::
 
     python -m tests.listing_corpus            # both parts
     python -m tests.listing_corpus dev -v     # the dev part, listing every record that is not exact
@@ -32,10 +34,11 @@ from pathlib import Path
 
 from bibx.model import Creator, Organization, Paper
 from bibx.names import is_east_asian
+from bibx.richtext import from_latex
 from bibx.testing import collect_papers
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "listings"
-PARTS = ("dev", "measure")
+PARTS = ("dev", "measure2")
 AS_OF = dt.date(2026, 11, 25)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RECORDS_PER_PAGE = 23
@@ -341,8 +344,10 @@ def measure_file(path: Path, truths: Sequence[Truth]) -> Figures:
 
 def _problems(paper: Paper, truth: Truth) -> list[str]:
     problems = []
-    if paper.title != truth.facts["title"]:
-        problems.append(f"title {paper.title!r} != {truth.facts['title']!r}")
+    # The page prints arXiv's LaTeX; the model holds its meaning as rich text.
+    expected = from_latex(truth.facts["title"])
+    if paper.title != expected:
+        problems.append(f"title {paper.title!r} != {expected!r}")
     if truth.layout != "daily":
         if not names_match(paper.creators, truth.shown):
             problems.append(f"authors {[creator.display for creator in paper.creators]} != {list(truth.shown)}")
@@ -353,7 +358,7 @@ def _problems(paper: Paper, truth: Truth) -> list[str]:
 
 def _other_problems(paper: Paper, truth: Truth) -> list[str]:
     problems = []
-    if paper.abstract != truth.abstract:
+    if paper.abstract != from_latex(truth.abstract):
         problems.append(f"abstract {paper.abstract[-60:]!r} != {truth.abstract[-60:]!r}")
     if truth.layout != "daily":
         if not date_matches(paper, truth.facts):

@@ -25,13 +25,14 @@ from pylatexenc.latex2text import (
 from pylatexenc.latexwalker import LatexWalker
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext
+from bibx.facts import fact_lines, paper_doi, primary_url
 from bibx.plugins import spec_by_extension
+from bibx.richtext import parse, text_of
 from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
-from bibx_plugins.bibtex_reader import latex_to_text
+from bibx_plugins.bibtex_reader import entry_record, latex_to_text
 from bibx_plugins.json_format import paper_to_json
-from bibx_plugins.latex_text import is_harmless_math, latex_literal, latex_prose
-from bibx_plugins.paper_facts import paper_doi, paper_notes, primary_url
+from bibx_plugins.latex_text import latex_literal, latex_prose
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
 
@@ -68,7 +69,6 @@ INJECTION_PAPERS = (
 ALLOWED_MACROS = frozenset(
     {"textbackslash", "textbraceleft", "textbraceright", "textasciitilde", "textasciicircum", "&", "%", "$", "#", "_", "times", "alpha"}
 )
-LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
 
 
 def _decoder() -> LatexNodes2Text:
@@ -88,11 +88,9 @@ def decode(latex: str) -> str:
 
 
 def printed(text: str) -> str:
-    """What a model string should print as: single-spaced, no control characters, TeX ligatures."""
-    text = " ".join("".join(char for char in text if char.isprintable() or char.isspace()).split())
-    for source, ligature in LIGATURES:
-        text = text.replace(source, ligature)
-    return text
+    """What a model string (rich text) should print as: its characters, single-spaced, no control characters."""
+    text = text_of(parse(text))
+    return " ".join("".join(char for char in text if char.isprintable() or char.isspace()).split())
 
 
 def write_bib(writer: str, papers: Sequence[Paper] | Iterator[Paper], reports: list[Report] | None = None) -> str:
@@ -149,12 +147,34 @@ def test_name_parts_that_styles_would_split_are_braced() -> None:
 
 
 @pytest.mark.parametrize("writer", WRITERS)
-def test_a_listing_without_authors_gets_a_note_and_no_author(writer: str) -> None:
+def test_a_listing_without_authors_gets_an_unprinted_fact_and_no_author(writer: str) -> None:
     fields = fields_of(writer, Paper(title="Scale Efficient Training", authors_known=False, key="k"))
-    assert "author" not in fields
-    assert fields["note"] == "The listing gave no authors."
-    # plain.bst and plainnat.bst sort an authorless entry by its key field instead of warning.
+    assert "author" not in fields and "note" not in fields
+    assert fields["annote"] == "bibx-authors: none"
+    # plainnat and apalike label an authorless entry by its key field, plain sorts by it.
     assert fields.get("key") == ("Scale Efficient Training" if writer == "bibtex" else None)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [("E<sup>2</sup>GAN: Efficient Training of Efficient GANs", "E2GAN"), ("Every FLOP Counts Twice", "Every FLOP Counts"), ("One: Two Three Four Five", "One"), ("DiM<sup>3</sup>: Fast", "DiM3")],
+)
+def test_an_authorless_entry_gets_a_short_plain_label(title: str, label: str) -> None:
+    assert fields_of("bibtex", Paper(title=title, authors_known=False, key="k"))["key"] == label
+
+
+def test_listing_facts_go_to_annote_one_line_each_never_to_note() -> None:
+    paper = Paper(
+        title="T", creators=(Person("Yuan", "Sha"),), authors_truncated=True, organizations=("tencent-ai", "pku"),
+        listing_date=PartialDate(2026, 7, 29), date=PartialDate(2026, 5, year_inferred=True), urls=("https://a.org/x_y",), arxiv_id="2607.00001",
+        key="k",
+    )
+    for writer in WRITERS:
+        text = write_bib(writer, [paper])
+        assert "note =" not in text.replace("annote =", "")
+        # "and others" says that the list is truncated: not repeated in annote.
+        assert "  annote = {bibx-year: inferred\n    bibx-listed: 2026-07-29\n" in text
+        assert "bibx-link: https://a.org/x\\_y}" in text
 
 
 def test_every_tex_special_character_is_escaped() -> None:
@@ -176,26 +196,6 @@ def test_acronyms_and_mixed_case_words_are_case_protected_in_titles(word: str) -
 def test_ordinary_title_case_words_and_escaped_commands_are_not_braced() -> None:
     assert latex_prose("A Roadmap for Big Model", ascii_only=True, protect_case=True) == "A Roadmap for Big Model"
     assert latex_prose("\\LaTeX", ascii_only=True, protect_case=True) == r"\textbackslash{}{LaTeX}"
-
-
-@pytest.mark.parametrize(
-    "formula", ["160\\times", "^{2}", "4.1\\times\\sim 1.6\\times", "k", "300+", "\\alpha_{i}^{2}", "O(n)", "a\\,b", " "]
-)
-def test_harmless_math_is_kept_as_math(formula: str) -> None:
-    assert is_harmless_math(formula)
-    assert latex_prose(f"up to ${formula}$ faster", ascii_only=True) == f"up to ${formula}$ faster"
-    assert latex_prose(f"${formula}$", ascii_only=True, protect_case=True) == f"{{${formula}$}}"
-
-
-@pytest.mark.parametrize(
-    "formula",
-    ["\\input{x}", "\\def\\a{b}", "x^2^3", "^^5cinput", "x^", "x_", "}{", "{x", "a%b", "a&b", "#1", "é", "\\textbf{x}", "a'^2", "\\\\"],
-)
-def test_math_outside_the_allow_list_is_escaped_as_text(formula: str) -> None:
-    assert not is_harmless_math(formula)
-    latex = latex_prose(f"see ${formula}$ here", ascii_only=False)
-    assert latex.startswith(r"see \$") and latex.endswith(r"\$ here")
-    assert decode(latex) == f"see ${formula}$ here"
 
 
 def test_bibtex_spells_non_ascii_as_latex_and_biblatex_keeps_utf8() -> None:
@@ -244,7 +244,7 @@ def test_latin_letters_without_a_t1_glyph_are_kept_and_reported() -> None:
     letters = "ŉĦħŦŧĿŀĸəơ"
     reports: list[Report] = []
     fields = parse_entries(write_bib("bibtex", [Paper(title=f"T {letters}", key="k")], reports))["k"].fields_dict
-    assert fields["title"].value == f"T {letters}"
+    assert fields["title"].value == f"T {{{letters}}}"  # Ħ: a capital inside a word keeps its case
     assert [repr(letters) in report.message for report in reports] == [True]
 
 
@@ -290,6 +290,7 @@ def test_bibtex_entry_has_arxivs_own_fields() -> None:
         "doi": "10.48550/arXiv.2203.14101",
         "url": "https://arxiv.org/abs/2203.14101",
         "keywords": "cs.LG",
+        "howpublished": "arXiv preprint arXiv:2203.14101",
     }
 
 
@@ -316,7 +317,8 @@ def test_biblatex_entry_is_online_with_eprint_fields_and_iso_date() -> None:
     ],
 )
 def test_dates_have_only_the_known_parts(date: PartialDate | None, iso: str | None, bibtex_date: dict[str, str]) -> None:
-    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == iso
+    # biber's data model requires a date: EDTF's unspecified year says it is unknown.
+    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == (iso or "XXXX")
     bibtex = fields_of("bibtex", Paper(title="T", date=date, key="k"))
     assert {name: value for name, value in bibtex.items() if name in ("year", "month", "day")} == bibtex_date
 
@@ -390,8 +392,8 @@ def pybtex_names(bib: pybtex.database.BibliographyData, key: str) -> list[tuple[
 def written_date_parts(writer: str, fields: dict[str, str]) -> tuple[int, ...]:
     """The date an entry states: biblatex's ISO ``date``, or BibTeX's year, month macro and day."""
     if writer == "biblatex":
-        return tuple(int(part) for part in fields["date"].split("-")) if "date" in fields else ()
-    if fields["year"] == "n.d.":
+        return tuple(int(part) for part in fields["date"].split("-")) if fields["date"] != "XXXX" else ()
+    if fields["year"] == "n.d." or fields.get("date") == "XXXX":
         return ()
     month = (MONTH_MACROS.index(fields["month"]) + 1,) if "month" in fields else ()
     return (int(fields["year"]), *month, *((int(fields["day"]),) if "day" in fields else ()))
@@ -409,7 +411,7 @@ def assert_round_trip(writer: str, papers: Sequence[Paper]) -> None:
         expected = {
             "title": printed(paper.title),
             "abstract": printed(paper.abstract) or None,
-            "note": printed(" ".join(paper_notes(paper))) or None,
+            "annote": printed(" ".join(fact_lines(paper, truncation_marked=True))) or None,
             "keywords": paper.category or paper.category_raw,
             "url": url if url and not re.search(r"[\s{}\\]", url) else None,
             "doi": doi,
@@ -430,3 +432,9 @@ def test_seed_papers_read_back_as_the_model(writer: str, seeds: list[Paper]) -> 
 def test_edge_and_injection_papers_read_back_as_the_model(writer: str) -> None:
     safe_ids = [paper for paper in INJECTION_PAPERS if paper.key != "injection2024braces"]
     assert_round_trip(writer, [*EDGE_PAPERS, *safe_ids])
+
+
+def test_facts_in_an_annote_rewrapped_by_another_tool_are_read_back() -> None:
+    text = "@misc{k,\n  title = {T},\n  annote = {bibx-listed:\n 2026-07-29 bibx-affiliation: Tencent AI\n   Lab bibx-link: https://a.org/x\\_y},\n}\n"
+    entry = parse_entries(text)["k"]
+    assert entry_record(entry, 1).facts == [("bibx-listed", "2026-07-29"), ("bibx-affiliation", "Tencent AI Lab"), ("bibx-link", "https://a.org/x_y")]

@@ -5,6 +5,7 @@ Edge cases come from ``tests/corpus.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import jsonschema
 import pytest
 
 from bibx import Paper, PartialDate, WriteContext, WriterSpec
+from bibx.specs import ReadContext
+from bibx.testing import host_with, run_cli, seed_files
 from bibx_plugins import csljson
 from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
 from tests.corpus import EDGE_PAPERS, HOSTILE
@@ -86,7 +89,7 @@ def test_an_arxiv_preprint_maps_to_every_field() -> None:
         "URL": "https://arxiv.org/abs/2411.02265",
         "abstract": "We revisit $O(n^2)$ attention & 100% of its costs_.",
         "keyword": "cs.CL",
-        "note": "Other links: https://github.com/example/again\narXiv category: cs.CL",
+        "custom": {"bibx-link": ["https://github.com/example/again"]},
     }
 
 
@@ -110,22 +113,18 @@ def test_corporate_author_is_one_literal_name() -> None:
     assert csl_item(EDGE_PAPERS[1])["author"] == [{"literal": "Tencent Hunyuan Team"}]
 
 
-def test_truncated_author_list_is_said_in_the_note_not_faked() -> None:
+def test_truncated_author_list_is_a_custom_fact_not_a_fake_author() -> None:
     item = csl_item(EDGE_PAPERS[2])
-    assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu"}]
-    assert "Author list truncated by the listing (et al.): only the first 2 are given." in item["note"].splitlines()
-    assert "Affiliations: bytedance; pku" in item["note"].splitlines()
+    assert item["author"] == [{"family": "Yuan", "given": "Sha"}, {"family": "Zhao", "given": "Hanyu", "suffix": "et al."}]
+    assert item["custom"] == {"bibx-authors": "truncated", "bibx-affiliation": ["bytedance", "pku"]}
+    assert "note" not in item
 
 
-def test_unknown_authors_listing_date_and_inferred_year_are_notes() -> None:
+def test_unknown_authors_listing_date_and_inferred_year_are_custom_facts_not_notes() -> None:
     item = csl_item(EDGE_PAPERS[3])
-    assert "author" not in item
+    assert "author" not in item and "note" not in item
     assert item["issued"] == {"date-parts": [[2026, 5, 26]]}
-    assert item["note"].splitlines() == [
-        "The listing gave no authors.",
-        "Publication year 2026 inferred by bibx: the listing gave no year.",
-        "Listed on 2026-11-20 (the day a feed listed it, not its publication date).",
-    ]
+    assert item["custom"] == {"bibx-authors": "none", "bibx-year": "inferred", "bibx-listed": "2026-11-20"}
 
 
 def test_a_paper_without_key_gets_a_stable_id() -> None:
@@ -177,3 +176,31 @@ def test_the_plugin_registers_both_writers() -> None:
     assert by_name["csljson"].media_type == "application/vnd.citationstyles.csl+json"
     assert isinstance(by_name["csljson"].factory(WriteContext()), CslJsonWriter)
     assert isinstance(by_name["ndjson"].factory(WriteContext()), NdjsonWriter)
+
+
+def test_no_provenance_leaves_the_listing_facts_out_but_keeps_et_al() -> None:
+    args = ["export", *map(str, seed_files()), "--format", "csljson", "--as-of", "2026-11-25", "-q"]
+    kept = json.loads(run_cli(args).stdout)
+    left_out = json.loads(run_cli([*args, "--no-provenance"]).stdout)
+    assert any("bibx-listed" in item.get("custom", {}) for item in kept)
+    assert [item["id"] for item in left_out] == [item["id"] for item in kept]
+    assert all(set(item.get("custom", {})) <= {"bibx-authors", "bibx-link"} for item in left_out)
+    assert all(item.get("custom", {}).get("bibx-authors", "truncated") == "truncated" for item in left_out)
+    et_al = [item["author"][-1].get("suffix") for item in left_out if item.get("author")]
+    assert et_al.count("et al.") == sum(1 for item in kept if item.get("custom", {}).get("bibx-authors") == "truncated")
+
+
+def test_the_reader_takes_the_facts_from_custom_and_reports_other_custom_pairs() -> None:
+    item = {
+        "id": "k", "type": "article", "title": "T",
+        "author": [{"family": "Yuan", "given": "Sha", "suffix": "et al."}],
+        "custom": {"bibx-listed": "2026-07-29", "bibx-affiliation": ["a; b", "c"], "short_id": "xyz"},
+    }
+    reader = host_with().readers.get("csljson")
+    results = list(reader.read(iter([json.dumps([item])]), ReadContext("in.json", dt.date(2026, 11, 25), "csljson")))
+    (paper,) = [result for result in results if isinstance(result, Paper)]
+    assert paper.listing_date == PartialDate(2026, 7, 29) and paper.organizations == ("a; b", "c")
+    assert paper.authors_truncated and paper.creators[0].family == "Yuan"
+    assert [report.message for report in results if not isinstance(report, Paper)] == [
+        "fields bibx has no place for were not carried over (records per field): custom.short_id (1)"
+    ]

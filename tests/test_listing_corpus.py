@@ -10,14 +10,17 @@ import pytest
 from tests.listing_corpus import Figures, load, measure
 
 TARGET = 0.995
-# The held-out part is measured, never tuned to; this floor only guards against regressions.
-MEASURE_FLOOR = 0.994
+# The held-out part (measure2) is measured, never tuned to, and below the target: 1962 of its 1977
+# records read exactly (99.24%) before and after the last round of reader changes. This floor and the
+# count of silently wrong records below only guard against regressions.
+MEASURE_FLOOR = 0.992
+MEASURE_SILENT = 2
 # Records where no reader could warn: the first author's name begins in lower case ("actAVA AI"),
 # so the title runs into it with no case change that marks where the name starts.
 UNWARNABLE = {"Cura 1T: Specialized Model for Agentic Healthcare"}
 
 
-@pytest.fixture(scope="module", params=["dev", "measure"])
+@pytest.fixture(scope="module", params=["dev", "measure2"])
 def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, Figures]]:
     return request.param, measure(request.param)
 
@@ -30,7 +33,7 @@ def total(results: dict[str, Figures]) -> Figures:
 
 
 def test_the_corpus_holds_at_least_500_real_records_with_non_arxiv_and_east_asian_ones() -> None:
-    records = load("dev") + load("measure")
+    records = load("dev") + load("measure2")
     assert len(records) >= 500 and len({record["title"] for record in records}) == len(records)
     assert sum(record["arxiv"] is None for record in records) >= 50
     assert any("高瀬" in name or "村田" in name for record in records for name in record["authors"])
@@ -54,4 +57,4 @@ def test_no_record_is_silently_wrong_where_a_warning_was_possible(figures) -> No
     if part == "dev":
         assert silent == []
     else:
-        assert len(silent) <= 3, silent  # the held-out figure at the time of writing (see the closing note of issue 12)
+        assert len(silent) <= MEASURE_SILENT, silent

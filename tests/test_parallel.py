@@ -41,9 +41,9 @@ def always_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     used: list[int] = []
     original = parallel.ParallelReading.__init__
 
-    def spy(self, request, opened, accounting, jobs, spool) -> None:  # noqa: ANN001
+    def spy(self, request, opened, accounting, jobs, *rest) -> None:  # noqa: ANN001, ANN002
         used.append(jobs)
-        original(self, request, opened, accounting, jobs, spool)
+        original(self, request, opened, accounting, jobs, *rest)
 
     monkeypatch.setattr(parallel.ParallelReading, "__init__", spy)
     return used

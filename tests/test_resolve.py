@@ -13,6 +13,7 @@ import pytest
 from bibx import hookimpl
 from bibx.model import Person
 from bibx.resolve import choose, family_names_agree, normalise_title, search_words
+from bibx.richtext import from_latex
 from bibx.specs import Candidate, ResolverError, ResolverSpec
 from bibx.testing import run_cli
 from bibx_plugins import arxiv_resolver
@@ -72,7 +73,7 @@ def arxiv_ids(items: list[dict[str, Any]]) -> dict[str, str | None]:
     ],
 )
 def test_titles_that_differ_only_in_case_accents_punctuation_latex_or_spacing_are_equal(listed: str, recorded: str) -> None:
-    assert normalise_title(listed) == normalise_title(recorded)
+    assert normalise_title(from_latex(listed)) == normalise_title(from_latex(recorded))
 
 
 @pytest.mark.parametrize(
@@ -86,6 +87,7 @@ def test_a_near_miss_title_is_another_title(other: str) -> None:
 def test_search_words_leave_out_markup_and_every_character_that_could_break_a_query() -> None:
     assert search_words('Why "Attention" AND (Not) OR: Recurrence?') == ["why", "attention", "and", "not", "or", "recurrence"]
     assert search_words("From dyadic $\\Lambda_{\\alpha}$ to $\\Lambda_{\\alpha}$") == ["from", "dyadic"]
+    assert search_words(from_latex("From dyadic $\\Lambda_{\\alpha}$ to $\\Lambda_{\\alpha}$")) == ["from", "dyadic"]
 
 
 def test_family_names_agree_in_either_name_order_and_with_accents_folded() -> None:
@@ -189,6 +191,13 @@ def test_the_model_records_which_fields_came_from_arxiv_and_keeps_the_listings_o
     assert sources["creators"]["listing_value"] == "Paul Harvey, Bruno Merin, Tracy L. Huard et al."
     assert sources["creators"]["fetched"]
     assert data["sources"][0]["reader"] == "profile"
+
+
+def test_inspect_papers_shows_where_each_resolved_field_came_from(tmp_path: Path, fake: FakeArxiv) -> None:
+    result = run_cli(["inspect", str(listing(tmp_path, [CORPUS[8]])), "--papers", "--resolve"])
+    assert result.exit_code == 0, result.stderr
+    assert "← creators from arxiv:0704.0009 (listing: Paul Harvey, Bruno Merin, Tracy L. Huard et al.)" in result.stdout
+    assert "← arxiv_id from arxiv:0704.0009" in result.stdout
 
 
 def test_bibtex_and_ris_name_the_published_version(tmp_path: Path, fake: FakeArxiv) -> None:

@@ -18,8 +18,9 @@ from bibx import (
     WriteContext,
     WriterSpec,
 )
+from bibx.facts import fact_lines
+from bibx.richtext import to_plain
 from bibx_plugins import ris
-from bibx_plugins.paper_facts import paper_notes
 from bibx_plugins.ris import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
@@ -36,7 +37,7 @@ def write_ris(papers: Iterator[Paper] | tuple[Paper, ...] | list[Paper], reports
 
 def expected_record(paper: Paper) -> dict[str, object]:
     """What rispy should read back for ``paper``, built from the model field by field."""
-    record: dict[str, object] = {"type_of_reference": "JOUR", "id": paper.key, "title": single_line(paper.title)}
+    record: dict[str, object] = {"type_of_reference": "JOUR", "id": paper.key, "title": single_line(to_plain(paper.title))}
     names = [f"{c.family}, {c.given}" if isinstance(c, Person) and c.given else c.display for c in paper.creators]
     if names:
         record["authors"] = [single_line(name) for name in names]
@@ -53,10 +54,10 @@ def expected_record(paper: Paper) -> dict[str, object]:
     if paper.doi or paper.arxiv_id:
         record["doi"] = paper.doi or f"10.48550/arXiv.{paper.arxiv_id}"
     if paper.abstract:
-        record["abstract"] = single_line(paper.abstract)
+        record["abstract"] = single_line(to_plain(paper.abstract))
     if paper.category:
         record["keywords"] = [paper.category]
-    if notes := paper_notes(paper):
+    if notes := fact_lines(paper):
         record["notes"] = [single_line(note) for note in notes]
     return record
 
@@ -129,9 +130,9 @@ def test_a_comma_in_a_corporate_name_is_reported() -> None:
 def test_truncated_and_unknown_author_lists_have_no_fake_author() -> None:
     records = rispy.loads(write_ris(EDGE_PAPERS[2:4]))
     assert records[0]["authors"] == ["Yuan, Sha", "Zhao, Hanyu"]
-    assert "Author list truncated by the listing (et al.): only the first 2 are given." in records[0]["notes"]
+    assert records[0]["notes"] == ["bibx-authors: truncated", "bibx-affiliation: bytedance", "bibx-affiliation: pku"]
     assert "authors" not in records[1]
-    assert "The listing gave no authors." in records[1]["notes"]
+    assert "bibx-authors: none" in records[1]["notes"]
 
 
 def test_records_are_written_while_papers_arrive() -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bibx import Organization, PartialDate, Paper, Person, ReadContext, ReaderSpec, Report, WriteContext
+from bibx import Organization, Paper, PartialDate, Person, ReadContext, ReaderSpec, Report, WriteContext
 from bibx.pipeline import detect_reader
 from bibx.plugins import PluginHost
+from bibx.richtext import to_plain
 from bibx.sources import open_input
 from bibx.testing import collect_papers, host_with, run_cli, seed_files
 from bibx_plugins import bibtex_reader, csljson_reader, ris_reader
@@ -76,7 +77,10 @@ def test_export_read_export_is_identical(host: PluginHost, seeds: list[Paper], t
 @pytest.mark.parametrize("writer", ROUND_TRIPS)
 def test_every_written_field_of_the_seed_papers_is_read_back(host: PluginHost, seeds: list[Paper], tmp_path: Path, writer: str) -> None:
     papers, _ = collect_papers([export(host, writer, seeds, tmp_path)], merge=False, host=host)
-    assert [written_fields(paper) for paper in papers] == [written_fields(paper) for paper in seeds]
+    expected = [written_fields(paper) for paper in seeds]
+    if writer == "ris":  # RIS has no markup: the rich text arrives as its plain text
+        expected = [replace(paper, title=to_plain(paper.title), abstract=to_plain(paper.abstract)) for paper in expected]
+    assert [written_fields(paper) for paper in papers] == expected
 
 
 @pytest.mark.parametrize("writer", ROUND_TRIPS)
@@ -159,7 +163,7 @@ def test_a_hand_kept_library(host: PluginHost, tmp_path: Path) -> None:
     assert mueller.key == "Mueller2020"
     assert mueller.creators == (Person("Müller", "Jörg"), Person("van der Berg", "Zoë"), Organization("Tencent Hunyuan Team"))
     assert mueller.authors_truncated and mueller.authors_known
-    assert mueller.title == "BERT and $K$-means: 50% of everything -- Étude"
+    assert mueller.title == "BERT and <i>K</i>-means: 50% of <i>everything</i> – Étude"
     assert (mueller.date, mueller.category, mueller.doi) == (PartialDate(2020, 3), "cs.LG", "10.1000/xyz_1")
     assert mueller.abstract == "Two lines."
     assert (corp.creators, corp.title, corp.date) == ((Organization("Ling Team"),), "A Title from a Macro", PartialDate(2024, 11, 4))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bibx import Paper, WriteContext, WriterOptionError, WriterSpec
+from bibx.richtext import to_plain
 
 DEFAULT_HEADING = "Reading list"
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that could start
@@ -49,7 +50,7 @@ def authors(paper: Paper) -> str:
 
 def list_item(paper: Paper) -> str:
     year = f" ({paper.date.year})" if paper.date else ""
-    return f"- [ ] **{escape(paper.title)}** — {authors(paper)}{year}.{link(paper)}\n"
+    return f"- [ ] **{escape(to_plain(paper.title))}** — {authors(paper)}{year}.{link(paper)}\n"
 
 
 class MarkdownWriter:
