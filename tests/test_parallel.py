@@ -120,7 +120,7 @@ class _FailingCompact:
 
     @staticmethod
     def interpret(record, context):  # noqa: ANN001, ANN205
-        from bibx_plugins import compact
+        from bibx_plugins.listings import compact
 
         if record.line >= _FailingCompact.FAIL_AT:
             raise ValueError("a bug in the reader")
@@ -128,7 +128,7 @@ class _FailingCompact:
 
     @hookimpl
     def bibx_register_readers(self, register) -> None:  # noqa: ANN001
-        from bibx_plugins import compact
+        from bibx_plugins.listings import compact
 
         interpret = _FailingCompact.interpret
         read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
