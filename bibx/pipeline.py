@@ -156,7 +156,7 @@ def _planned_writing(
         parallel = ParallelReading(request.read, opened, accounting, jobs, spool, request.provenance)
         parallel.first_pass()
         return lambda out: writer.write_entries(parallel.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
-    reading = Reading.prepare(request.read, host, opened, accounting, library)
+    reading = Reading.prepare(request.read, host, opened, accounting, library, spool)
     papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
     counted = _counted(papers, accounting, progress)
     return lambda out: writer.write(counted, out)

@@ -23,6 +23,7 @@ from bibx.plugins import PluginHost
 from bibx.selection import Selection, selected
 from bibx.sources import InputError, TextInput, open_input
 from bibx.specs import ReadContext, ReaderSpec
+from bibx.spill import Spill
 from bibx.validation import checked_results
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Opened:
 def read_papers(request: ReadRequest, host: PluginHost, accounting: Accounting, spool_dir: Path) -> Iterator[Paper]:
     """Every paper of the request, merged unless asked not to, each with its citation key."""
     opened = open_inputs(request.inputs, named_reader(request.reader, host), host, accounting, spool_dir)
-    return Reading.prepare(request, host, opened, accounting).papers()
+    return Reading.prepare(request, host, opened, accounting, spool=spool_dir).papers()
 
 
 class Reading:
@@ -71,9 +72,16 @@ class Reading:
     """
 
     def __init__(
-        self, request: ReadRequest, host: PluginHost, opened: Sequence[Opened], accounting: Accounting, library: ExistingLibrary | None
+        self,
+        request: ReadRequest,
+        host: PluginHost,
+        opened: Sequence[Opened],
+        accounting: Accounting,
+        library: ExistingLibrary | None,
+        spool: Path | None = None,
     ) -> None:
         self.request = request
+        self._spill = Spill(spool / "first-pass") if spool else None
         self.host = host
         self.opened = opened
         self.accounting = accounting
@@ -84,17 +92,28 @@ class Reading:
 
     @classmethod
     def prepare(
-        cls, request: ReadRequest, host: PluginHost, opened: Sequence[Opened], accounting: Accounting, library: ExistingLibrary | None = None
+        cls,
+        request: ReadRequest,
+        host: PluginHost,
+        opened: Sequence[Opened],
+        accounting: Accounting,
+        library: ExistingLibrary | None = None,
+        spool: Path | None = None,
     ) -> Reading:
-        reading = cls(request, host, opened, accounting, library)
+        """The first pass, done now; with a ``spool`` folder what it read is kept there for the second pass
+        (pickled papers and reports, about the input's size on disk), which then does not read the inputs again."""
+        reading = cls(request, host, opened, accounting, library, spool)
         reading._first_pass()
         return reading
 
     def _first_pass(self) -> None:
         """Finds which generated keys would collide (so that keys do not depend on input order), the inputs'
         own keys, every input that cannot be read to its end and, when merging, how often each repeated title occurs."""
-        probe = Accounting(ignore)
-        counts, keys = _titles_and_keys(stream_papers(self.opened, self.request, probe), self.request.merge, self._collisions)
+        probe = Accounting(ignore) if self._spill is None else self._spill.recorder()
+        papers = stream_papers(self.opened, self.request, probe)
+        if self._spill is not None:
+            papers = self._spill.recorded(papers)
+        counts, keys = _titles_and_keys(papers, self.request.merge, self._collisions)
         self._counts = counts
         self._keys |= keys
         for name, report in probe.incomplete.items():
@@ -111,7 +130,10 @@ class Reading:
         self.accounting.summary.unselected += 1
 
     def _keyed(self) -> Iterator[Paper]:
-        papers = stream_papers(self.opened, self.request, self.accounting)
+        if self._spill is None:
+            papers = stream_papers(self.opened, self.request, self.accounting)
+        else:
+            papers = self._spill.replayed(self.accounting)
         if self.request.merge:
             papers = _merged(papers, self._counts, self.accounting)
         if self.library and self.request.merge:

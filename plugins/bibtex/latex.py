@@ -48,6 +48,8 @@ _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 
 # LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
 _LIGATURE = re.compile(r"([-`',<>])(?=\1)|[?!](?=`)")
+# The pairs _LIGATURE finds: substring tests for them are ~50 times faster than its search on an abstract.
+_LIGATURE_PAIRS = ("--", "``", "''", ",,", "<<", ">>", "?`", "!`")
 # A word as case protection sees it (GPT-3.5, O'Brien, AntM²C), and a cheap test for text where
 # some word may have a capital (or a non-ASCII letter) after its first character.
 _WORD = re.compile(r"([^\W_]+(?:[-.'’][^\W_]+)*)")
@@ -89,7 +91,7 @@ _UNICODE_ENCODER = UnicodeToLatexEncoder(
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
     """``text`` escaped character for character (names, notes, keywords: no math in there)."""
-    if _VERBATIM_TEXT.fullmatch(text) and not _LIGATURE.search(text):
+    if _VERBATIM_TEXT.fullmatch(text) and not _has_ligature(text):
         return text
     return _text_segment(_collapse_whitespace(text), ascii_only, protect_case=False)
 
@@ -208,6 +210,8 @@ def _is_single_spaced_line(text: str) -> bool:
 def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
     if protect_case and _MAYBE_CAPITAL_INSIDE_A_WORD.search(text):
         pieces = _WORD.split(text)  # text, word, text, word, ..., text
+        if text.isascii():
+            return _protected_runs(pieces, ascii_only)
         return "".join(
             "{" + _escaped(piece, ascii_only) + "}" if index % 2 and _needs_protection(piece) else _escaped(piece, ascii_only)
             for index, piece in enumerate(pieces)
@@ -215,13 +219,32 @@ def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
     return _escaped(text, ascii_only)
 
 
+def _protected_runs(pieces: list[str], ascii_only: bool) -> str:
+    """:func:`_text_segment`'s pieces, the words to protect braced, the text between them escaped in one call.
+
+    For ASCII text that is the same as escaping piece by piece: escaping is character by character
+    but for ligatures, and no ligature spans a word's edge (a word starts and ends with a letter or digit).
+    """
+    out, start = [], 0
+    for index in range(1, len(pieces), 2):
+        if _needs_protection(pieces[index]):
+            out += (_escaped("".join(pieces[start:index]), ascii_only), "{", _escaped(pieces[index], ascii_only), "}")
+            start = index + 1
+    out.append(_escaped("".join(pieces[start:]), ascii_only))
+    return "".join(out)
+
+
 def _escaped(text: str, ascii_only: bool) -> str:
     escaped = _escape_specials(text)
-    if _LIGATURE.search(escaped):
+    if _has_ligature(escaped):
         escaped = _LIGATURE.sub(_with_empty_group, escaped)
     if ascii_only:
         return _encode_non_ascii(escaped)
     return escaped if escaped.isascii() else _MATH_CHARACTER.sub(_as_math, escaped)
+
+
+def _has_ligature(text: str) -> bool:
+    return any(pair in text for pair in _LIGATURE_PAIRS)
 
 
 def _as_math(match: re.Match[str]) -> str:
