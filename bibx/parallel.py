@@ -1,23 +1,21 @@
 """Export on several cores (``bibx export --jobs N``): records read and entries rendered in worker processes.
 
-The main process cuts each input into records (the reader's cheap ``records``), sends chunks of
-them to forked workers, and takes the results back in input order. A worker interprets its
-records (the reader's ``interpret``: the listing grammar, most of the cost) and renders each
-paper's entry with a provisional citation key: the input's own key, or the pattern's key without
-a suffix. The main process keeps everything global: it counts and reports, merges repeated
-titles, and hands out the keys. When the key it hands out is the provisional one (nearly always)
-the worker's text is written as it is; otherwise, and for every paper it merges, it interprets
-that one record again itself and renders the entry. Interpreting and rendering depend on the
-record alone, so the output is the same bytes as with one process. At most a few chunks per
-worker are in flight, so memory stays flat.
-
-Merging reads the inputs twice, as in one process; the first pass runs on the workers too, and
-the chunks it cut are spilled (pickled, in the export's spool folder: about the input's size on
-disk) so that the second pass does not cut them again.
+The main process cuts each input into records (the reader's cheap ``records``) and sends chunks of
+them to forked workers (:mod:`bibx.parallel_worker`). In the first pass a worker interprets its
+records (the reader's ``interpret``: the listing grammar, most of the cost) and returns what the
+main process counts (titles to merge, the inputs' keys, colliding keys) together with the papers,
+pickled, which the main process keeps in the export's spool folder without reading them. In the
+second pass those blobs go back to the workers, which give each paper its key unless that key is
+taken and render its entry. The main process keeps everything global, in input order: it counts and
+reports, merges repeated titles and hands out the keys. When the key it hands out is the provisional
+one (nearly always) the worker's text is written as it is; otherwise, and for every paper it merges,
+it unpickles that paper itself and renders it. Rendering depends on the paper alone, so the output
+is the same bytes as with one process. At most a few chunks per worker are in flight, so memory
+stays flat; the spool holds about the input's size on disk.
 
 Only where it pays: a writer that declares ``WriterSpec(entries=True)``, readers that declare
-``records`` and ``interpret``, no ``--resolve``, no library being appended to, and at least
-:data:`PARALLEL_MIN_BYTES` of input. Everything else runs in one process, as with ``--jobs 1``.
+``records`` and ``interpret``, no ``--resolve`` or ``--select``, no library being appended to, and
+at least :data:`PARALLEL_MIN_BYTES` of input. Everything else runs in one process, as with ``--jobs 1``.
 """
 
 from __future__ import annotations
@@ -27,19 +25,18 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from bibx import parallel_worker
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
-from bibx.facts import without_provenance
-from bibx.merge import merge_readings, title_key
+from bibx.merge import merge_readings
 from bibx.model import Paper, Report
-from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
+from bibx.parallel_worker import Failed, Job, Meta, as_written, interpret_chunk, render_chunk
+from bibx.reading import LineCounter, Opened, ReadRequest, paper_location, reader_failed
 from bibx.sources import InputError
-from bibx.specs import EntryWriter, ReadContext, WriteContext, WriterSpec
-from bibx.validation import checked_results
+from bibx.specs import EntryWriter, ReadContext, WriterSpec
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
@@ -76,115 +73,27 @@ def _size(item: Opened) -> int:
         return 0
 
 
-class _Paper(NamedTuple):
-    """A paper as a worker returns it: where it is, what the main process needs, and its entry."""
-
-    record: int  # index in the chunk
-    ordinal: int  # which paper of the record
-    title: bytes  # title_key
-    key: str | None  # the input's own key
-    digests: tuple[int, int] | None  # the first pass's: what KeyCollisions counts of it
-    provisional: str | None  # the key the text was rendered with; None when not rendered
-    text: str | None
-    reports: tuple[Report, ...]  # the writer's, about this paper
-
-
-class _Failed(NamedTuple):
-    """The reader raised on a record: the rest of the input is skipped, as in one process."""
-
-    message: str
-    line: int | None
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What the forked workers inherit: the inputs' readers and, for the second pass, the writer."""
-
-    opened: Sequence[Opened]
-    as_of: Any
-    writer: WriterSpec | None = None  # None: the first pass, which only counts titles and keys
-    options: dict[str, str] | None = None
-    key_pattern: str = ""
-    collisions: KeyCollisions | None = None  # the first pass's, finished
-    repeated: frozenset[bytes] = frozenset()  # titles to merge: not rendered by the worker
-    provenance: bool = True
-
-
-_JOB: _Job | None = None  # set just before forking; each worker builds its writer from it once
-_WORKER: tuple[EntryWriter, list[Report], KeyAssigner] | None = None
-_BASES: KeyCollisions | None = None  # the first pass's, for its digests only
-
-
-def _context(job: _Job, index: int) -> ReadContext:
-    item = job.opened[index]
-    return ReadContext(item.source.name, job.as_of, item.reader.name)
-
-
-def _read_chunk(index: int, payload: bytes) -> list[Report | _Paper | _Failed]:
-    """In a worker: the results of one chunk of records (pickled) of input ``index``."""
-    global _WORKER, _BASES
-    records = pickle.loads(payload)
-    job = _JOB
-    assert job is not None
-    item, context = job.opened[index], _context(job, index)
-    if job.writer and _WORKER is None:
-        reports: list[Report] = []
-        writer = job.writer.factory(WriteContext(dict(job.options or {}), reports.append))
-        _WORKER = (writer, reports, KeyAssigner(job.key_pattern, collisions=job.collisions))  # type: ignore[assignment]
-    elif job.writer is None and _BASES is None:
-        _BASES = KeyCollisions(KeyBases(job.key_pattern))
-    results: list[Report | _Paper | _Failed] = []
-    for number, record in enumerate(records):
-        line = getattr(record, "line", None)
-        try:
-            ordinal = 0
-            for result in checked_results(item.reader.interpret(record, context), context, item.plugin, lambda line=line: line or 0):  # type: ignore[misc]
-                if isinstance(result, Report):
-                    results.append(result)
-                else:
-                    results.append(_rendered(result, number, ordinal, job))
-                    ordinal += 1
-        except InputError as error:
-            results.append(_Failed(error.report.message, error.report.line))
-            break
-        except Exception as error:  # noqa: BLE001 - as in one process: the reader's bug costs its own input
-            results.append(_Failed(reader_failed(item, error), line))
-            break
-    return results
-
-
-def _rendered(paper: Paper, number: int, ordinal: int, job: _Job) -> _Paper:
-    title = title_key(paper.title)
-    if _WORKER is None:
-        assert _BASES is not None
-        return _Paper(number, ordinal, title, paper.key, _BASES.digests(paper, title), None, None, ())
-    if title in job.repeated:
-        return _Paper(number, ordinal, title, paper.key, None, None, None, ())
-    writer, reports, assigner = _WORKER
-    provisional = paper.key or assigner.unsuffixed(paper)
-    text = writer.entry(_as_written(paper, provisional, job.provenance))
-    made = tuple(reports)
-    reports.clear()
-    return _Paper(number, ordinal, title, paper.key, None, provisional, text, made)
-
-
-def _as_written(paper: Paper, key: str, provenance: bool) -> Paper:
-    """``paper`` with its key, and without its listing facts for ``--no-provenance``: a copy only when needed."""
-    keyed = paper if key == paper.key else replace(paper, key=key)
-    return keyed if provenance else without_provenance(keyed)
-
-
 class _Records(NamedTuple):
-    """A chunk of one input's records, pickled once: for the workers and for the spill of the first pass."""
+    """A chunk of one input's records, pickled, for a worker's first pass."""
 
     index: int
     payload: bytes
+
+
+class _Interpreted(NamedTuple):
+    """A chunk after the first pass: the events the main process counts, and the papers, pickled (kept on disk)."""
+
+    index: int
+    events: list[Report | Meta | Failed]
+    blob: bytes
 
 
 class _Chunk(NamedTuple):
+    """A chunk submitted to the pool: its result is the first pass's ``(events, blob)`` or the second's entries."""
+
     index: int
-    payload: bytes
-    result: AsyncResult[list[Report | _Paper | _Failed]]
+    result: AsyncResult[Any]
+    interpreted: _Interpreted | None = None  # the second pass's input
 
 
 class _Start(NamedTuple):
@@ -199,7 +108,7 @@ class _Incomplete(NamedTuple):
     report: Report
 
 
-_Split = _Records | _Start | _End | _Incomplete | Report
+_Split = _Records | _Interpreted | _Start | _End | _Incomplete | Report
 _Unit = _Chunk | _Start | _End | _Incomplete | Report
 
 
@@ -211,38 +120,38 @@ class ParallelReading:
     ) -> None:
         self.request = request
         self.provenance = provenance
-        self._collisions = KeyCollisions(KeyBases(request.key_pattern))
-        self._spill: Path | None = None
-        self._unpickled: tuple[bytes | None, list[object]] = (None, [])
-        self._spool = spool
         self.opened = opened
         self.accounting = accounting
         self.jobs = jobs
+        self._spill = spool / "first-pass-papers"
+        self._collisions = KeyCollisions(KeyBases(request.key_pattern))
         self._counts: dict[bytes, int] = {}
         self._keys: set[str] = set()
+        self._unpickled: tuple[bytes | None, list[Any]] = (None, [])
+        self._papers_before, self._failed = 0, False  # of the input being read
 
     def first_pass(self) -> None:
-        """Counts repeated titles and colliding keys, collects the inputs' own keys, finds every input not readable to its end."""
+        """Interprets every record once; counts repeated titles and colliding keys, collects the inputs' own keys,
+        finds every input not readable to its end. The interpreted chunks are kept for :meth:`entries`."""
         probe = Accounting(ignore)
         merge = self.request.merge
         seen: set[bytes] = set()
-        spill = self._spool / "first-pass-records"
-        first = _Job(self.opened, self.request.as_of, key_pattern=self.request.key_pattern)
-        with _pool(first, self.jobs) as pool, spill.open("wb") as out:
-            for event in self._results(_spilled_to(self._split(), out), pool, probe):
-                self._collisions.add(event.digests)
-                if event.key:
-                    self._keys.add(event.key)
-                if not merge:
-                    continue
-                if event.title in seen:
-                    self._counts[event.title] = self._counts.get(event.title, 1) + 1
-                else:
-                    seen.add(event.title)
+        with _pool(Job(self.opened, self.request.as_of, self.request.key_pattern), self.jobs) as pool, self._spill.open("wb") as out:
+            units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
+            for unit in _spilled_to(_interpreted(units), out):
+                for meta, _ in self._events(unit, probe):
+                    self._collisions.add(meta.digests)
+                    if meta.key:
+                        self._keys.add(meta.key)
+                    if not merge:
+                        continue
+                    if meta.title in seen:
+                        self._counts[meta.title] = self._counts.get(meta.title, 1) + 1
+                    else:
+                        seen.add(meta.title)
         self._collisions.finish()
         for name, report in probe.incomplete.items():
             self.accounting.incomplete.setdefault(name, report)
-        self._spill = spill
 
     def entries(self, spec: WriterSpec, writer: EntryWriter, options: dict[str, str], progress: Callable[[int], None] | None) -> Iterator[str]:
         """The second pass: every entry to write, in order, with merging, keys and accounting as in one process."""
@@ -254,35 +163,38 @@ class ParallelReading:
             """A paper the main process renders itself (merged, or its key is not the provisional one)."""
             key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
             self._report_key_change(paper, key)
-            return self._handed_over(writer.entry(_as_written(paper, key, self.provenance)), progress)
+            return self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
 
-        job = _Job(self.opened, request.as_of, spec, options, request.key_pattern, self._collisions, frozenset(self._counts), self.provenance)
-        # The second pass takes the records the first one cut and spilled: the main process does not cut them again.
-        units = _spilled_from(self._spill) if self._spill else self._split()
+        job = Job(self.opened, request.as_of, request.key_pattern, spec, options, self._collisions, frozenset(self._counts), self.provenance)
         with _pool(job, self.jobs) as pool:
-            for event, chunk in self._results(units, pool, accounting, with_chunk=True):
-                count = self._counts.get(event.title) if request.merge else None
-                if count is not None:
-                    group = pending.setdefault(event.title, [])
-                    group.append(self._reread(chunk, event))
-                    if len(group) == count:
-                        del pending[event.title]
-                        for paper in self._merged(group):
-                            if (text := handed(paper)) is not None:
-                                yield text
-                    continue
-                key = assigner.keep(event.key) if event.key else assigner.claim(event.provisional)  # type: ignore[arg-type]
-                if key == event.provisional:
-                    for report in event.reports:
-                        accounting.writer_report(report)
-                    text = self._handed_over(event.text, progress)
-                else:  # a suffixed key: this paper is rendered again, here
-                    paper = self._reread(chunk, event)
-                    self._report_key_change(paper, key)
-                    text = self._handed_over(writer.entry(_as_written(paper, key, self.provenance)), progress)
-                if text is not None:
-                    yield text
-        for group in pending.values():  # only if an input changed between the passes
+            units = _ahead((_submitted_papers(unit, pool) for unit in _spilled_from(self._spill)), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
+            for unit in units:
+                rendered = iter(unit.result.get()) if isinstance(unit, _Chunk) else iter(())
+                for meta, interpreted in self._events(unit, accounting):
+                    entry = next(rendered)
+                    count = self._counts.get(meta.title)
+                    if count is not None:
+                        group = pending.setdefault(meta.title, [])
+                        group.append(self._paper(interpreted, meta))
+                        if len(group) == count:
+                            del pending[meta.title]
+                            for paper in self._merged(group):
+                                if (text := handed(paper)) is not None:
+                                    yield text
+                        continue
+                    assert entry is not None
+                    key = assigner.keep(meta.key) if meta.key else assigner.claim(entry.provisional)
+                    if key == entry.provisional:
+                        for report in entry.reports:
+                            accounting.writer_report(report)
+                        text = self._handed_over(entry.text, progress)
+                    else:  # a suffixed key: this paper is rendered again, here
+                        paper = self._paper(interpreted, meta)
+                        self._report_key_change(paper, key)
+                        text = self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
+                    if text is not None:
+                        yield text
+        for group in pending.values():  # only if a merged title's readings were not all read
             for paper in self._merged(group):
                 if (text := handed(paper)) is not None:
                     yield text
@@ -296,57 +208,48 @@ class ParallelReading:
 
     def _report_key_change(self, paper: Paper, key: str) -> None:
         if paper.key and key != paper.key:
-            origin = paper.origin
-            location = (origin.path, origin.line) if origin else ("<input>", None)
-            self.accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *location))
+            self.accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *paper_location(paper)))
 
     def _merged(self, group: list[Paper]) -> list[Paper]:
         papers = merge_readings(group)
         self.accounting.summary.merged += len(group) - len(papers)
         return papers
 
-    def _reread(self, chunk: _Chunk, event: _Paper) -> Paper:
-        """The paper of ``event`` interpreted again in this process (the worker returned only its text)."""
-        item = self.opened[chunk.index]
-        context = ReadContext(item.source.name, self.request.as_of, item.reader.name)
-        if self._unpickled[0] is not chunk.payload:  # papers to read again come in chunk order: keep the last chunk
-            self._unpickled = (chunk.payload, pickle.loads(chunk.payload))
-        record = self._unpickled[1][event.record]
-        papers = (result for result in item.reader.interpret(record, context) if isinstance(result, Paper))  # type: ignore[misc]
-        for ordinal, paper in enumerate(papers):
-            if ordinal == event.ordinal:
-                return paper
-        raise AssertionError("a record read differently twice")  # interpret depends on the record alone
+    def _paper(self, interpreted: _Interpreted, meta: Meta) -> Paper:
+        """The paper of ``meta``, unpickled in this process (papers to render here come in chunk order: the last chunk is kept)."""
+        if self._unpickled[0] is not interpreted.blob:
+            self._unpickled = (interpreted.blob, pickle.loads(interpreted.blob))
+        return self._unpickled[1][meta.position]  # type: ignore[no-any-return]
 
-    def _results(self, units: Iterator[_Split], pool: Pool, accounting: Accounting, with_chunk: bool = False) -> Iterator[Any]:
-        """Every paper event in input order, each reader report and incomplete input passed to ``accounting``."""
+    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[tuple[Meta, _Interpreted]]:
+        """The papers of ``unit`` in order (with their chunk); its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
-        papers_before, failed = 0, False
-        for unit in _ahead(_submitted(units, pool), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER):
-            if isinstance(unit, _Start):
-                papers_before, failed = summary.read, False
-            elif isinstance(unit, _End):
-                if summary.read == papers_before:
-                    item = self.opened[unit.index]
-                    accounting.input_incomplete(Report(f"{NO_PAPERS} by the {item.reader.name} reader", item.source.name, 1, rejected=True))
-            elif failed:
-                continue  # the reader failed earlier in this input: the rest of it is skipped, as in one process
-            elif isinstance(unit, Report):
-                accounting.reader_report(unit)
-            elif isinstance(unit, _Incomplete):
-                accounting.input_incomplete(unit.report)
-                failed = True
-            else:
-                for event in unit.result.get():
-                    if isinstance(event, Report):
-                        accounting.reader_report(event)
-                    elif isinstance(event, _Failed):
-                        accounting.input_incomplete(Report(event.message, self.opened[unit.index].source.name, event.line, rejected=True))
-                        failed = True
-                        break
-                    else:
-                        summary.read += 1
-                        yield (event, unit) if with_chunk else event
+        if isinstance(unit, _Start):
+            self._papers_before, self._failed = summary.read, False
+        elif isinstance(unit, _End):
+            if summary.read == self._papers_before:
+                item = self.opened[unit.index]
+                accounting.input_incomplete(Report(f"{NO_PAPERS} by the {item.reader.name} reader", item.source.name, 1, rejected=True))
+        elif self._failed:
+            return  # the reader failed earlier in this input: the rest of it is skipped, as in one process
+        elif isinstance(unit, Report):
+            accounting.reader_report(unit)
+        elif isinstance(unit, _Incomplete):
+            accounting.input_incomplete(unit.report)
+            self._failed = True
+        else:
+            interpreted = unit if isinstance(unit, _Interpreted) else unit.interpreted
+            assert interpreted is not None
+            for event in interpreted.events:
+                if isinstance(event, Report):
+                    accounting.reader_report(event)
+                elif isinstance(event, Failed):
+                    accounting.input_incomplete(Report(event.message, self.opened[interpreted.index].source.name, event.line, rejected=True))
+                    self._failed = True
+                    return
+                else:
+                    summary.read += 1
+                    yield event, interpreted
 
     def _split(self) -> Iterator[_Split]:
         """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
@@ -382,9 +285,20 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
         yield _Records(index, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
 
 
-def _submitted(units: Iterator[_Split], pool: Pool) -> Iterator[_Unit]:
+def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
+    return _Chunk(unit.index, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
+
+
+def _submitted_papers(unit: _Split, pool: Pool) -> _Unit:
+    if isinstance(unit, _Interpreted):
+        return _Chunk(unit.index, pool.apply_async(render_chunk, (unit.blob,)), unit)
+    return unit  # type: ignore[return-value]
+
+
+def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:
+    """The first pass's units in order, each chunk waited for and turned into an :class:`_Interpreted`."""
     for unit in units:
-        yield _Chunk(unit.index, unit.payload, pool.apply_async(_read_chunk, unit)) if isinstance(unit, _Records) else unit
+        yield _Interpreted(unit.index, *unit.result.get()) if isinstance(unit, _Chunk) else unit
 
 
 def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:
@@ -421,16 +335,15 @@ def _ahead(units: Iterator[_Unit], chunks: int) -> Iterator[_Unit]:
 class _pool:
     """A pool of forked workers that inherit ``job``; closed and joined on leaving, terminated on an error."""
 
-    def __init__(self, job: _Job, jobs: int) -> None:
+    def __init__(self, job: Job, jobs: int) -> None:
         self.job, self.jobs = job, jobs
 
     def __enter__(self) -> Pool:
-        global _JOB
-        _JOB = self.job
+        parallel_worker.JOB = self.job
         try:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
-            _JOB = None
+            parallel_worker.JOB = None
         return self.pool
 
     def __exit__(self, error_type: object, *_: object) -> None:

@@ -21,12 +21,17 @@ from bibx.citekeys import ascii_fold, fold_unicode
 from bibx.merge import title_letters, unicode_title_letters
 from bibx.model import Paper
 from bibx.names import split_et_al
+from bibx.richtext import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
 from bibx_plugins.bibtex.latex import (
+    _LIGATURE,
     _MAYBE_CAPITAL_INSIDE_A_WORD,
     _WORD,
     _collapse_any_whitespace,
     _collapse_whitespace,
+    _escaped,
+    _has_ligature,
     _needs_protection,
+    _protected_runs,
 )
 from bibx_plugins.bibtex.writer import entry_text
 from bibx_plugins.bibx_json.codec import paper_to_json
@@ -41,6 +46,7 @@ PIECES = (
     " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x00", "\x1b", "\u200b", "é", "e\u0301", "\u0301", "ű", "ŉ", "ǘ",
     "ı", "ſ", "K", "ﬁ", "中", "ᄀ", "ᅡ", "%", "&", "#", "~", "a", "Z", "9", ",", ".", "-",
     "|", "et", "al", "al.", "et al.", "ET AL", "and others", "And Others",
+    "--", "`", "'", "''", "?", "!", ",,", "<", ">", "\\textbf{x}", "\\'e", "{{a}}", "\r",
 )  # fmt: skip
 MIXED_TEXT = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 ANY_TEXT = MIXED_TEXT | st.text()
@@ -100,3 +106,30 @@ def test_entries_are_laid_out_as_bibtexparser_writes_them(fields: list[tuple[str
     entry = Entry("misc", "key", [Field(name, value) for name, value in fields])
     expected = bibtexparser.write_string(Library([entry]), unparse_stack=(), bibtex_format=layout)
     assert entry_text("misc", "key", fields) == expected
+
+
+@given(MIXED_TEXT | ASCII_TEXT)
+def test_latex_pieces_are_the_pattern_split(text: str) -> None:
+    assert _latex_pieces(text) == _LATEX_PIECE.split(text)
+
+
+@given(ANY_TEXT)
+def test_spaces_collapse_alike_with_and_without_the_single_spaced_shortcut(text: str) -> None:
+    if "\n" not in text:
+        assert _collapse(text) == _SPACES.sub(" ", text).strip()
+
+
+@given(ANY_TEXT)
+def test_the_ligature_test_by_substrings_is_the_pattern(text: str) -> None:
+    assert _has_ligature(text) == bool(_LIGATURE.search(text))
+
+
+@given(MIXED_TEXT | ASCII_TEXT, st.booleans())
+def test_ascii_titles_escape_alike_in_runs_and_piece_by_piece(text: str, ascii_only: bool) -> None:
+    if text.isascii():
+        pieces = _WORD.split(text)
+        one_by_one = "".join(
+            "{" + _escaped(piece, ascii_only) + "}" if index % 2 and _needs_protection(piece) else _escaped(piece, ascii_only)
+            for index, piece in enumerate(pieces)
+        )
+        assert _protected_runs(pieces, ascii_only) == one_by_one
