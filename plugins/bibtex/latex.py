@@ -25,8 +25,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
 from bibx.richtext import Node, Span, from_latex, is_plain, parse, render, text_of
 
 # Backslash and braces become commands without a brace character of their own.
@@ -81,12 +79,6 @@ _T1_LETTERS = {
 _LATIN_LETTER = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ")
 # An accent argument LaTeX reads without braces after \' or \": one letter or one command.
 _BARE_ACCENT_ARGUMENT = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
-_UNICODE_ENCODER = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",
-    unknown_char_policy="keep",
-    unknown_char_warning=False,
-)
 
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
@@ -289,7 +281,17 @@ def _spell_character(char: str) -> str:
         return accented
     if _LATIN_LETTER.match(unicodedata.name(char, "")):
         return char
-    return _UNICODE_ENCODER.unicode_to_latex(char)
+    return _unicode_encoder().unicode_to_latex(char)
+
+
+@lru_cache(maxsize=1)
+def _unicode_encoder():  # type: ignore[no-untyped-def]
+    """pylatexenc's encoder, imported and built on the first character that needs it (start-up stays short)."""
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep", unknown_char_warning=False
+    )
 
 
 def _accented_letter(char: str) -> str | None:
