@@ -1,6 +1,7 @@
-"""The plugin ecosystem: a real third-party package installed beside bibx, and the plugin guide.
+"""The plugin ecosystem: real third-party packages installed beside bibx, and the plugin guide.
 
-The example package is installed with pip into a fresh virtual environment next to a
+The example package, and a second plugin written from the guide alone (tests/data/bibx-plugin-sheet),
+are installed with pip into a fresh virtual environment next to a
 non-editable bibx (dependencies come from the running interpreter's site-packages through a
 ``.pth`` file, whichever interpreter built it; nothing is downloaded), and used through the console script there.
 The guide, docs/plugins.md, is checked against bibx/hookspecs.py, and its minimal plugin is run.
@@ -28,6 +29,7 @@ from tests.helpers import in_ci
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "bibx-plugin-example"
+SECOND = REPO / "tests" / "data" / "bibx-plugin-sheet"
 GUIDE = REPO / "docs" / "plugins.md"
 # What a copy of a source tree leaves out: history, caches, build output, node's packages.
 NOT_SOURCES = shutil.ignore_patterns(".git", "node_modules", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".venv")
@@ -132,17 +134,18 @@ def clean_environment() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with bibx (built from a copy of this tree) and the example package."""
+    """A virtual environment with bibx (built from a copy of this tree), the example package and the sheet plugin."""
     require_offline_build_tools()
     root = tmp_path_factory.mktemp("ecosystem")
     # Copies, so that building leaves no build/ or *.egg-info in the repository.
     bibx_source = shutil.copytree(REPO, root / "bibx-source", ignore=NOT_SOURCES)
     example_source = shutil.copytree(EXAMPLE, root / "example-source", ignore=NOT_SOURCES)
+    second_source = shutil.copytree(SECOND, root / "sheet-source", ignore=NOT_SOURCES)
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     see_running_site_packages(venv)
     install = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
-    subprocess.run([*install, str(bibx_source), str(example_source)], check=True, env=clean_environment(), cwd=root, timeout=300)
+    subprocess.run([*install, str(bibx_source), str(example_source), str(second_source)], check=True, env=clean_environment(), cwd=root, timeout=300)
     return venv
 
 
@@ -219,8 +222,20 @@ def test_seed_dumps_to_markdown(installed: Path) -> None:
     assert "read 205, merged 5, written 200" in result.stderr
 
 
-def test_the_example_packages_own_tests_pass_against_installed_bibx(installed: Path) -> None:
-    tests = installed.parent / "example-source" / "tests"
+def test_the_installed_bibx_has_its_sample_papers(installed: Path) -> None:
+    """From a wheel, bibx.testing's samples are the packaged copies of the seed dumps, all 200 papers."""
+    code = "from bibx.testing import seed_files, seed_papers; print(seed_files()[0].parent); print(len(seed_papers()))"
+    result = run_in(installed, "python", "-c", code)
+    assert result.returncode == 0, result.stderr
+    folder, count = result.stdout.split()
+    assert Path(folder).is_relative_to(installed) and Path(folder).name == "samples" and count == "200"
+    assert sorted(path.name for path in Path(folder).glob("*.txt")) == [path.name for path in seed_files()]
+
+
+@pytest.mark.parametrize(("source", "passed"), [("example-source", 9), ("sheet-source", 3)])
+def test_the_third_party_packages_own_tests_pass_against_installed_bibx(installed: Path, source: str, passed: int) -> None:
+    """Their tests run bibx's checklist (bibx.testing.check_writer and check_reader) on the installed bibx."""
+    tests = installed.parent / source / "tests"
     result = run_in(installed, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b6 passed\b", result.stdout)
+    assert re.search(rf"\b{passed} passed\b", result.stdout)
