@@ -148,7 +148,8 @@ def _write(
     except UnicodeEncodeError as error:
         problems.append(f"wrote text that a UTF-8 file cannot hold: {error}")
     if control := _CONTROL.search(text):
-        problems.append(f"wrote the control character {control.group()!r} (from the {kind} papers): it can drive a terminal, and bibx reads a text with a NUL as binary")
+        why = "a terminal obeys it, and bibx reads a text with a NUL as binary"
+        problems.append(f"wrote the control character {control.group()!r} (from the {kind} papers): {why}")
     return text, reports
 
 

@@ -56,19 +56,26 @@ __all__ = [
 def run_cli(args: Iterable[str], input: str | bytes | None = None, plugins: Iterable[object] = ()) -> click.testing.Result:
     """Run ``bibx ARGS`` in-process; ``plugins`` are registered inline beside the installed ones.
 
-    The result's ``stdout`` and ``stderr`` are kept apart on every click bibx allows (8.1 mixes
-    them unless told not to; 8.2 removed the switch and always keeps both).
+    The result's ``stdout`` and ``stderr`` are kept apart, and ``output`` holds both, on every click
+    bibx allows (8.1 mixes them unless told not to, and its ``output`` is then stdout alone; 8.2
+    removed the switch and always keeps all three).
     """
     from bibx import cli
 
-    return _runner().invoke(cli.main, list(args), input=input, obj={"plugins": list(plugins)}, catch_exceptions=False)
+    click_8_1 = "mix_stderr" in inspect.signature(click.testing.CliRunner.__init__).parameters
+    keep_stderr_apart: dict[str, Any] = {"mix_stderr": False} if click_8_1 else {}
+    result = click.testing.CliRunner(**keep_stderr_apart).invoke(cli.main, list(args), input=input, obj={"plugins": list(plugins)}, catch_exceptions=False)
+    if click_8_1:
+        result.__class__ = _Click81Result
+    return result
 
 
-def _runner() -> click.testing.CliRunner:
-    keep_stderr_apart: dict[str, Any] = {}
-    if "mix_stderr" in inspect.signature(click.testing.CliRunner.__init__).parameters:
-        keep_stderr_apart["mix_stderr"] = False
-    return click.testing.CliRunner(**keep_stderr_apart)
+class _Click81Result(click.testing.Result):
+    """click 8.1's result with ``output`` as 8.2 defines it, everything printed (here stdout, then stderr)."""
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
 
 
 def recording_context(options: Mapping[str, str] | None = None) -> tuple[WriteContext, list[Report]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from bibx import hookspecs
-from bibx.testing import run_cli, seed_files
+from bibx.testing import host_with, run_cli, seed_files
 from tests.helpers import in_ci
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def hook_specifications() -> dict[str, list[str]]:
 def guide_sections() -> dict[str, str]:
     """The guide's sections by heading."""
     parts = re.split(r"^#{2,4} (.+)$", GUIDE.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    return dict(zip(parts[1::2], parts[2::2]))
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
 def test_hookspecs_are_found() -> None:
@@ -105,6 +105,13 @@ def test_the_guides_reader_and_test_example_work_as_written(tmp_path: Path) -> N
     # The guide's test assumes both plugins are installed; here they are registered inline.
     example_test.run_cli = lambda args, input=None: run_cli(args, input, plugins=plugins)
     example_test.test_titles_of_a_plain_list(tmp_path)
+
+
+def test_the_guides_checklist_example_passes_on_its_two_plugins() -> None:
+    plugins = [guide_module(0, "bibx_titles"), guide_module(1, "bibx_lines")]
+    checklist = guide_module(3, "test_guide_checklist")
+    checklist.host_with = lambda: host_with(*plugins)  # the guide's plugins, inline rather than installed
+    checklist.test_the_formats_pass_bibx_checklist()
 
 
 # --- the example package, installed for real ---------------------------------------------------

@@ -6,6 +6,7 @@ tests/test_plugin_ecosystem.py.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -256,14 +257,17 @@ def test_run_cli_keeps_stderr_apart() -> None:
 def test_run_cli_asks_click_8_1_to_keep_stderr_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     """click 8.1's CliRunner mixes stderr into stdout unless ``mix_stderr=False`` (8.2 removed the parameter)."""
     made: list[dict[str, object]] = []
+    real_mixes = "mix_stderr" in inspect.signature(click.testing.CliRunner.__init__).parameters  # running on click 8.1 itself
 
     class Click81Runner(click.testing.CliRunner):
         def __init__(self, mix_stderr: bool = True, **rest: Any) -> None:
             made.append({"mix_stderr": mix_stderr})
-            super().__init__(**rest)
+            super().__init__(**({"mix_stderr": mix_stderr} if real_mixes else {}), **rest)
 
     monkeypatch.setattr(click.testing, "CliRunner", Click81Runner)
-    assert run_cli(["--version"]).exit_code == 0 and made == [{"mix_stderr": False}]
+    result = run_cli(["export", "--format", "no-such-format", str(seed_files()[0])])
+    assert made == [{"mix_stderr": False}]
+    assert result.exit_code == 2 and "no-such-format" in result.stderr and "no-such-format" in result.output and result.stdout == ""
 
 
 

@@ -11,10 +11,11 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from bibx import Paper
-from bibx.testing import check_reader, check_writer, recording_context, run_cli, seed_papers, write_papers
 from bibx_plugin_example import csv_reader, markdown_writer
 from bibx_plugin_example.markdown_writer import MarkdownWriter
+
+from bibx import Paper
+from bibx.testing import check_reader, check_writer, recording_context, run_cli, seed_papers, write_papers
 
 CSV = """title,authors,year,arxiv,key
 Attention Is All You Need,"Vaswani, Ashish; Shazeer, Noam",2017,1706.03762,vaswani2017

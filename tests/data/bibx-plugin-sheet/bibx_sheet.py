@@ -20,7 +20,7 @@ from typing import TextIO
 from bibx import Organization, Paper, PartialDate, Person, Provenance, ReadContext, ReaderSpec, Report, WriteContext, WriterSpec, hookimpl
 from bibx.facts import item_id, primary_url
 from bibx.model import Creator
-from bibx.richtext import to_plain
+from bibx.richtext import plain_line
 
 COLUMNS = ("key", "title", "authors", "year", "arxiv", "doi", "url")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never written: a terminal would obey them
@@ -29,6 +29,7 @@ _ESCAPED = re.compile(r"\\(.)")
 
 
 def one_line(value: str) -> str:
+    """A value that is not rich text on one line (``plain_line`` does this for titles)."""
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
@@ -45,7 +46,7 @@ def _creator_text(creator: Creator) -> str:
 def _row(paper: Paper) -> list[str]:
     return [
         one_line(item_id(paper)),
-        one_line(to_plain(paper.title)),
+        plain_line(paper.title),
         "; ".join(_creator_text(creator) for creator in paper.creators),
         str(paper.date.year) if paper.date else "",
         one_line(paper.arxiv_id or ""),
@@ -83,7 +84,7 @@ def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]
         elif not cells[1].strip():
             yield Report("a row without a title", context.path, number, rejected=True, raw=line)
         else:
-            yield _paper(dict(zip(COLUMNS, cells)), Provenance(context.path, number, context.reader))
+            yield _paper(dict(zip(COLUMNS, cells, strict=True)), Provenance(context.path, number, context.reader))
 
 
 def _paper(values: dict[str, str], source: Provenance) -> Paper:
@@ -131,7 +132,9 @@ def _unescaped(text: str) -> str:
 
 @hookimpl
 def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
-    register(WriterSpec(name="sheet", description="plain CSV, one row per paper", extensions=("sheet.csv",), media_type="text/csv", factory=SheetWriter))
+    register(
+        WriterSpec(name="sheet", description="plain CSV, one row per paper", extensions=("sheet.csv",), media_type="text/csv", factory=SheetWriter)
+    )
 
 
 @hookimpl

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bibx_sheet
+
 from bibx import Organization, Paper, PartialDate, Person, ReaderSpec, WriterSpec
 from bibx.testing import check_reader, check_writer, read_text, run_cli, seed_files, write_papers
 
