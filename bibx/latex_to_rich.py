@@ -205,12 +205,12 @@ def _macro_text(node: Any, math: bool) -> str:
     """An accent or symbol as its character (``\\'e`` → é, ``\\le`` → ≤); an unknown command as written."""
     _, to_text = _latex_tools()
     if to_text.latex_context.get_macro_spec(node.macroname) is None:
-        return node.latex_verbatim()
+        return str(node.latex_verbatim())
     text = unicodedata.normalize("NFC", to_text.node_to_text(node))
     if not text.strip() and node.macroname not in (",", ";", " ", "quad", "qquad"):
-        return node.latex_verbatim()
+        return str(node.latex_verbatim())
     if any(unicodedata.combining(char) for char in text):  # an accent on what takes none (\" ])
-        return node.latex_verbatim()
+        return str(node.latex_verbatim())
     if math and text.strip() in _RELATIONS:
         return f" {text.strip()} "
     return text

@@ -64,7 +64,8 @@ def run_cli(args: Iterable[str], input: str | bytes | None = None, plugins: Iter
 
     click_8_1 = "mix_stderr" in inspect.signature(click.testing.CliRunner.__init__).parameters
     keep_stderr_apart: dict[str, Any] = {"mix_stderr": False} if click_8_1 else {}
-    result = click.testing.CliRunner(**keep_stderr_apart).invoke(cli.main, list(args), input=input, obj={"plugins": list(plugins)}, catch_exceptions=False)
+    runner = click.testing.CliRunner(**keep_stderr_apart)
+    result = runner.invoke(cli.main, list(args), input=input, obj={"plugins": list(plugins)}, catch_exceptions=False)
     if click_8_1:
         result.__class__ = _Click81Result
     return result

@@ -1,6 +1,6 @@
 """The plugin ecosystem: real third-party packages installed beside bibx, and the plugin guide.
 
-The example package, and a second plugin written from the guide alone (tests/data/bibx-plugin-sheet),
+The example package, and a second plugin written from the guide alone (examples/bibx-plugin-sheet),
 are installed with pip into a fresh virtual environment next to a
 non-editable bibx (dependencies come from the running interpreter's site-packages through a
 ``.pth`` file, whichever interpreter built it; nothing is downloaded), and used through the console script there.
@@ -9,6 +9,7 @@ The guide, docs/plugins.md, is checked against bibx/hookspecs.py, and its minima
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import inspect
 import os
@@ -23,13 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from bibx import hookspecs
+from bibx import Paper, hookspecs
 from bibx.testing import host_with, run_cli, seed_files
 from tests.helpers import in_ci
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "bibx-plugin-example"
-SECOND = REPO / "tests" / "data" / "bibx-plugin-sheet"
+SECOND = REPO / "examples" / "bibx-plugin-sheet"
 GUIDE = REPO / "docs" / "plugins.md"
 # What a copy of a source tree leaves out: history, caches, build output, node's packages.
 NOT_SOURCES = shutil.ignore_patterns(".git", "node_modules", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".venv")
@@ -246,3 +247,12 @@ def test_the_third_party_packages_own_tests_pass_against_installed_bibx(installe
     result = run_in(installed, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests))
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(rf"\b{passed} passed\b", result.stdout)
+
+
+def test_every_paper_field_is_described_in_the_guide_and_the_model() -> None:
+    table = guide_sections()["What a paper holds"]
+    documented = set(re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE))
+    fields = {field.name for field in dataclasses.fields(Paper)}
+    assert documented == fields
+    docstring = inspect.getdoc(Paper) or ""
+    assert [name for name in sorted(fields) if f"``{name}``" not in docstring] == []
