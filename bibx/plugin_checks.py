@@ -136,7 +136,7 @@ def _write(
     held_back: list[int] = []
     try:
         writer = spec.factory(WriteContext(options=dict(options or {}), report=reports.append))
-        writer.write(_watched(papers, out, held_back) if streams else iter(papers), out)
+        writer.write(_watched(papers, out, reports, held_back) if streams else iter(papers), out)
     except Exception as error:  # noqa: BLE001 - the checklist reports what the writer raised
         problems.append(f"raised {type(error).__name__}: {error} while writing the {kind} papers")
         return None, reports
@@ -153,12 +153,12 @@ def _write(
     return text, reports
 
 
-def _watched(papers: Sequence[Paper], out: io.StringIO, held_back: list[int]) -> Iterator[Paper]:
-    """``papers``, noting in ``held_back`` each index after which the writer asked for more without writing."""
+def _watched(papers: Sequence[Paper], out: io.StringIO, reports: list[Report], held_back: list[int]) -> Iterator[Paper]:
+    """``papers``, noting in ``held_back`` each index after which the writer asked for more without writing or reporting."""
     for index, paper in enumerate(papers):
-        before = len(out.getvalue())
+        before = (len(out.getvalue()), len(reports))
         yield paper
-        if index + 1 < len(papers) and len(out.getvalue()) == before:
+        if index + 1 < len(papers) and (len(out.getvalue()), len(reports)) == before:
             held_back.append(index)
 
 
@@ -170,6 +170,8 @@ def _read_back_problems(reader: ReaderSpec, text: str, papers: Sequence[Paper], 
     problems = [f"its output read back with {reader.name!r}: {report}" for report in reports if report.rejected]
     if len(read) != len(papers) - rejected:
         return [*problems, f"wrote {len(papers) - rejected} papers, {reader.name!r} read back {len(read)}"]
+    if rejected:  # which papers were left out is not known here, so titles cannot be paired
+        return problems
     problems += [
         f"paper {paper.key!r} read back with title {to_plain(again.title)!r}"
         for paper, again in zip(papers, read, strict=True)

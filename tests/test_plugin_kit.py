@@ -117,9 +117,10 @@ class LineWriter:
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
         lines = []
         for paper in papers:
-            if self.reject:
+            if self.reject:  # rejected: reported, not written
                 origin = paper.origin
                 self.context.report(Report("cannot", origin.path if origin else "?", origin.line if origin else None, rejected=True))
+                continue
             lines.append(self.line(paper))
             if not self.hold:
                 out.write(lines.pop())
@@ -174,7 +175,9 @@ def test_a_writer_holding_papers_back_fails_unless_it_says_it_does_not_stream() 
 
 
 def test_a_writer_rejecting_sample_papers_fails() -> None:
-    assert "rejected a sample paper: " in failures(lambda: check_writer(line_writer(one_line, reject=True), papers=seed_papers()[:2]))
+    message = failures(lambda: check_writer(line_writer(one_line, reject=True), reader=LINES, papers=seed_papers()[:2]))
+    assert "rejected a sample paper: " in message and "wrote nothing for the sample papers" in message
+    assert "held back" not in message  # a paper rejected is a paper dealt with
 
 
 def test_a_writer_whose_titles_change_on_the_way_back_fails() -> None:
@@ -241,7 +244,7 @@ def test_a_recording_context_shows_the_writers_reports_and_options() -> None:
     context.report(Report("lost a field", "in.txt", 3))
     assert context.options == {"heading": "Mine"} and [str(report) for report in reports] == ["in.txt:3: warning: lost a field"]
     written = write_papers(line_writer(one_line, reject=True), [Paper("A", key="a", sources=(Provenance("in.txt", 7, "lines"),))])
-    assert written.text == "A\n" and [str(report) for report in written.rejected] == ["in.txt:7: error: cannot"]
+    assert written.text == "" and [str(report) for report in written.rejected] == ["in.txt:7: error: cannot"]
 
 
 def test_read_text_reads_with_the_given_reader_alone() -> None:
