@@ -18,6 +18,7 @@ from bibx.hookspecs import hookimpl
 from bibx.model import FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.richtext import to_plain
 from bibx.sample_papers import SEED_AS_OF, collect_papers, host_with, seed_papers
+from bibx.sources import clean_line
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
 from bibx.validation import result_problem
 
@@ -220,7 +221,9 @@ def check_reader(spec: ReaderSpec, sample: str | None = None) -> None:
     """Raise :class:`AssertionError` unless ``spec``'s reader passes bibx's checklist.
 
     * ``sniff`` and ``read`` never raise on hostile text (the kinds of :data:`HOSTILE_TEXTS`, a
-      huge line, an empty text, other formats' records) and ``sniff`` answers a number from 0 to 1;
+      huge line, an empty text, other formats' records), its lines handed over as bibx hands them
+      (split at line ends, control characters and tabs already gone), and ``sniff`` answers a
+      number from 0 to 1;
     * ``read`` yields only well-formed :class:`Paper` and :class:`Report` objects, each paper
       with its provenance (an archive format may keep the one it stored), and yields the same again when the text is read a second time;
     * given ``sample``, a text in the reader's format, ``sniff`` claims it and ``read`` yields at
@@ -235,7 +238,7 @@ def check_reader(spec: ReaderSpec, sample: str | None = None) -> None:
         if not any(isinstance(result, Paper) for result in results):
             problems.append("read no paper from the sample")
         problems += [f"rejected part of the sample: {result}" for result in results if isinstance(result, Report) and result.rejected]
-        if spec.sniff is not None and not spec.sniff(sample.splitlines()[:64]) > 0:
+        if spec.sniff is not None and not spec.sniff(_lines(sample)[:64]) > 0:
             problems.append("does not claim the sample (sniff answered 0)")
     _fail_on(f"reader {spec.name!r}", problems)
 
@@ -253,7 +256,7 @@ def _hostile_inputs() -> dict[str, str]:
 
 
 def _reading_problems(spec: ReaderSpec, text: str) -> Iterator[str]:
-    lines = text.splitlines()
+    lines = _lines(text)
     if spec.sniff is not None:
         try:
             confidence = spec.sniff(lines[:64])
@@ -280,7 +283,12 @@ _CONTEXT_PATH = "checked.txt"
 
 def _results(spec: ReaderSpec, text: str) -> list[Paper | Report]:
     context = ReadContext(path=_CONTEXT_PATH, as_of=SEED_AS_OF, reader=spec.name)
-    return list(spec.read(iter(text.splitlines()), context))
+    return list(spec.read(iter(_lines(text)), context))
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` as bibx hands them to a reader: split at line ends only, then cleaned."""
+    return [clean_line(line) for line in io.StringIO(text, newline=None)]
 
 
 def _fail_on(subject: str, problems: Iterable[str]) -> None:

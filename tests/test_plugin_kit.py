@@ -200,11 +200,24 @@ def test_a_careful_reader_passes() -> None:
 def test_a_reader_raising_on_hostile_text_fails() -> None:
     def strict(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
         for line in lines:
-            if "\x00" in line:
-                raise ValueError("NUL")
+            if not line.isascii():
+                raise ValueError("not ASCII")
             yield from read_lines([line], context)
 
-    assert "on control characters: read raised ValueError: NUL" in failures(lambda: check_reader(reader_of(strict)))
+    message = failures(lambda: check_reader(reader_of(strict)))
+    assert "on emoji: read raised ValueError: not ASCII" in message and "on right-to-left: read raised ValueError" in message
+
+
+def test_a_reader_sees_lines_as_bibx_hands_them_over() -> None:
+    """Control characters and tabs are gone before a reader sees a line (the guide promises it), so a reader may rely on that."""
+
+    def trusting(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
+        for line in lines:
+            if any(char < " " for char in line):
+                raise ValueError("a control character reached the reader")
+            yield from read_lines([line], context)
+
+    check_reader(reader_of(trusting))
 
 
 def test_a_reader_yielding_malformed_or_unplaced_papers_fails() -> None:
