@@ -38,7 +38,7 @@ from bibx.richtext import from_latex
 from bibx.testing import collect_papers
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "listings"
-PARTS = ("dev", "measure2")
+PARTS = ("dev", "measure2", "measure3")
 AS_OF = dt.date(2026, 11, 25)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RECORDS_PER_PAGE = 23
