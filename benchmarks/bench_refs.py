@@ -80,7 +80,7 @@ def measure_bibx(count: int, style: str, jobs: int) -> Measurement:
 
 
 def measure_citeproc_js(style: str, items_path: Path) -> Measurement:
-    from bibx_plugins.csl_styles import locale_path, resolve_style
+    from bibx_plugins.refs.styles import locale_path, resolve_style
 
     resolved = resolve_style(style)
     command = ["node", str(RENDER_JS), str(items_path), str(resolved.path), str(locale_path("en-US")), "text"]
@@ -91,7 +91,7 @@ def measure_citeproc_js(style: str, items_path: Path) -> Measurement:
 
 def child(count: int, style: str, jobs: int) -> None:
     """Runs in the measured process: render ``count`` papers, print timing and entries as JSON."""
-    from bibx_plugins.refs import RefsWriter
+    from bibx_plugins.refs.writer import RefsWriter
 
     papers = synthetic_papers(count)
     out = io.StringIO()
@@ -122,8 +122,8 @@ def main() -> None:
     if args.child:
         child(args.child, args.style, args.jobs)
         return
-    from bibx_plugins.csljson import csl_item
-    from bibx_plugins.refs import available_cores
+    from bibx_plugins.csl.writer import csl_item
+    from bibx_plugins.refs.writer import available_cores
 
     cores = available_cores()
     probe = subprocess.run(["node", "-e", "require.resolve('citeproc')"], cwd=RENDER_JS.parent, capture_output=True)

@@ -164,13 +164,13 @@ def _complete(names: Callable[[click.Context], list[str]]) -> Callable[[click.Co
 
 
 def _style_names(_ctx: click.Context) -> list[str]:
-    from bibx_plugins.csl_styles import style_names  # the built-in refs writer's styles
+    from bibx_plugins.refs.styles import style_names  # the built-in refs writer's styles
 
     return style_names()
 
 
 def _locale_names(_ctx: click.Context) -> list[str]:
-    from bibx_plugins.csl_styles import locale_names
+    from bibx_plugins.refs.styles import locale_names
 
     return locale_names()
 

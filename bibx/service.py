@@ -127,7 +127,7 @@ def style_names(host: PluginHost) -> list[dict[str, str]]:
     """The CSL styles the ``refs`` writer accepts by name (with titles); empty when that writer is not loaded."""
     if "refs" not in host.writers.specs:
         return []
-    from bibx_plugins.csl_styles import list_styles  # the refs plugin's own list, as `bibx styles` prints it
+    from bibx_plugins.refs.styles import list_styles  # the refs plugin's own list, as `bibx styles` prints it
 
     return [{"name": entry.name, "title": entry.title} for entry in list_styles()]
 
@@ -136,7 +136,7 @@ def locale_names(host: PluginHost) -> list[str]:
     """The CSL locales the ``refs`` writer accepts; empty when that writer is not loaded."""
     if "refs" not in host.writers.specs:
         return []
-    from bibx_plugins.csl_styles import DEFAULT_LOCALE, locale_path
+    from bibx_plugins.refs.styles import DEFAULT_LOCALE, locale_path
 
     folder = locale_path(DEFAULT_LOCALE).parent
     return sorted(path.name[len("locales-") : -len(".xml")] for path in folder.glob("locales-*.xml"))

@@ -29,10 +29,10 @@ from bibx.facts import fact_lines, paper_doi, primary_url
 from bibx.plugins import spec_by_extension
 from bibx.richtext import parse, text_of
 from bibx.testing import collect_papers, host_with
-from bibx_plugins.bibtex import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
-from bibx_plugins.bibtex_reader import entry_record, latex_to_text
-from bibx_plugins.json_format import paper_to_json
-from bibx_plugins.latex_text import latex_literal, latex_prose
+from bibx_plugins.bibtex.latex import latex_literal, latex_prose
+from bibx_plugins.bibtex.reader import entry_record, latex_to_text
+from bibx_plugins.bibtex.writer import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
+from bibx_plugins.bibx_json.codec import paper_to_json
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
 

@@ -431,7 +431,7 @@ def test_bibx_plugins_prints_aligned_columns() -> None:
     rows = run_cli(["plugins"]).stdout.splitlines()
     header = rows[0]
     starts = [header.index(title) for title in ("DISTRIBUTION", "MODULE", "HOOKS")]
-    assert len(rows) > 10
+    assert len(rows) >= 8  # header + the seven built-in plugins
     for row in rows[1:]:
         assert all(row[start - 1] == " " and row[start] != " " for start in starts), row
 

@@ -15,11 +15,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+import bibx_plugins.csl
 from bibx import Paper, PartialDate, WriteContext, WriterSpec
 from bibx.specs import ReadContext
 from bibx.testing import host_with, run_cli, seed_files
-from bibx_plugins import csljson
-from bibx_plugins.csljson import CslJsonWriter, NdjsonWriter, csl_item
+from bibx_plugins.csl.writer import CslJsonWriter, NdjsonWriter, csl_item
 from tests.corpus import EDGE_PAPERS, HOSTILE
 from tests.helpers import output_before_each, require_shared_file
 
@@ -170,7 +170,7 @@ def test_csljson_array_holds_the_same_items_as_ndjson() -> None:
 
 def test_the_plugin_registers_both_writers() -> None:
     specs: list[WriterSpec] = []
-    csljson.bibx_register_writers(specs.append)
+    bibx_plugins.csl.bibx_register_writers(specs.append)
     by_name = {spec.name: spec for spec in specs}
     assert set(by_name) == {"csljson", "ndjson"}
     assert by_name["csljson"].media_type == "application/vnd.citationstyles.csl+json"

@@ -21,16 +21,16 @@ from bibx.citekeys import ascii_fold, fold_unicode
 from bibx.merge import title_letters, unicode_title_letters
 from bibx.model import Paper
 from bibx.names import split_et_al
-from bibx_plugins.bibtex import entry_text
-from bibx_plugins.json_format import paper_to_json
-from bibx_plugins.latex_text import (
+from bibx_plugins.bibtex.latex import (
     _MAYBE_CAPITAL_INSIDE_A_WORD,
     _WORD,
     _collapse_any_whitespace,
     _collapse_whitespace,
     _needs_protection,
 )
-from bibx_plugins.ris import _single_line_any, single_line
+from bibx_plugins.bibtex.writer import entry_text
+from bibx_plugins.bibx_json.codec import paper_to_json
+from bibx_plugins.ris.writer import _single_line_any, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.test_properties import papers
 

@@ -31,7 +31,7 @@ from bibx.model import Provenance
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 from bibx.testing import SEED_AS_OF, collect_papers, run_cli
-from bibx_plugins.json_format import paper_from_json, paper_to_json
+from bibx_plugins.bibx_json.codec import paper_from_json, paper_to_json
 from tests.helpers import require_tool
 from tests.test_bibtex import decode, expected_names, printed, pybtex_names
 from tests.test_csljson import schema_path
@@ -443,6 +443,6 @@ def test_a_non_ascii_jobs_value_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_jobs_are_capped_at_the_core_count() -> None:
-    from bibx_plugins.refs import _jobs, available_cores
+    from bibx_plugins.refs.writer import _jobs, available_cores
 
     assert _jobs("1000") == available_cores() and _jobs("1") == 1

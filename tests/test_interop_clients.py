@@ -18,8 +18,8 @@ import pytest
 from bibx import Paper, WriteContext
 from bibx.model import Organization
 from bibx.richtext import to_plain
-from bibx_plugins.csljson import CslJsonWriter
-from bibx_plugins.ris import RisWriter, single_line
+from bibx_plugins.csl.writer import CslJsonWriter
+from bibx_plugins.ris.writer import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import NODE_DIR
 

@@ -1,4 +1,4 @@
-"""Rich text to LaTeX and back (bibx_plugins.latex_text): ligatures, case protection, round trips."""
+"""Rich text to LaTeX and back (bibx_plugins.bibtex.latex): ligatures, case protection, round trips."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bibx import Paper, PartialDate, Person, WriteContext
 from bibx.richtext import from_latex
 from bibx.testing import collect_papers
-from bibx_plugins.latex_text import latex_prose, rich_from_latex
+from bibx_plugins.bibtex.latex import latex_prose, rich_from_latex
 from tests.test_bibtex import WRITERS
 
 LIGATURES = ["?`", "!`", "--", "---", "``", "''", "<<", ">>", ",,"]

@@ -222,7 +222,7 @@ def test_bibx_plugins_lists_the_broken_plugin_as_failed(broken: str) -> None:
     assert result.exit_code == 0
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("broken ")]
     assert "bibx-broken 6.6.6" in line and "FAILED" in line and broken in line
-    assert any(line.startswith("csljson ") and "FAILED" not in line for line in result.stdout.splitlines())
+    assert any(line.startswith("csl ") and "FAILED" not in line for line in result.stdout.splitlines())
 
 
 def test_exports_in_other_formats_work_with_a_broken_plugin(broken: str) -> None:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from bibx import Organization, Paper, PartialDate, Person, Provenance, Report, WriteContext
 from bibx.sources import CLEAN_LINE
 from bibx.testing import collect_papers, host_with
-from bibx_plugins.json_format import paper_from_json
+from bibx_plugins.bibx_json.codec import paper_from_json
 from tests.test_bibtex import assert_round_trip
 from tests.test_hostile import assert_csl_items_are_the_papers
 from tests.test_ris import expected_record

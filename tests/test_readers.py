@@ -114,7 +114,7 @@ def test_compact_score_prefix_code_flag_and_inferred_year() -> None:
     ],
 )
 def test_compact_split_generalises_beyond_the_seed(line: str, title: str, authors: str) -> None:
-    from bibx_plugins.compact import split_title_and_authors
+    from bibx_plugins.listings.compact import split_title_and_authors
 
     assert split_title_and_authors(line) == (title, authors)
 
@@ -270,7 +270,7 @@ SIGNALING = (
     ],
 )
 def test_compact_split_on_real_titles_and_first_authors(line: str, title: str, first: str) -> None:
-    from bibx_plugins.compact import split_title_and_authors
+    from bibx_plugins.listings.compact import split_title_and_authors
 
     split = split_title_and_authors(line)
     assert split is not None and split[0] == title and (split[1] == first or split[1].startswith(first + ","))

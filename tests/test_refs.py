@@ -19,9 +19,10 @@ import pytest
 
 from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext, WriterOptionError
 from bibx.testing import host_with, run_cli
-from bibx_plugins import csl_styles, refs
-from bibx_plugins.csl_text import collation_key, js_text_case, punctuation_into_quotes, typeset_quotes, year_suffixes
-from bibx_plugins.refs import RefsWriter, escape_markdown
+from bibx_plugins.refs import styles as csl_styles
+from bibx_plugins.refs import writer as refs
+from bibx_plugins.refs.text import collation_key, js_text_case, punctuation_into_quotes, typeset_quotes, year_suffixes
+from bibx_plugins.refs.writer import RefsWriter, escape_markdown
 from tests.corpus import EDGE_PAPERS
 
 
@@ -286,7 +287,7 @@ def test_a_citation_order_style_writes_entries_before_the_last_paper_is_read() -
 
 
 def test_formatting_references_is_not_paid_for_by_other_formats() -> None:
-    probe = "import sys, bibx_plugins.refs; sys.exit(any(m.split('.')[0] in ('citeproc', 'lxml') for m in sys.modules))"
+    probe = "import sys, bibx_plugins.refs.writer; sys.exit(any(m.split('.')[0] in ('citeproc', 'lxml') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
 
 

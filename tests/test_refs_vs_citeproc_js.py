@@ -24,9 +24,9 @@ import pytest
 
 from bibx import Organization, Paper, PartialDate, Person, WriteContext
 from bibx.richtext import from_latex, scripts_to_unicode
-from bibx_plugins.csl_styles import locale_path, resolve_style
-from bibx_plugins.csljson import csl_item
-from bibx_plugins.refs import RefsWriter
+from bibx_plugins.csl.writer import csl_item
+from bibx_plugins.refs.styles import locale_path, resolve_style
+from bibx_plugins.refs.writer import RefsWriter
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import NODE_DIR
 from tests.test_refs import synthetic

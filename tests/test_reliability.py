@@ -19,7 +19,7 @@ import pytest
 
 from bibx import Paper, Provenance, ReaderSpec, Report, WriterSpec, hookimpl
 from bibx.testing import SEED_AS_OF, run_cli, seed_files
-from bibx_plugins.listing import is_meta_line
+from bibx_plugins.listings.grammar import is_meta_line
 from tests.helpers import require_tool
 from tests.test_cli import SUMMARY, summary_line
 

@@ -16,7 +16,7 @@ from bibx.resolve import choose, family_names_agree, normalise_title, search_wor
 from bibx.richtext import from_latex
 from bibx.specs import Candidate, ResolverError, ResolverSpec
 from bibx.testing import run_cli
-from bibx_plugins import arxiv_resolver
+from bibx_plugins.arxiv import resolver as arxiv_resolver
 from tests.fake_arxiv import FakeArxiv, load_corpus, near_misses, one_line, profile_listing, write_scenario
 
 CORPUS = load_corpus()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import rispy
 
+import bibx_plugins.ris
 from bibx import (
     Organization,
     Paper,
@@ -20,8 +21,7 @@ from bibx import (
 )
 from bibx.facts import fact_lines
 from bibx.richtext import to_plain
-from bibx_plugins import ris
-from bibx_plugins.ris import RisWriter, single_line
+from bibx_plugins.ris.writer import RisWriter, single_line
 from tests.corpus import EDGE_PAPERS
 from tests.helpers import output_before_each
 
@@ -148,6 +148,6 @@ def test_no_papers_give_an_empty_file() -> None:
 
 def test_the_plugin_registers_the_ris_writer() -> None:
     specs: list[WriterSpec] = []
-    ris.bibx_register_writers(specs.append)
+    bibx_plugins.ris.bibx_register_writers(specs.append)
     assert [(spec.name, spec.extensions) for spec in specs] == [("ris", ("ris",))]
     assert isinstance(specs[0].factory(WriteContext()), RisWriter)

@@ -14,13 +14,18 @@ from pathlib import Path
 
 import pytest
 
+import bibx_plugins.bibtex
+import bibx_plugins.csl
+import bibx_plugins.ris
 from bibx import Organization, Paper, PartialDate, Person, ReadContext, ReaderSpec, Report, WriteContext
 from bibx.pipeline import detect_reader
 from bibx.plugins import PluginHost
 from bibx.richtext import to_plain
 from bibx.sources import open_input
 from bibx.testing import collect_papers, host_with, run_cli, seed_files
-from bibx_plugins import bibtex_reader, csljson_reader, ris_reader
+from bibx_plugins.bibtex import reader as bibtex_reader
+from bibx_plugins.csl import reader as csljson_reader
+from bibx_plugins.ris import reader as ris_reader
 from tests.corpus import EDGE_PAPERS
 
 READERS = (bibtex_reader, csljson_reader, ris_reader)
@@ -330,8 +335,8 @@ def test_the_seed_dumps_are_not_claimed_by_the_standard_readers(seed: Path) -> N
     assert [module.sniff(head) for module in READERS] == [0.0, 0.0, 0.0]
 
 
-@pytest.mark.parametrize(("module", "name", "extension"), [(bibtex_reader, "bibtex", "bib"), (csljson_reader, "csljson", "csl.json"), (ris_reader, "ris", "ris")])
-def test_each_module_registers_its_reader(module: object, name: str, extension: str) -> None:
+@pytest.mark.parametrize(("module", "name", "extension"), [(bibx_plugins.bibtex, "bibtex", "bib"), (bibx_plugins.csl, "csljson", "csl.json"), (bibx_plugins.ris, "ris", "ris")])
+def test_each_package_registers_its_reader(module: object, name: str, extension: str) -> None:
     registered: list[ReaderSpec] = []
     module.bibx_register_readers(register=registered.append)
     (spec,) = registered
@@ -405,7 +410,7 @@ def read_all(module: object, text: str) -> list[Paper | Report]:
 
 
 def test_a_ris_record_longer_than_the_limit_is_refused_without_being_held() -> None:
-    from bibx_plugins.standard_record import MAX_RECORD_CHARS
+    from bibx.standard_record import MAX_RECORD_CHARS
 
     long_record = "TY  - JOUR\n" + "AB  - x\n" * (MAX_RECORD_CHARS // 8 + 1) + "ER  - \n"
     split = list(ris_reader.split_records((long_record + "TY  - JOUR\nTI  - Next\nER  - \n").splitlines()))

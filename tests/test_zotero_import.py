@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from bibx import Organization, Paper, PartialDate, Person, WriteContext
-from bibx_plugins.bibtex import BiblatexWriter, BibtexWriter
-from bibx_plugins.csljson import CslJsonWriter
-from bibx_plugins.ris import RisWriter
+from bibx_plugins.bibtex.writer import BiblatexWriter, BibtexWriter
+from bibx_plugins.csl.writer import CslJsonWriter
+from bibx_plugins.ris.writer import RisWriter
 from tests.helpers import require_tool
 
 PAPERS = (

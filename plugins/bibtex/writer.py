@@ -2,7 +2,7 @@
 
 Each paper becomes one entry, written as it arrives, in the layout of bibtexparser 2's writer
 (two-space indent, one field a line, no trailing comma; :func:`entry_text`). Text goes through
-:mod:`bibx_plugins.latex_text`: escaped, harmless math kept, case protected in titles, and for
+:mod:`bibx_plugins.bibtex.latex`: escaped, harmless math kept, case protected in titles, and for
 BibTeX non-ASCII spelled as LaTeX (``í`` → ``{\\'\\i}``) while BibLaTeX keeps UTF-8 for biber.
 
 Mapping choices (the facts behind them are in INTEROP.md):
@@ -37,11 +37,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
-from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec, hookimpl
+from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import parse, text_of
-from bibx_plugins.latex_text import latex_literal, latex_prose, unencodable_characters
+from bibx_plugins.bibtex.latex import latex_literal, latex_prose, unencodable_characters
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Keys that BibTeX, biber and \cite all take as one token.
@@ -231,8 +231,7 @@ class BiblatexWriter(BibWriter):
         yield "abstract", self.prose(paper.abstract)
 
 
-@hookimpl
-def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+def register_writers(register: Callable[[WriterSpec], None]) -> None:
     register(
         WriterSpec(
             name="bibtex",

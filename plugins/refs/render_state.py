@@ -2,7 +2,7 @@
 
 citeproc-py decides whether a ``cs:group`` prints from whether its children *could* call a
 variable; citeproc-js (``group_context``) decides from what they did print. bibx's element classes
-(:mod:`bibx_plugins.csl_elements`) report every variable and term to a :class:`RenderState`, which
+(:mod:`bibx_plugins.refs.elements`) report every variable and term to a :class:`RenderState`, which
 also remembers the variables a ``cs:substitute`` printed, so that they are not printed again.
 """
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, replace
 from typing import Any, TextIO
 
-from bibx import hookimpl
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec
@@ -133,13 +132,11 @@ def _paper_or_report(data: Any, line: int, context: ReadContext, raw: str) -> Pa
     return paper if paper.sources else replace(paper, sources=(Provenance(context.path, line, context.reader),))
 
 
-@hookimpl
-def bibx_register_readers(register) -> None:
+def register_readers(register) -> None:
     register(ReaderSpec("json", "bibx's lossless JSON (as written by --format json)", read, sniff, ("json",)))
 
 
-@hookimpl
-def bibx_register_writers(register) -> None:
+def register_writers(register) -> None:
     register(
         WriterSpec(
             name="json",

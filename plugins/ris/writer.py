@@ -12,7 +12,7 @@ from typing import TextIO
 
 import rispy
 
-from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec, hookimpl
+from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec
 from bibx.facts import ARXIV, fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import to_plain
@@ -129,8 +129,7 @@ class RisWriter:
                 )
 
 
-@hookimpl
-def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+def register_writers(register: Callable[[WriterSpec], None]) -> None:
     register(
         WriterSpec(
             name="ris",

@@ -32,7 +32,7 @@ NO_CASE_OPEN, NO_CASE_CLOSE = '<span class="nocase">', "</span>"
 # Quote marks in values, until the locale's terms replace them: outer and inner pairs. An outer
 # pair inside a quoted title becomes an inner one, as citeproc-js's "flip-flop" does.
 OUTER_OPEN, OUTER_CLOSE, INNER_OPEN, INNER_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
-# Italics in values, until the output's markup replaces them (see bibx_plugins.refs).
+# Italics in values, until the output's markup replaces them (see bibx_plugins.refs.writer).
 ITALIC_OPEN, ITALIC_CLOSE = "\ue004", "\ue005"
 # The "tags" citeproc-js splits a string on before casing it: quotes, hyphens and dashes, slashes,
 # punctuation, brackets and inline markup.

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from bibx import hookimpl
 from bibx.model import Paper, Report
 from bibx.specs import ReadContext, ReaderSpec
-from bibx_plugins.listing import (
+from bibx_plugins.listings.grammar import (
     Record,
     assemble_paper,
     clean,
@@ -89,8 +88,7 @@ def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]
     yield assemble_paper(meta, title, authors, "\n\n".join(rest[1:]), context, record.line)
 
 
-@hookimpl
-def bibx_register_readers(register) -> None:
+def register_readers(register) -> None:
     register(
         ReaderSpec(
             name="profile",

@@ -17,11 +17,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from bibx import hookimpl
 from bibx.model import Paper, Report
 from bibx.names import is_east_asian, listed_name_penalty, name_penalty, split_et_al
 from bibx.specs import ReadContext, ReaderSpec
-from bibx_plugins.listing import (
+from bibx_plugins.listings.grammar import (
     ORGANIZATIONS_SEPARATOR,
     AuthorLine,
     Record,
@@ -307,8 +306,7 @@ def _author_line(text: str) -> AuthorLine:
     return AuthorLine(split_names(names_text), truncated, tuple(org.strip() for org in organizations.split(",") if org.strip()))
 
 
-@hookimpl
-def bibx_register_readers(register) -> None:
+def register_readers(register) -> None:
     register(
         ReaderSpec(
             name="compact",

@@ -5,7 +5,7 @@ The text is streamed entry by entry: lines are cut where bibtexparser itself sta
 on its own, with the ``@string`` macros defined so far. A block bibtexparser cannot parse is
 reported with the line it starts on and the next entry is still read.
 
-Mapping, the inverse of :mod:`bibx_plugins.bibtex`'s:
+Mapping, the inverse of :mod:`bibx_plugins.bibtex.writer`'s:
 
 * the entry key becomes the paper's key, which the export keeps (and reserves against new keys);
 * ``author``: ``Family, Given`` or ``Given Family`` as BibTeX splits them; a name that is one brace
@@ -14,7 +14,7 @@ Mapping, the inverse of :mod:`bibx_plugins.bibtex`'s:
   ``March``) and ``day``;
 * ``eprint`` is the arXiv id unless ``archivePrefix``/``eprinttype`` name another archive;
   ``primaryClass``/``eprintclass``, else an arXiv class among ``keywords``, is the category;
-* ``title`` and ``abstract`` are decoded from LaTeX to rich text (:func:`~bibx_plugins.latex_text.rich_from_latex`);
+* ``title`` and ``abstract`` are decoded from LaTeX to rich text (:func:`~bibx_plugins.bibtex.latex.rich_from_latex`);
   ``note`` and name parts to text (accents, escapes, ``\\textbackslash{}``…);
   ``doi`` and ``url`` are taken verbatim; the listing facts bibx writes to ``annote`` (biblatex:
   ``annotation``) are read back (:func:`bibx.facts.facts_in_text`), and the ``howpublished`` it
@@ -36,13 +36,12 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import Block, Entry, ParsingFailedBlock, Preamble, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
+from bibx import Paper, PartialDate, Person, ReaderSpec, Report
 from bibx.dates import MONTHS, partial_date_from_text
 from bibx.facts import facts_in_text
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.latex_text import rich_from_latex
-from bibx_plugins.standard_record import (
+from bibx.standard_record import (
     MAX_RECORD_CHARS,
     RAW_LIMIT,
     RecordFields,
@@ -52,6 +51,7 @@ from bibx_plugins.standard_record import (
     single_field_creator,
     split_keywords,
 )
+from bibx_plugins.bibtex.latex import rich_from_latex
 
 # bibtexparser logs every block it cannot parse; here each becomes a Report, so its log stays quiet
 # instead of reaching stderr through logging's last-resort handler.
@@ -364,8 +364,7 @@ def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -
             unused.add(["@preamble"], line)
 
 
-@hookimpl
-def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+def register_readers(register: Callable[[ReaderSpec], None]) -> None:
     register(
         ReaderSpec(
             name="bibtex",

@@ -6,7 +6,7 @@ brackets; memory holds one item at a time. Each item is parsed on its own, so a 
 reported with its line and the next one is still read.
 
 What the three standard readers share (bibx's listing facts in ``custom`` read back, the arXiv DOI and page
-recognised, unused fields reported once per file) is in :mod:`bibx_plugins.standard_record`.
+recognised, unused fields reported once per file) is in :mod:`bibx.standard_record`.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from bibx import Paper, PartialDate, Person, ReaderSpec, Report, hookimpl
+from bibx import Paper, PartialDate, Person, ReaderSpec, Report
 from bibx.dates import partial_date_from_text
 from bibx.facts import ARXIV_PREFIX, FACT_NAMES
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator
 from bibx.specs import ReadContext
-from bibx_plugins.standard_record import (
+from bibx.standard_record import (
     RAW_LIMIT,
     RecordFields,
     creator_from_text,
@@ -102,7 +102,7 @@ def _csl_date(issued: Any) -> PartialDate:
 
 
 def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
-    """The fields of one CSL item (see the writer's :func:`bibx_plugins.csljson.csl_item`)."""
+    """The fields of one CSL item (see the writer's :func:`bibx_plugins.csl.writer.csl_item`)."""
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None
@@ -171,8 +171,7 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
             yield guarded_record(context, line, raw, csl_record, item, line, raw)
 
 
-@hookimpl
-def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+def register_readers(register: Callable[[ReaderSpec], None]) -> None:
     register(
         ReaderSpec(
             name="csljson",

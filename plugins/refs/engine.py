@@ -1,8 +1,8 @@
 """Rendering CSL-JSON items with citeproc-py as citeproc-js renders them: bibx's engine.
 
 An :class:`Engine` holds one independent style in one locale, parsed once with bibx's element
-classes (:mod:`bibx_plugins.csl_elements`). It feeds citeproc-py the CSL-JSON writer's own items,
-typeset as citeproc-js reads them (:mod:`bibx_plugins.csl_text`), computes sort keys and renders
+classes (:mod:`bibx_plugins.refs.elements`). It feeds citeproc-py the CSL-JSON writer's own items,
+typeset as citeproc-js reads them (:mod:`bibx_plugins.refs.text`), computes sort keys and renders
 entries; it holds no list, so worker processes can each run one on their share of the items.
 """
 
@@ -22,10 +22,10 @@ from citeproc.source import CitationItem, VariableError
 from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
-from bibx_plugins.csl_disambiguation import AddNamesRule
-from bibx_plugins.csl_elements import load_style, reset_render_state
-from bibx_plugins.csl_styles import CSL_NS
-from bibx_plugins.csl_text import (
+from bibx_plugins.refs.disambiguation import AddNamesRule
+from bibx_plugins.refs.elements import load_style, reset_render_state
+from bibx_plugins.refs.styles import CSL_NS
+from bibx_plugins.refs.text import (
     INNER_CLOSE,
     INNER_OPEN,
     OUTER_CLOSE,

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from bibx import hookimpl
 from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Paper, PartialDate, Provenance, Report
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext, ReaderSpec
-from bibx_plugins.listing import clean, is_furniture, title_problem
+from bibx_plugins.listings.grammar import clean, is_furniture, title_problem
 
 PAGE_MARK = "Daily Papers"
 # Abstracts on the page run to hundreds of characters and end in a full stop; titles are shorter.
@@ -92,8 +91,7 @@ def _paper(title: tuple[int, str], abstract: str, listed: PartialDate, context: 
     )
 
 
-@hookimpl
-def bibx_register_readers(register) -> None:
+def register_readers(register) -> None:
     register(
         ReaderSpec(
             name="daily",

@@ -6,15 +6,15 @@ change what citeproc-js (the processor behind Zotero and Mendeley) does differen
 
 * groups print or vanish by citeproc-js's rules, decided by what was rendered, not by whether a
   child could call a variable ("Preprint at." with no link); a ``<text macro>`` is a group too;
-* names print as citeproc-js prints them (:mod:`bibx_plugins.csl_names`); sort keys keep sort
+* names print as citeproc-js prints them (:mod:`bibx_plugins.refs.names`); sort keys keep sort
   order in nested macros;
-* text-case follows citeproc-js (:func:`bibx_plugins.csl_text.js_text_case`): "arXiv" stays, title
+* text-case follows citeproc-js (:func:`bibx_plugins.refs.text.js_text_case`): "arXiv" stays, title
   case splits on hyphens, ``nocase`` spans are left alone; quotes inside quotes flip to inner marks;
 * a year suffix goes after the first issued year when the style never prints ``year-suffix``.
 
 Speed: the style tree never changes while rendering, so every XPath answer, macro and locale term
-is looked up once (:mod:`bibx_plugins.csl_element_base`; citeproc-py spends most of its time
-re-running the same XPath queries), joins are linear (:mod:`bibx_plugins.csl_join`), and a
+is looked up once (:mod:`bibx_plugins.refs.element_base`; citeproc-py spends most of its time
+re-running the same XPath queries), joins are linear (:mod:`bibx_plugins.refs.join`), and a
 condition on an item's type and variables is decided once per kind of item.
 """
 
@@ -29,11 +29,11 @@ from citeproc.source import VariableError
 from citeproc.string import String
 from lxml import etree
 
-from bibx_plugins import csl_names
-from bibx_plugins.csl_element_base import FORMATTING, Element, JsTextCase, LocaleLookups, state_of
-from bibx_plugins.csl_render_state import RenderState, as_group, tracked
-from bibx_plugins.csl_styles import CSL_NS
-from bibx_plugins.csl_text import INNER_CLOSE, INNER_OPEN, OUTER_CLOSE, OUTER_OPEN
+from bibx_plugins.refs import names as csl_names
+from bibx_plugins.refs.element_base import FORMATTING, Element, JsTextCase, LocaleLookups, state_of
+from bibx_plugins.refs.render_state import RenderState, as_group, tracked
+from bibx_plugins.refs.styles import CSL_NS
+from bibx_plugins.refs.text import INNER_CLOSE, INNER_OPEN, OUTER_CLOSE, OUTER_OPEN
 
 
 class _Text(JsTextCase, LocaleLookups, Element, csl.Text):
@@ -107,7 +107,7 @@ class _Date(LocaleLookups, Element, csl.Date):
 
 
 class _Group(LocaleLookups, Element, csl.Group):
-    """Printed or suppressed as citeproc-js decides (see :class:`bibx_plugins.csl_render_state.RenderState`)."""
+    """Printed or suppressed as citeproc-js decides (see :class:`bibx_plugins.refs.render_state.RenderState`)."""
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         text = as_group(state_of(self), lambda: self._children(item, context, **kwargs))

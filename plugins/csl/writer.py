@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from bibx import Organization, Paper, PartialDate, WriterSpec, hookimpl
+from bibx import Organization, Paper, PartialDate, WriterSpec
 from bibx.facts import ARXIV, FACT_AFFILIATION, FACT_LINK, fact_fields, item_id, paper_doi, primary_url
 from bibx.model import Creator
 
@@ -129,8 +129,7 @@ class NdjsonWriter:
             out.write("\n")
 
 
-@hookimpl
-def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+def register_writers(register: Callable[[WriterSpec], None]) -> None:
     register(
         WriterSpec(
             name="csljson",

@@ -5,7 +5,7 @@ rispy on its own. A record that never reaches its ``ER``, text outside any recor
 without a title are reported with their line. Counter lines such as ``1.``, which some writers put
 before each record, are skipped.
 
-Mapping, the inverse of :mod:`bibx_plugins.ris`'s: ``ID`` is the key; ``TI`` (or ``T1``) the title;
+Mapping, the inverse of :mod:`bibx_plugins.ris.writer`'s: ``ID`` is the key; ``TI`` (or ``T1``) the title;
 ``AU``/``A1`` the authors, ``Family, Given`` a person and a name without a comma an organisation
 (RIS cannot mark either); ``DA``, else ``PY``/``Y1``, the date (``2022/03/26/``, ``2022/03//``,
 ``2022``); ``AN`` the arXiv id when ``DB`` or ``T2`` names arXiv; ``DO``, ``UR``, ``AB`` (else
@@ -21,11 +21,11 @@ from typing import Any
 
 import rispy
 
-from bibx import Paper, ReaderSpec, Report, hookimpl
+from bibx import Paper, ReaderSpec, Report
 from bibx.dates import partial_date_from_text
 from bibx.facts import facts_in_text
 from bibx.specs import ReadContext
-from bibx_plugins.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
+from bibx.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
@@ -148,8 +148,7 @@ def _parsed(record: _Record, raw: str) -> RecordFields:
     return ris_record(data, record.line, raw)
 
 
-@hookimpl
-def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+def register_readers(register: Callable[[ReaderSpec], None]) -> None:
     register(
         ReaderSpec(
             name="ris",

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bibx.hookspecs import hookimpl
 from bibx.specs import Candidate, Lookup, ResolveContext, ResolverError, ResolverSpec
 
 API_URL_ENV, DELAY_ENV, TIMEOUT_ENV = "BIBX_ARXIV_API_URL", "BIBX_ARXIV_DELAY", "BIBX_ARXIV_TIMEOUT"
@@ -214,8 +213,7 @@ def _seconds_setting(name: str, default: float) -> float:
         raise ResolverError(f"{name} must be a number of seconds, not {os.environ[name]!r}") from None
 
 
-@hookimpl
-def bibx_register_resolvers(register: Callable[[ResolverSpec], None]) -> None:
+def register_resolvers(register: Callable[[ResolverSpec], None]) -> None:
     register(
         ResolverSpec(
             name="arxiv",

@@ -3,7 +3,7 @@
 * a variable substituted for missing authors is not printed again (the title twice);
 * ``initialize="false"`` keeps given names whole (Chicago); a list ending in an organisation is
   joined as citeproc-js joins it; sort keys carry no "and" and no "et al.";
-* names added by cite disambiguation (:mod:`bibx_plugins.csl_disambiguation`) are printed, and the
+* names added by cite disambiguation (:mod:`bibx_plugins.refs.disambiguation`) are printed, and the
   entry's first names are recorded (or replaced) for subsequent-author-substitute.
 """
 
@@ -16,8 +16,8 @@ from citeproc import model as csl
 from citeproc.source import VariableError
 from citeproc.string import String
 
-from bibx_plugins.csl_element_base import Element, JsTextCase, LocaleLookups, state_of
-from bibx_plugins.csl_text import WHOLE_GIVEN_NAME
+from bibx_plugins.refs.element_base import Element, JsTextCase, LocaleLookups, state_of
+from bibx_plugins.refs.text import WHOLE_GIVEN_NAME
 
 _HYPHEN_IN_A_NAME = re.compile(r"-(?=[a-z])")  # citeproc-js's own pattern
 
@@ -101,7 +101,7 @@ class Name(LocaleLookups, Element, csl.Name):
         value = super().get_option(name, context, sort_options)
         shown = state_of(self).names_shown
         if shown and sort_options is None and state_of(self).first_names is None:
-            # Names citeproc-js added to tell citations apart (bibx_plugins.csl_disambiguation):
+            # Names citeproc-js added to tell citations apart (bibx_plugins.refs.disambiguation):
             # up to that many are printed, and a list of no more than that is printed whole.
             if name == "et-al-use-first":
                 return max(value, shown)

@@ -1,6 +1,6 @@
 """What every bibx style element shares: kept lookups, linear joins, citeproc-js's text-case.
 
-The mixins of :mod:`bibx_plugins.csl_elements` and :mod:`bibx_plugins.csl_names`: the style tree never
+The mixins of :mod:`bibx_plugins.refs.elements` and :mod:`bibx_plugins.refs.names`: the style tree never
 changes while rendering, so XPath answers, locale terms and formatting checks are kept per element.
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 
 from citeproc.string import MixedString, NoCase, String
 
-from bibx_plugins.csl_join import SeamJoins
-from bibx_plugins.csl_render_state import RenderState
-from bibx_plugins.csl_text import NO_CASE_CLOSE, NO_CASE_OPEN, js_text_case
+from bibx_plugins.refs.join import SeamJoins
+from bibx_plugins.refs.render_state import RenderState
+from bibx_plugins.refs.text import NO_CASE_CLOSE, NO_CASE_OPEN, js_text_case
 
 _NO_CASE_PART = re.compile(f"{re.escape(NO_CASE_OPEN)}(.*?){re.escape(NO_CASE_CLOSE)}", re.DOTALL)
 FORMATTING = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
@@ -26,7 +26,7 @@ def state_of(element: Any) -> RenderState:
 class Element(SeamJoins):
     """Mixin for every style element: the tree is fixed while rendering, so lookups are kept.
 
-    Joins are linear (:class:`bibx_plugins.csl_join.SeamJoins`).
+    Joins are linear (:class:`bibx_plugins.refs.join.SeamJoins`).
 
     :func:`_prepare` gives each element ``bibx_root`` and ``bibx_xpath`` and keeps every element's
     Python proxy alive, so lxml hands back the same proxy (and its caches) on every visit.

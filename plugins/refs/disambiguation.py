@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bibx_plugins.csl_styles import CSL_NS
+from bibx_plugins.refs.styles import CSL_NS
 
 NAME_VARIABLES = ("author", "editor", "translator")  # the names a citation's first cs:names finds
 

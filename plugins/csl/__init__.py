@@ -1,0 +1,20 @@
+"""CSL-JSON: the csljson and ndjson writers (writer.py) and the CSL-JSON reader (reader.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bibx.hookspecs import hookimpl
+from bibx.specs import ReaderSpec, WriterSpec
+from bibx_plugins.csl import reader, writer
+
+
+@hookimpl
+def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
+    writer.register_writers(register)
+
+
+@hookimpl
+def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
+    reader.register_readers(register)
