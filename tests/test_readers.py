@@ -267,6 +267,21 @@ SIGNALING = (
          "Improving Product Search Relevance with EAR-MP: A Solution for the CIKM 2025 AnalytiCup", "JaeEun Lim"),
         ("AIBrix: Towards Scalable, Cost-Effective Large Language Model Inference InfrastructureAIBrix Team, Jiaxin Shan, Varun Gupta",
          "AIBrix: Towards Scalable, Cost-Effective Large Language Model Inference Infrastructure", "AIBrix Team"),
+        # Han or kana names in later parts of the line: no cut moves whole names into the title
+        ("統語変形はコミュニケーションから創発するのか？梶川康平, 窪田悠介, 大関洋平", "統語変形はコミュニケーションから創発するのか？", "梶川康平"),
+        ("YOLOv5 및 K-prototype 클러스터링 기반 개인 의류 날씨 맞춤형 추천 시스템박지홍, 류다니엘, 김주영",
+         "YOLOv5 및 K-prototype 클러스터링 기반 개인 의류 날씨 맞춤형 추천 시스템", "박지홍"),
+        # on a Japanese line an unspaced name is most often four characters, and never starts with kana
+        ("計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証梶川康平", "計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証", "梶川康平"),
+        ("極小主義に動機づけられた統語的教示に基づく言語モデル梶川康平, 磯野真之介, 吉田遼", "極小主義に動機づけられた統語的教示に基づく言語モデル", "梶川康平"),
+        ("論述文の深い論理構造の自動解析に向けて王文質, 内藤昭一", "論述文の深い論理構造の自動解析に向けて", "王文質"),
+        # a lone Han character after kana ends no title: it is the name's first character
+        ("大規模言語モデルの衝撃を生き残る統語理論を考える磯野真之介, 梶川康平", "大規模言語モデルの衝撃を生き残る統語理論を考える", "磯野真之介"),
+        # an organisation that starts with an acronym starts at the first one ("HyperCLOVA" is a brand)
+        ("HyperCLOVA X THINK Technical ReportNAVER Cloud HyperCLOVA X Team", "HyperCLOVA X THINK Technical Report", "NAVER Cloud HyperCLOVA X Team"),
+        ("LongCat-Flash Technical ReportMeituan LongCat Team, Bayan, Bei Li", "LongCat-Flash Technical Report", "Meituan LongCat Team"),
+        ("Zaozhuang Middle School Study of ThingsLumen AI, Zaozhuang No.28 Middle School, Shihao Ji",
+         "Zaozhuang Middle School Study of Things", "Lumen AI"),
     ],
 )
 def test_compact_split_on_real_titles_and_first_authors(line: str, title: str, first: str) -> None:
@@ -306,6 +321,38 @@ def test_a_first_name_in_lower_case_is_warned_about_not_read_silently(tmp_path) 
     papers, reports = read_text(tmp_path, f"AIMar 3, 2023\n{line}\nAn abstract.\n")
     assert len(papers) == 1 and [(report.line, report.rejected) for report in reports] == [(1, False)]
     assert "line 2" in reports[0].message and "Searchior Siag" in reports[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "alternative"),
+    [
+        # "JaMor Hairston": a title that ends in a short hump ("CaseJa") is no longer a clear winner
+        ("Automated Thematic Analyses Using LLMs: Xylazine Wound Management Social Media Chatter Use CaseJaMor Hairston, Ritvik Ranjan", "JaMor"),
+        ("HyperCLOVA X 32B ThinkNAVER Cloud HyperCLOVA X Team", "CLOVA X Team"),
+    ],
+)
+def test_a_close_call_names_the_alternative(tmp_path, line: str, alternative: str) -> None:
+    papers, reports = read_text(tmp_path, f"AIMar 3, 2023\n{line}\nAn abstract.\n")
+    assert len(papers) == 1 and [(report.line, report.rejected) for report in reports] == [(1, False)]
+    assert "line 2" in reports[0].message and alternative in reports[0].message
+
+
+def test_an_organisation_with_an_institution_word_is_an_author_line(tmp_path) -> None:
+    from bibx.names import is_corporate
+    from bibx_plugins.listings.grammar import parse_author_line
+
+    assert is_corporate("Zaozhuang No.28 Middle School") and is_corporate("Seoul National University Hospital")
+    assert parse_author_line("Lumen AI, Zaozhuang No.28 Middle School, Shihao Ji et al") is not None
+
+
+def test_japanese_name_lengths_apply_on_japanese_lines_only() -> None:
+    from bibx.names import has_kana, japanese_name_penalty, name_penalty
+
+    assert has_kana("統語変形は") and not has_kana("朱中元") and not has_kana("Scaling LLM")
+    assert japanese_name_penalty("梶川康平") < japanese_name_penalty("川康平") < japanese_name_penalty("康平")
+    assert japanese_name_penalty("て王文質") > japanese_name_penalty("王文質")
+    assert name_penalty("朱中元") < name_penalty("梶川康平")  # Chinese names are mostly three characters
+    assert japanese_name_penalty("高瀬 翔") == name_penalty("高瀬 翔") and japanese_name_penalty("John Smith") == 0.0
 
 
 @pytest.mark.parametrize("title", ["Every Sample Matters: Leveraging Mixture-of-Experts", "CWM: An Open-Weights LLM"])
