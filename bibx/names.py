@@ -356,6 +356,7 @@ def has_kana(text: str) -> bool:
 _KANA = re.compile("[\u3040-\u30ff]")
 
 
+@lru_cache(maxsize=4096)
 def japanese_name_penalty(name: str) -> float | None:
     """:func:`name_penalty` for a name in Han or kana on a Japanese line, where name lengths differ from Chinese ones."""
     words = name.split()
