@@ -81,9 +81,10 @@ ACRONYM_START = re.compile(r"[A-Z]{2,}\b")
 SHORT_HUMP_END = re.compile(r"[a-z][A-Z][a-z]?$")
 SHORT_HUMP_END_PENALTY = 0.5
 # "…を考える磯|野真之介": Japanese words that end a title are mostly two Han characters or more; one
-# after kana is more often a name's first character left behind.
-LONE_HAN_AFTER_KANA = re.compile("[\u3040-\u30ff][\u3400-\u9fff]$")
-LONE_HAN_END_PENALTY = 0.7
+# after kana is more often a name's first character left behind. Nor does a title end in a case
+# particle after a noun ("…の関係の|再考中石海"): the title runs on.
+BROKEN_JAPANESE_END = re.compile("(?:[\u3040-\u30ff][\u3400-\u9fff]|[\u3400-\u9fff\u30a0-\u30ff][のをがはへ])$")
+BROKEN_JAPANESE_END_PENALTY = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +295,8 @@ def _title_end_penalty(title: str, author: str) -> float:
         return STRAY_CAPITALS_PENALTY
     if SHORT_HUMP_END.search(title):
         return SHORT_HUMP_END_PENALTY
-    if LONE_HAN_AFTER_KANA.search(title):
-        return LONE_HAN_END_PENALTY
+    if BROKEN_JAPANESE_END.search(title):
+        return BROKEN_JAPANESE_END_PENALTY
     return 0.0
 
 
