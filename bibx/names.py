@@ -37,7 +37,8 @@ JOINING_WORDS = frozenset({"y", "e", "i"})
 # Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
 # Scao", "Raed Al Kontar". Not "Van": in "Thanh Van Nguyen" it is a Vietnamese middle name.
 CAPITALISED_PARTICLES = frozenset(
-    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten", "San", "Santa", "St.", "Mc"}
+    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten",
+     "San", "Santa", "St.", "Mc"}
 )  # fmt: skip
 SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr", "II", "III", "IV"})
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})

@@ -24,7 +24,10 @@ def by_title(papers: list[Paper], start: str) -> Paper:
     return paper
 
 
-@pytest.mark.parametrize(("prefix", "count", "reader"), [("000", 21, "profile"), ("001", 25, "profile"), ("002", 11, "compact"), ("003", 11, "profile"), ("004", 137, "daily")])
+@pytest.mark.parametrize(
+    ("prefix", "count", "reader"),
+    [("000", 21, "profile"), ("001", 25, "profile"), ("002", 11, "compact"), ("003", 11, "profile"), ("004", 137, "daily")],
+)
 def test_each_seed_yields_its_exact_paper_count_through_the_detected_reader(prefix: str, count: int, reader: str) -> None:
     papers = read_seed(prefix)
     assert len(papers) == count
@@ -74,7 +77,10 @@ def test_profile_keeps_names_as_printed() -> None:
 
 COMPACT_SPLITS = [
     ("SWIFT:A Scalable lightWeight Infrastructure for Fine-Tuning", Person("Zhao", "Yuze")),
-    ("Revisiting and Advancing Chinese Natural Language Understanding with Accelerated Heterogeneous Knowledge Pre-training", Person("Zhang", "Taolin")),
+    (
+        "Revisiting and Advancing Chinese Natural Language Understanding with Accelerated Heterogeneous Knowledge Pre-training",
+        Person("Zhang", "Taolin"),
+    ),
     ("TAPAS: Fast and Automatic Derivation of Tensor Parallel Strategies for Large Neural Networks", Person("Shi", "Ziji")),
     ("Wan: Open and Advanced Large-Scale Video Generative Models", Organization("Team Wan")),
     ("Wan-Image: Pushing the Boundaries of Generative Visual Intelligence", Person("Mao", "Chaojie")),
@@ -156,7 +162,8 @@ def test_compact_text_before_the_first_record_is_reported(tmp_path) -> None:
     listing.write_text("Trending papers\nsorted by score\n" + seed.read_text(encoding="utf-8"), encoding="utf-8")
     papers, reports = collect_papers([listing], as_of=AS_OF)
     assert len(papers) == 11
-    assert [(report.line, report.rejected, report.message) for report in reports] == [(1, False, "2 line(s) before the first record belong to no paper")]
+    expected = [(1, False, "2 line(s) before the first record belong to no paper")]
+    assert [(report.line, report.rejected, report.message) for report in reports] == expected
 
 
 def test_daily_title_without_abstract_is_reported_and_later_pairs_stay_aligned(tmp_path) -> None:
@@ -272,8 +279,10 @@ SIGNALING = (
         ("YOLOv5 및 K-prototype 클러스터링 기반 개인 의류 날씨 맞춤형 추천 시스템박지홍, 류다니엘, 김주영",
          "YOLOv5 및 K-prototype 클러스터링 기반 개인 의류 날씨 맞춤형 추천 시스템", "박지홍"),
         # on a Japanese line an unspaced name is most often four characters, and never starts with kana
-        ("計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証梶川康平", "計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証", "梶川康平"),
-        ("極小主義に動機づけられた統語的教示に基づく言語モデル梶川康平, 磯野真之介, 吉田遼", "極小主義に動機づけられた統語的教示に基づく言語モデル", "梶川康平"),
+        ("計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証梶川康平",
+         "計算心理言語学の新地平開拓の試み：効率的なコミュニケーション仮説の検証", "梶川康平"),
+        ("極小主義に動機づけられた統語的教示に基づく言語モデル梶川康平, 磯野真之介, 吉田遼",
+         "極小主義に動機づけられた統語的教示に基づく言語モデル", "梶川康平"),
         ("論述文の深い論理構造の自動解析に向けて王文質, 内藤昭一", "論述文の深い論理構造の自動解析に向けて", "王文質"),
         # a lone Han character after kana ends no title: it is the name's first character
         ("大規模言語モデルの衝撃を生き残る統語理論を考える磯野真之介, 梶川康平", "大規模言語モデルの衝撃を生き残る統語理論を考える", "磯野真之介"),
@@ -347,6 +356,20 @@ def test_an_organisation_with_an_institution_word_is_an_author_line(tmp_path) ->
     assert parse_author_line("Lumen AI, Zaozhuang No.28 Middle School, Shihao Ji et al") is not None
 
 
+def test_one_unreadable_name_among_many_is_read_and_reported_not_the_whole_line_rejected(tmp_path) -> None:
+    from bibx_plugins.listings.grammar import parse_author_line
+
+    line = "FAIR CodeGen team. Jade Copet, Quentin Carbonneaux, Gal Cohen, Jonas Gehring"
+    assert parse_author_line(line).names[0] == "FAIR CodeGen team. Jade Copet"
+    # in a short line, or twice, it is no author line: a sentence's clauses read so
+    assert parse_author_line("FAIR CodeGen team. Jade Copet, Quentin Carbonneaux") is None
+    assert parse_author_line("We propose 2 methods for this, and we test them, Gal Cohen, Jonas Gehring") is None
+    typical = "LGFeb 1, 2024\nGraph Attention Multi-Layer Perceptron\nWentong Zhang, Ziqi Yin\n\n"
+    papers, reports = read_text(tmp_path, f"{typical}AIMar 3, 2023\nCWM: An Open-Weights LLM\n{line}\nAn abstract.\n")
+    assert [paper.creators[1] for paper in papers] == [Person("Yin", "Ziqi"), Person("Carbonneaux", "Quentin")]
+    assert [(report.line, report.rejected) for report in reports] == [(5, False)] and "unusual" in reports[0].message
+
+
 def test_japanese_name_lengths_apply_on_japanese_lines_only() -> None:
     from bibx.names import has_kana, japanese_name_penalty, name_penalty
 
@@ -409,7 +432,8 @@ def test_inspect_papers_lists_title_authors_date_and_warnings(tmp_path) -> None:
 
 
 def test_compact_authors_on_their_own_line_are_read_as_such(tmp_path) -> None:
-    papers, reports = read_text(tmp_path, "CLAug 10, 2024Code\nSWIFT:A Scalable lightWeight Infrastructure\nYuze Zhao, Jintao Huang et al.\nAn abstract.\n")
+    text = "CLAug 10, 2024Code\nSWIFT:A Scalable lightWeight Infrastructure\nYuze Zhao, Jintao Huang et al.\nAn abstract.\n"
+    papers, reports = read_text(tmp_path, text)
     assert reports == []
     assert [(paper.title, displayed(paper), paper.abstract) for paper in papers] == [
         ("SWIFT:A Scalable lightWeight Infrastructure", ["Yuze Zhao", "Jintao Huang"], "An abstract.")

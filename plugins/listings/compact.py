@@ -22,6 +22,7 @@ from bibx.names import has_kana, is_corporate, is_east_asian, japanese_name_pena
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listings.grammar import (
     ORGANIZATIONS_SEPARATOR,
+    UNREADABLE_NAME_PENALTY,
     AuthorLine,
     Record,
     assemble_paper,
@@ -58,8 +59,6 @@ MAX_FIRST_NAME = 200
 # Where a first author may start: a letter other than a-z right after a non-space character
 # (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
 CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
-# A later author that reads as no name at all.
-UNREADABLE_NAME_PENALTY = 5.0
 # A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
 MAX_LINE = 100_000
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
