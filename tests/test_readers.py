@@ -340,6 +340,9 @@ def test_a_first_name_in_lower_case_is_warned_about_not_read_silently(tmp_path) 
         # "JaMor Hairston": a title that ends in a short hump ("CaseJa") is no longer a clear winner
         ("Automated Thematic Analyses Using LLMs: Xylazine Wound Management Social Media Chatter Use CaseJaMor Hairston, Ritvik Ranjan", "JaMor"),
         ("HyperCLOVA X 32B ThinkNAVER Cloud HyperCLOVA X Team", "CLOVA X Team"),
+        # where an unspaced Han name starts after a title that ends in Han is a guess of length priors
+        ("読みやすさの評価指標吉田遼, 梶川康平", "吉田遼"),
+        ("面向大语言模型的高效推理框架朱中元, 张伟", "'中元, 张伟'"),
     ],
 )
 def test_a_close_call_names_the_alternative(tmp_path, line: str, alternative: str) -> None:

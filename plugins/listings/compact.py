@@ -111,15 +111,21 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
 
     "Hyper|CLOVA X Team" and "Report|NAVER Cloud HyperCLOVA X Team" name the same organisation from
     different starts; where one begins is a guess even when the scores are apart, so it is reported.
+    So is where an unspaced Han or Hangul name starts after a title that ends in the same script
+    ("…評価指標|吉田遼" or "…評価指|標吉田遼"): only length priors decide, and no dictionary.
     """
+    same_start_is_a_guess = not best.east_asian or is_east_asian(best.title[-1:])
+    close = []
     for other in candidates:
         if other is best:
             continue
         if other.part < best.part and other.good:
             return other  # a good first author earlier in the line: names after it may be unreadable
         difference = other.penalty - best.penalty
-        if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
-            return other
+        if difference < CLOSE or (other.part == best.part and same_start_is_a_guess and difference < SAME_AUTHOR_CLOSE):
+            close.append(other)
+    if close:
+        return min(close, key=lambda split: split.penalty)
     if earlier := _cut_before_names_moved_into_title(best, candidates):
         return earlier
     if best.part >= DOUBTFUL_TITLE_COMMAS:
