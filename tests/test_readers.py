@@ -288,6 +288,9 @@ SIGNALING = (
         ("大規模言語モデルの衝撃を生き残る統語理論を考える磯野真之介, 梶川康平", "大規模言語モデルの衝撃を生き残る統語理論を考える", "磯野真之介"),
         # nor a case particle after a noun: the title runs on
         ("自然言語における冪則と統語構造の関係の再考中石海, 吉田遼, 梶川康平", "自然言語における冪則と統語構造の関係の再考", "中石海"),
+        # titles end in short humped acronyms ("CoT", "DiT"): no cut through a later camel-case name wins
+        ("Efficient Reasoning with CoTJisu KWON, ZhaoXin Huan", "Efficient Reasoning with CoT", "Jisu KWON"),
+        ("Scaling Diffusion Transformers: DiTJisu KWON, Li Wei, ZhaoXin Huan", "Scaling Diffusion Transformers: DiT", "Jisu KWON"),
         # an organisation that starts with an acronym starts at the first one ("HyperCLOVA" is a brand)
         ("HyperCLOVA X THINK Technical ReportNAVER Cloud HyperCLOVA X Team", "HyperCLOVA X THINK Technical Report", "NAVER Cloud HyperCLOVA X Team"),
         ("LongCat-Flash Technical ReportMeituan LongCat Team, Bayan, Bei Li", "LongCat-Flash Technical Report", "Meituan LongCat Team"),

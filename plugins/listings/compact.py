@@ -75,9 +75,10 @@ DOUBTFUL = BAD_TITLE_END_PENALTY
 # An earlier cut naming the same organisation with more words wins when its penalty is this close.
 LONGER_ORGANIZATION_CLOSE = 1.0
 ACRONYM_START = re.compile(r"[A-Z]{2,}\b")
-# "…Use CaseJa|Mor Hairston": a title that ends in a hump of one or two letters is a cut through a
-# camel-case name ("JaMor"); not ruled out ("NumPy"), but no longer clearly best.
-SHORT_HUMP_END = re.compile(r"[a-z][A-Z][a-z]?$")
+# "…Use CaseJa|Mor Hairston": a title whose last word ends in a hump of one or two letters after a
+# word is a cut through a camel-case name ("JaMor"); not ruled out ("AlphaGo"), but no longer clearly
+# best. Not after one or two letters: "CoT", "ViT", "IoT", "MoE", "NumPy" end many titles.
+SHORT_HUMP_END = re.compile(r"[a-z]{3}[A-Z][a-z]?$")
 SHORT_HUMP_END_PENALTY = 0.5
 # "…を考える磯|野真之介": Japanese words that end a title are mostly two Han characters or more; one
 # after kana is more often a name's first character left behind. Nor does a title end in a case
