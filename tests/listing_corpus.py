@@ -23,11 +23,8 @@ Parts, in the order they were drawn, each from repositories none of the earlier 
   held-out part: only measured, in aggregate, never listed record by record. Its first figure (99.03%,
   2 silently wrong) was taken before any reader change made after it was drawn.
 
-Figures::
-
-    python -m tests.listing_corpus                 # every part
-    python -m tests.listing_corpus dev -v          # one part, listing every record that is not exact
-    python -m tests.listing_corpus measure3        # the held-out part: never with -v
+Figures: ``python -m tests.listing_corpus [part]``; ``-v`` lists every record that is not exact, for
+dev and measure2 only (never for the held-out part).
 """
 
 from __future__ import annotations
