@@ -296,7 +296,8 @@ def table(rows: Sequence[Row]) -> str:
             continue
         cpu_us = row.cpu / row.size * 1e6
         lines.append(
-            f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | {row.wall:.2f} | {row.papers_per_s:,.0f} | {cpu_us:,.0f} | {row.peak_rss_mb:,.0f} | {load} | {row.note} |"
+            f"| {size_label(row.size)} | {row.tool} | {len(row.runs)} | {row.wall:.2f} | {row.papers_per_s:,.0f} | {cpu_us:,.0f} "
+            f"| {row.peak_rss_mb:,.0f} | {load} | {row.note} |"
         )
     return "\n".join(lines)
 
@@ -356,11 +357,13 @@ def throughput_checks(rows: Sequence[Row], jobs_settings: Sequence[int]) -> Iter
         if bibtex and target:
             verdict = "yes" if bibtex.papers_per_s >= target else "NO"
             per_cpu_s = bibtex.size / bibtex.cpu
-            yield f"bibx bibtex --jobs {jobs} at 100k: {bibtex.papers_per_s:,.0f} papers/s ({per_cpu_s:,.0f} per CPU second) — ≥ {target:,}: {verdict}"
+            rate = f"{bibtex.papers_per_s:,.0f} papers/s ({per_cpu_s:,.0f} per CPU second)"
+            yield f"bibx bibtex --jobs {jobs} at 100k: {rate} — ≥ {target:,}: {verdict}"
         pandoc, biblatex = completed(rows, 100_000, "pandoc CSL-JSON→BibLaTeX"), completed(rows, 100_000, f"bibx biblatex --jobs {jobs}")
         if pandoc and biblatex:
             ratio = pandoc.wall / biblatex.wall
-            yield f"bibx biblatex --jobs {jobs} at 100k: {ratio:.1f}× pandoc's throughput — ≥ {TARGET_PANDOC_RATIO:.0f}×: {'yes' if ratio >= TARGET_PANDOC_RATIO else 'NO'}"
+            verdict = "yes" if ratio >= TARGET_PANDOC_RATIO else "NO"
+            yield f"bibx biblatex --jobs {jobs} at 100k: {ratio:.1f}× pandoc's throughput — ≥ {TARGET_PANDOC_RATIO:.0f}×: {verdict}"
 
 
 def bibx_revision() -> str:
@@ -380,7 +383,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--formats", default=",".join(ALL_FORMATS), help="output formats; unregistered ones are skipped (default: %(default)s)")
     parser.add_argument("--no-merge", action="store_true", help="pass --no-merge to bibx (pure streaming)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default: %(default)s)")
-    parser.add_argument("--budget", type=float, default=60, help="no further repeat once a measurement's runs took this many seconds (default: %(default)s)")
+    parser.add_argument(
+        "--budget", type=float, default=60, help="no further repeat once a measurement's runs took this many seconds (default: %(default)s)"
+    )
     parser.add_argument("--no-anchors", action="store_true", help="measure bibx only, not pandoc and bibtexparser")
     parser.add_argument("--pandoc-max", type=parse_size, default=PANDOC_MAX_PAPERS, help="largest size pandoc runs at (default: 100k)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one run is killed (default: %(default)s)")
@@ -411,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows = [row for size in sizes for row in bench_size(size, formats, args)]
     merge = "--no-merge" if args.no_merge else "merge on"
-    print(f"## bibx export ({bibx_revision()}), {merge}, median of up to {args.repeat} runs ({args.budget:g} s budget each), {os.cpu_count()} cores\n")
+    runs = f"median of up to {args.repeat} runs ({args.budget:g} s budget each)"
+    print(f"## bibx export ({bibx_revision()}), {merge}, {runs}, {os.cpu_count()} cores\n")
     print(table(rows))
     print("\nRatios (anchor wall time / bibx wall time; >1 means bibx is faster):")
     print("\n".join(f"- {line}" for line in ratios(rows, sizes, args.jobs)) or "- none (anchors not run)")

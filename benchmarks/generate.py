@@ -245,7 +245,7 @@ def generate_dump(size: int, directory: Path, seed: int = DEFAULT_SEED) -> list[
         "compact": lambda out, count, first: write_compact(out, count, first, seed),
         "daily": lambda out, count, first: write_daily(out, count, first, seed, profile_range),
     }
-    for (name, first, count), path in zip(spans, paths):
+    for (name, first, count), path in zip(spans, paths, strict=True):
         with path.open("w", encoding="utf-8", newline="\n") as out:
             writers[name](out, count, first)
     done.write_text(f"{size} papers, seed {seed}\n")

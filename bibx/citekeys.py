@@ -45,7 +45,12 @@ _SORT_RUN = 1 << 16  # digests sorted at a time: a list of 64k numbers, ~2.5 MB
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 TITLE_WORD = re.compile(r"[^\s:/-]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
-UNDECOMPOSABLE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"})
+UNDECOMPOSABLE = str.maketrans(
+    {
+        "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss",
+        "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i",
+    }
+)
 
 
 class KeyPatternError(ValueError):
@@ -77,7 +82,7 @@ def _family_names(paper: Paper) -> Iterator[str]:
 def _organization_word(name: str) -> str:
     """The word that names an organisation: "Tencent" of "Tencent Hunyuan Team", "Wan" of "Team Wan"."""
     words = name.split()
-    return next((word for word in words if not is_corporate(word)), words[0])
+    return next((word for word in words if not is_corporate(word)), words[0] if words else "")
 
 
 def _significant_words(paper: Paper) -> Iterator[str]:

@@ -208,9 +208,18 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("-f", "--from", "reader", metavar="NAME", shell_complete=_complete_readers, help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates printed without a year (default: today).")
 @click.option("--no-merge", is_flag=True, help="Keep papers that appear in several inputs apart.")
-@click.option("--select", "select_texts", multiple=True, metavar="TEXT", help="Only papers whose title, author or key contains TEXT (case ignored); /REGEX/ for a regular expression. Repeatable.")
-@click.option("--key", "select_keys", multiple=True, metavar="KEY", help="Only the paper with this citation key (repeatable; combines with --select: any match is kept).")
-@click.option("--key-pattern", default=DEFAULT_PATTERN, show_default=True, callback=_key_pattern, help="Citation-key pattern; fields: {auth} {Auth} {authors} {year} {title} {shorttitle} {arxiv}.")
+@click.option(
+    "--select", "select_texts", multiple=True, metavar="TEXT",
+    help="Only papers whose title, author or key contains TEXT (case ignored); /REGEX/ for a regular expression. Repeatable.",
+)
+@click.option(
+    "--key", "select_keys", multiple=True, metavar="KEY",
+    help="Only the paper with this citation key (repeatable; combines with --select: any match is kept).",
+)
+@click.option(
+    "--key-pattern", default=DEFAULT_PATTERN, show_default=True, callback=_key_pattern,
+    help="Citation-key pattern; fields: {auth} {Auth} {authors} {year} {title} {shorttitle} {arxiv}.",
+)
 @click.option("--style", shell_complete=_complete_styles, help="--to refs: CSL style name (see `bibx styles`) or .csl path; default apa.")
 @click.option("--locale", shell_complete=_complete_locales, help="--to refs: locale such as en-US or de-DE; default: the style's.")
 @click.option(
@@ -228,11 +237,17 @@ def main(disable_plugin: tuple[str, ...]) -> None:
     callback=lambda _ctx, _param, value: tuple(name.strip() for name in (value or "").split(",") if name.strip()),
     help="Merging into the -o .bib: set these fields (e.g. doi,url) of its entries from the matching papers; nothing else changes.",
 )
-@click.option("--no-provenance", is_flag=True, help="Leave out the listing facts (listing date, affiliations, no-authors and inferred-year marks) that outputs keep in unprinted fields.")
+@click.option(
+    "--no-provenance", is_flag=True,
+    help="Leave out the listing facts (listing date, affiliations, no-authors and inferred-year marks) that outputs keep in unprinted fields.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option("--resolve", is_flag=True, help="Complete papers from arXiv (id, all authors, date, DOI, journal-ref); cached. See README.")
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes to write with (default: the usable cores; large inputs only); 1: one process.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), metavar="N",
+    help="Processes to write with (default: the usable cores; large inputs only); 1: one process.",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -351,7 +366,10 @@ def _resolve_options(resolve: bool, offline: bool, quiet: bool) -> ResolveOption
 @click.option("-f", "--from", "reader", metavar="NAME", shell_complete=_complete_readers, help="Input format; default: detected per file.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Reference date for dates without a year.")
 @click.option("--papers", is_flag=True, help="List every paper read: title | authors | date | warnings, and fields a resolver completed.")
-@click.option("--resolve", is_flag=True, help="Complete papers from arXiv first, as export --resolve does (with --papers: where each field came from).")
+@click.option(
+    "--resolve", is_flag=True,
+    help="Complete papers from arXiv first, as export --resolve does (with --papers: where each field came from).",
+)
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.pass_context
 def inspect_command(

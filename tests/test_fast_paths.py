@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bibx.citekeys import ascii_fold, fold_unicode
+from bibx.latex_to_rich import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
 from bibx.merge import title_letters, unicode_title_letters
 from bibx.model import Paper
 from bibx.names import split_et_al
-from bibx.richtext import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
 from bibx_plugins.bibtex.latex import (
     _LIGATURE,
     _MAYBE_CAPITAL_INSIDE_A_WORD,

@@ -159,7 +159,8 @@ class BibWriter(ABC):
     def _warn_about_unencodable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
         kept = unencodable_characters("".join(value for _, value in fields))
         if kept:
-            self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 (pdfLaTeX needs a font package for it, or use biblatex with a Unicode engine)")
+            advice = "pdfLaTeX needs a font package for it, or use biblatex with a Unicode engine"
+            self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 ({advice})")
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
         origin = paper.origin
