@@ -224,6 +224,7 @@ def _is_initial(word: str) -> bool:
     return INITIAL.match(word) is not None or (len(word) == 1 and word.isupper())
 
 
+@lru_cache(maxsize=16384)  # a pure function of its arguments, asked again for every cut point tried
 def _word_penalty(word: str, position: int, count: int) -> float | None:
     last = position == count - 1
     if (word in FAMILY_PARTICLES or word in JOINING_WORDS) and not last:
