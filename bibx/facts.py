@@ -11,8 +11,11 @@ Built-in and third-party writers call these so that every format says the same t
 
 Formats with a free-text field write :func:`fact_lines` (``bibx-listed: 2026-07-29``); readers
 find them again with :func:`facts_in_text`, turn name-value pairs back into facts with
-:func:`facts_from_fields`, and recognise derived links with :func:`arxiv_identity`, so an export
+:func:`facts_from_fields`, and recognise derived links with :func:`bibx.arxiv.arxiv_identity`, so an export
 read back and written again is identical. :func:`without_provenance` is ``--no-provenance``.
+
+What bibx knows of arXiv itself (identifiers, versions, DOIs, abstract pages, categories) is
+:mod:`bibx.arxiv`.
 
 The fact names below (``FACT_*``) are a wire format: never rename one, only add new ones.
 A value is a string; ``bibx-affiliation`` and ``bibx-link`` occur once per value.
@@ -22,20 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from bibx.arxiv import ARXIV_ABS_URL, ARXIV_DOI_PREFIX
 from bibx.dates import partial_date_from_text
 from bibx.model import Paper, PartialDate
-
-ARXIV = "arXiv"
-# arXiv registers a DataCite DOI for every paper under this prefix.
-ARXIV_DOI_PREFIX = "10.48550/arXiv."
-ARXIV_ABS_URL = "https://arxiv.org/abs/"
-ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>\S+)$", re.IGNORECASE)
-_ARXIV_ABS_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/abs/(?P<id>[^\s?#]+?)/?$", re.IGNORECASE)
-_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 
 FACT_AUTHORS = "bibx-authors"  # "none": the listing gave no authors; "truncated": only the first ones ("et al.")
 FACT_YEAR = "bibx-year"  # "inferred": the listing gave no year, bibx completed it from --as-of
@@ -172,20 +167,3 @@ def without_provenance(paper: Paper) -> Paper:
     """
     date = replace(paper.date, year_inferred=False) if paper.date and paper.date.year_inferred else paper.date
     return replace(paper, authors_known=True, listing_date=None, organizations=(), date=date)
-
-
-def arxiv_identity(arxiv_id: str | None, doi: str | None, urls: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
-    """The arXiv id (given, or from arXiv's DataCite DOI or abstract page), the DOI and the links.
-
-    The DOI and the abstract page that the writers derive from an arXiv id are not kept beside
-    it, so that a paper read back equals the paper written.
-    """
-    doi = _DOI_RESOLVER.sub("", doi.strip()) if doi else None
-    arxiv_id = ARXIV_PREFIX.sub("", arxiv_id.strip()) if arxiv_id else None
-    if arxiv_id is None:
-        derived = [_ARXIV_DOI.match(doi or ""), *(_ARXIV_ABS_URL.match(url) for url in urls)]
-        arxiv_id = next((match["id"] for match in derived if match), None)
-    if doi and arxiv_id and (match := _ARXIV_DOI.match(doi)) and match["id"].lower() == arxiv_id.lower():
-        doi = None
-    kept = (url for url in urls if not ((match := _ARXIV_ABS_URL.match(url)) and match["id"] == arxiv_id))
-    return arxiv_id or None, doi or None, tuple(dict.fromkeys(kept))

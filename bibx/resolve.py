@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
+from bibx.arxiv import bare_arxiv_id
 from bibx.cache import Cached, ResolverCache, cache_folder, today
 from bibx.model import Creator, FieldSource, Paper, PartialDate, Person
 from bibx.names import parse_creator
@@ -33,7 +34,6 @@ _WORD = re.compile(r"[^\W_]+")
 # Any word that carries markup or a letter beyond ASCII: a service may hold it as LaTeX, and how it
 # indexes ``Gröbner`` (``Gr\"obner``) or ``Λ<sub>α</sub>`` (``$\Lambda_{\alpha}$``) is anyone's guess.
 _MARKED = re.compile(r"\$[^$]*\$|\S*[\\${}^_<>\u0080-\U0010ffff]\S*")
-_ARXIV_VERSION = re.compile(r"v\d+$")
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,6 @@ def search_words(title: str) -> list[str]:
     """
     stretches = [_WORD.findall(fold(stretch)) for stretch in _MARKED.split(title)]
     return max(stretches, key=len, default=[])
-
-
-def bare_arxiv_id(identifier: str) -> str:
-    """``2203.14101v4`` → ``2203.14101``; outputs name the paper, not one of its versions."""
-    return _ARXIV_VERSION.sub("", identifier.strip())
 
 
 def family_names_agree(creators: Sequence[Creator], candidate: Candidate) -> bool:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bibx.arxiv import normalise_category
-from bibx.facts import arxiv_identity, facts_from_fields
+from bibx.arxiv import arxiv_identity, normalise_category
+from bibx.facts import facts_from_fields
 from bibx.model import Creator, Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.specs import ReadContext
 

@@ -159,7 +159,7 @@ def parse_feed(body: bytes, warn: Callable[[str], None]) -> tuple[int, list[Cand
 
 def entry_candidate(entry: Any) -> Candidate:
     """One Atom ``<entry>`` as a candidate; raises ValueError when it lacks an id or title."""
-    from bibx.resolve import bare_arxiv_id
+    from bibx.arxiv import bare_arxiv_id
     from bibx.richtext import from_latex
 
     url = _text(entry, f"{ATOM}id")

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from bibx import Paper, PartialDate, Person, ReaderSpec, Report
+from bibx.arxiv import ARXIV_PREFIX
 from bibx.dates import partial_date_from_text
-from bibx.facts import ARXIV_PREFIX, FACT_NAMES
+from bibx.facts import FACT_NAMES
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator
 from bibx.specs import ReadContext

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from bibx import Organization, Paper, PartialDate, WriterSpec
-from bibx.facts import ARXIV, FACT_AFFILIATION, FACT_LINK, fact_fields, item_id, paper_doi, primary_url
+from bibx.arxiv import ARXIV
+from bibx.facts import FACT_AFFILIATION, FACT_LINK, fact_fields, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.specs import rendered
 

@@ -14,7 +14,8 @@ from typing import TextIO
 import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec
-from bibx.facts import ARXIV, fact_lines, item_id, paper_doi, primary_url
+from bibx.arxiv import ARXIV
+from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import to_plain
 from bibx.specs import rendered
