@@ -115,7 +115,8 @@ _PIECE_START = re.compile(r"[-\\${~`'?!]")
 
 def _latex_pieces(latex: str) -> list[str]:
     """``_LATEX_PIECE.split(latex)``: text, piece, text, …, text."""
-    pieces, end, match = [], 0, _LATEX_PIECE.match
+    pieces: list[str] = []
+    end, match = 0, _LATEX_PIECE.match
     for candidate in _PIECE_START.finditer(latex):
         start = candidate.start()
         if start >= end and (piece := match(latex, start)):

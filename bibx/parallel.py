@@ -76,14 +76,14 @@ def _size(item: Opened) -> int:
 class _Records(NamedTuple):
     """A chunk of one input's records, pickled, for a worker's first pass."""
 
-    index: int
+    source: int  # the input's position among the opened ones
     payload: bytes
 
 
 class _Interpreted(NamedTuple):
     """A chunk after the first pass: the events the main process counts, and the papers, pickled (kept on disk)."""
 
-    index: int
+    source: int  # the input's position among the opened ones
     events: list[Report | Meta | Failed]
     blob: bytes
 
@@ -91,17 +91,17 @@ class _Interpreted(NamedTuple):
 class _Chunk(NamedTuple):
     """A chunk submitted to the pool: its result is the first pass's ``(events, blob)`` or the second's entries."""
 
-    index: int
+    source: int  # the input's position among the opened ones
     result: AsyncResult[Any]
     interpreted: _Interpreted | None = None  # the second pass's input
 
 
 class _Start(NamedTuple):
-    index: int
+    source: int  # the input's position among the opened ones
 
 
 class _End(NamedTuple):
-    index: int
+    source: int  # the input's position among the opened ones
 
 
 class _Incomplete(NamedTuple):
@@ -228,7 +228,7 @@ class ParallelReading:
             self._papers_before, self._failed = summary.read, False
         elif isinstance(unit, _End):
             if summary.read == self._papers_before:
-                item = self.opened[unit.index]
+                item = self.opened[unit.source]
                 accounting.input_incomplete(Report(f"{NO_PAPERS} by the {item.reader.name} reader", item.source.name, 1, rejected=True))
         elif self._failed:
             return  # the reader failed earlier in this input: the rest of it is skipped, as in one process
@@ -238,13 +238,13 @@ class ParallelReading:
             accounting.input_incomplete(unit.report)
             self._failed = True
         else:
-            interpreted = unit if isinstance(unit, _Interpreted) else unit.interpreted
-            assert interpreted is not None
+            interpreted = unit if isinstance(unit, _Interpreted) else unit.interpreted if isinstance(unit, _Chunk) else None
+            assert interpreted is not None  # a first-pass chunk is turned into an _Interpreted before it gets here
             for event in interpreted.events:
                 if isinstance(event, Report):
                     accounting.reader_report(event)
                 elif isinstance(event, Failed):
-                    accounting.input_incomplete(Report(event.message, self.opened[interpreted.index].source.name, event.line, rejected=True))
+                    accounting.input_incomplete(Report(event.message, self.opened[interpreted.source].source.name, event.line, rejected=True))
                     self._failed = True
                     return
                 else:
@@ -286,19 +286,19 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
 
 
 def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
-    return _Chunk(unit.index, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
+    return _Chunk(unit.source, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
 
 
 def _submitted_papers(unit: _Split, pool: Pool) -> _Unit:
     if isinstance(unit, _Interpreted):
-        return _Chunk(unit.index, pool.apply_async(render_chunk, (unit.blob,)), unit)
+        return _Chunk(unit.source, pool.apply_async(render_chunk, (unit.blob,)), unit)
     return unit  # type: ignore[return-value]
 
 
 def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:
     """The first pass's units in order, each chunk waited for and turned into an :class:`_Interpreted`."""
     for unit in units:
-        yield _Interpreted(unit.index, *unit.result.get()) if isinstance(unit, _Chunk) else unit
+        yield _Interpreted(unit.source, *unit.result.get()) if isinstance(unit, _Chunk) else unit
 
 
 def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:

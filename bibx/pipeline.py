@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from bibx.accounting import NO_PAPERS, Accounting, ReportSink, Summary, ignore
 from bibx.facts import without_provenance
@@ -30,7 +30,7 @@ from bibx.output import OUTPUT_ERRNOS, OutputProblem, OutputTarget, PendingOutpu
 from bibx.plugins import PluginHost
 from bibx.reading import Opened, Reading, ReadRequest, UsageProblem, detect_reader, named_reader, open_inputs, read_papers, stream_papers
 from bibx.sources import InputError
-from bibx.specs import WriteContext, Writer, WriterOptionError, WriterSpec
+from bibx.specs import EntryWriter, WriteContext, Writer, WriterOptionError, WriterSpec
 
 # The names other modules have always imported from here.
 __all__ = [
@@ -155,7 +155,8 @@ def _planned_writing(
 
         parallel = ParallelReading(request.read, opened, accounting, jobs, spool, request.provenance)
         parallel.first_pass()
-        return lambda out: writer.write_entries(parallel.entries(spec, writer, dict(request.options), progress), out)  # type: ignore[attr-defined]
+        entry_writer = cast(EntryWriter, writer)  # spec.entries: jobs_for checked it
+        return lambda out: entry_writer.write_entries(parallel.entries(spec, entry_writer, dict(request.options), progress), out)
     reading = Reading.prepare(request.read, host, opened, accounting, library, spool)
     papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
     counted = _counted(papers, accounting, progress)
@@ -214,6 +215,7 @@ def _existing_library(
         if request.update_fields:
             raise UsageProblem("--update edits the entries of the -o file, which must also be one of the inputs")
         return None, opened
+    assert target is not None  # an input is the -o file only if there is one
     item = same[0]
     if request.update_fields and item.reader.name not in UPDATABLE_READERS:
         raise UsageProblem(f"--update edits the entries of a BibTeX library; {target.path} is read as {item.reader.name}")
@@ -297,7 +299,7 @@ def _write_library(
         _write(spec, write, out, pending, host)
     with new_entries.open("rb") as written:
         try:
-            changed = library.write(written, pending.file.buffer)  # type: ignore[attr-defined]
+            changed = library.write(written, pending.file.buffer)
             pending.close()
         except OSError as error:
             raise pending.failure(error) from None

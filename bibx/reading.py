@@ -260,7 +260,7 @@ def stream_papers(opened: Sequence[Opened], request: ReadRequest, accounting: Ac
         papers_before = summary.read
         lines = LineCounter(item.source.lines(sink))
         try:
-            for result in checked_results(item.reader.read(lines, context), context, item.plugin, lambda lines=lines: lines.count):
+            for result in checked_results(item.reader.read(lines, context), context, item.plugin, lines.taken):
                 if isinstance(result, Report):
                     sink(result)
                 else:
@@ -289,6 +289,9 @@ class LineCounter:
     def _count(self, lines: Iterator[str]) -> Iterator[str]:
         for self.count, line in enumerate(lines, start=1):
             yield line
+
+    def taken(self) -> int:
+        return self.count
 
     def __iter__(self) -> Iterator[str]:
         # The generator itself: a reader's loop then resumes it directly, without a __next__ call a line.
