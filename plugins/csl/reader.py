@@ -73,7 +73,9 @@ def _csl_creators(authors: Any, record: RecordFields) -> list[Creator]:
         else:
             left_out.append(name)
     if left_out:
-        record.warnings.append(f"{len(left_out)} of {len(authors)} author entries are not CSL names and are left out: {_quoted(json.dumps(left_out))}")
+        record.warnings.append(
+            f"{len(left_out)} of {len(authors)} author entries are not CSL names and are left out: {_quoted(json.dumps(left_out))}"
+        )
     return creators
 
 
@@ -102,7 +104,7 @@ def _csl_date(issued: Any) -> PartialDate:
 
 
 def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
-    """The fields of one CSL item (see the writer's :func:`bibx_plugins.csl.writer.csl_item`)."""
+    """The fields of one CSL item (the inverse of :func:`bibx.csl_items.csl_item`)."""
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None

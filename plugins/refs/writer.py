@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import click
 
 from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec
+from bibx.csl_items import csl_item
 from bibx.richtext import scripts_to_unicode
-from bibx_plugins.csl.writer import csl_item
 from bibx_plugins.refs.text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
 
 if TYPE_CHECKING:
