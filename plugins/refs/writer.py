@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import click
 
 from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec
+from bibx.controls import replace_controls
 from bibx.csl_items import csl_item
 from bibx.richtext import scripts_to_unicode
 from bibx_plugins.refs.text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
@@ -157,26 +158,26 @@ MARKDOWN_FORMATTER = SimpleNamespace(
 )
 
 
-# Terminal and control characters (ESC starts a terminal command) have no place in a reference
-# list meant for pasting; data from JSON, CSL-JSON or RIS input may still carry them.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def format_entry(entry: Entry, output_format: str) -> str:
-    """One entry as the output format writes it, number margin included, control characters removed."""
-    return _CONTROLS.sub("", _laid_out(entry, output_format))
+    """One entry as the output format writes it, number margin included.
+
+    Control characters (ESC starts a terminal command) have no place in a reference list meant for
+    pasting, and data from JSON, CSL-JSON or RIS input may still carry them: they go as everywhere
+    in bibx (:func:`bibx.controls.replace_controls`), before the layout adds its own line ends.
+    """
+    return _laid_out(replace_controls(entry.margin), replace_controls(entry.body), output_format)
 
 
-def _laid_out(entry: Entry, output_format: str) -> str:
+def _laid_out(margin: str, body: str, output_format: str) -> str:
     if output_format == "html":
-        if entry.margin:
+        if margin:
             return (
                 '  <div class="csl-entry">\n'
-                f'    <div class="csl-left-margin">{entry.margin}</div><div class="csl-right-inline">{entry.body}</div>\n'
+                f'    <div class="csl-left-margin">{margin}</div><div class="csl-right-inline">{body}</div>\n'
                 "  </div>\n"
             )
-        return f'  <div class="csl-entry">{entry.body}</div>\n'
-    text = f"{entry.margin} {entry.body}" if entry.margin else entry.body
+        return f'  <div class="csl-entry">{body}</div>\n'
+    text = f"{margin} {body}" if margin else body
     return f"{text}\n\n" if output_format == "markdown" else f"{text}\n"
 
 
