@@ -97,7 +97,9 @@ def _csl_date(issued: Any) -> PartialDate:
         parts = [int(part) for part in issued["date-parts"][0]]
         if not parts:
             raise ValueError("empty date-parts")
-        return PartialDate(*parts[:3])
+        month = parts[1] if len(parts) > 1 else None
+        day = parts[2] if len(parts) > 2 else None
+        return PartialDate(parts[0], month, day)
     if isinstance(issued, dict) and (text := _text(issued.get("raw")) or _text(issued.get("literal"))):
         return partial_date_from_text(text)
     return partial_date_from_text(_text(issued))

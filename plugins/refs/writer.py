@@ -109,9 +109,9 @@ class RefsWriter:
         for (paper, _), key in zip(listed, keys, strict=True):
             if isinstance(key, Failure):
                 yield paper, key
-        sortable = [index for index, key in enumerate(keys) if not isinstance(key, Failure)]
-        order = bibliography_order([keys[index] for index in sortable], self.engine.descending)
-        ordered = [listed[sortable[rank]] for rank in order]
+        sortable = [(index, key) for index, key in enumerate(keys) if not isinstance(key, Failure)]
+        order = bibliography_order([key for _, key in sortable], self.engine.descending)
+        ordered = [listed[sortable[rank][0]] for rank in order]
         suffixes = year_suffixes([self.engine.ambiguity_key(item) for _, item in ordered])
         for (_, item), suffix in zip(ordered, suffixes, strict=True):
             if suffix:

@@ -11,9 +11,10 @@ from citeproc.source import CitationItem
 class Cite(CitationItem):
     """One reference with its bibliography number fixed by bibx.
 
-    Replaces ``citeproc.source.CitationItem``'s ``reference``, ``number`` and ``bibliography``
-    properties, which look the item up in a ``CitationStylesBibliography`` (``number`` searches
-    its list of keys, O(n) per entry); bibx renders without one.
+    Replaces ``citeproc.source.CitationItem``'s properties ``CitationItem.reference``,
+    ``CitationItem.number`` and ``CitationItem.bibliography``, which look the item up in a
+    ``CitationStylesBibliography`` (``number`` searches its list of keys, O(n) per entry, and the
+    keys are lower-cased); bibx renders without one.
     """
 
     def __init__(self, reference: Any, number: int, formatter: Any) -> None:

@@ -172,7 +172,7 @@ class _Run:
     def _scan(self, members: list[int]) -> None:
         first = self._cite(members[0])
         self.partners = [members[0]]
-        self.nonpartners = []
+        self.nonpartners: list[int] = []
         for other in members[1:]:
             (self.partners if self._cite(other) == first else self.nonpartners).append(other)
         self.clashes = [self.clashes[1], len(self.partners) - 1]

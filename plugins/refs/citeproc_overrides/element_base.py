@@ -33,6 +33,12 @@ class Element(SeamJoins):
     Python proxy alive, so lxml hands back the same proxy (and its caches) on every visit.
     """
 
+    # Set by _prepare; the lxml element this mixin is combined with supplies attrib.
+    bibx_root: Any
+    bibx_xpath: dict[str, Any]
+    bibx_formatted: bool
+    attrib: Any
+
     def get_root(self) -> Any:
         # citeproc.model.CitationStylesElement.get_root walks to the root on every call.
         return self.bibx_root
@@ -41,36 +47,36 @@ class Element(SeamJoins):
         # CitationStylesElement.xpath_search runs the XPath query again on every call.
         found = self.bibx_xpath.get(expression)
         if found is None:
-            found = self.bibx_xpath[expression] = super().xpath_search(expression)
+            found = self.bibx_xpath[expression] = super().xpath_search(expression)  # type: ignore[misc]
         return found
 
     def format(self, string: Any) -> Any:
         # citeproc.model.Formatted.format: most elements carry no formatting; citeproc-py asks the
         # formatter five times regardless.
         if self.bibx_formatted:
-            return super().format(string)
+            return super().format(string)  # type: ignore[misc]
         return str(string) if isinstance(string, (int, float)) else string
 
 
 class LocaleLookups:
     """Terms, date formats and locale options, looked up once per style (not for cs:locale itself).
 
-    ``CitationStylesElement.get_term``, ``get_date`` and ``get_locale_option`` search the style's
-    locales on every call.
+    ``CitationStylesElement.get_term``, ``CitationStylesElement.get_date`` and
+    ``CitationStylesElement.get_locale_option`` search the style's locales on every call.
     """
 
     def get_term(self, name: str, form: str | None = None, fallback_locale: bool = True, zero_padded: bool = False) -> Any:
         return _memo(
             self,
             ("term", name, form, fallback_locale, zero_padded),
-            lambda: super(LocaleLookups, self).get_term(name, form, fallback_locale, zero_padded),
+            lambda: super(LocaleLookups, self).get_term(name, form, fallback_locale, zero_padded),  # type: ignore[misc]
         )
 
     def get_date(self, form: str) -> Any:
-        return _memo(self, ("date", form), lambda: super(LocaleLookups, self).get_date(form))
+        return _memo(self, ("date", form), lambda: super(LocaleLookups, self).get_date(form))  # type: ignore[misc]
 
     def get_locale_option(self, name: str) -> Any:
-        return _memo(self, ("option", name), lambda: super(LocaleLookups, self).get_locale_option(name))
+        return _memo(self, ("option", name), lambda: super(LocaleLookups, self).get_locale_option(name))  # type: ignore[misc]
 
 
 def _memo(element: Any, key: tuple[Any, ...], compute: Any) -> Any:
@@ -89,7 +95,7 @@ class JsTextCase:
     """
 
     def case(self, text: Any, language: str | None = None) -> Any:
-        mode = self.get("text-case")
+        mode = self.get("text-case")  # type: ignore[attr-defined]
         if mode is None or not text or (mode == "title" and language not in (None, "en")):
             return text
         if not (isinstance(text, MixedString) and any(isinstance(part, NoCase) for part in text)):

@@ -35,6 +35,9 @@ class RenderState:
     """
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.groups = [_GroupFlags()]
         self.rendered: list[str] = []
         self.suppressed: set[str] = set()
@@ -47,9 +50,6 @@ class RenderState:
         self.names_depth = 0
         self.names_shown: int | None = None
         self.names_substitute: str | None = None
-
-    def reset(self) -> None:
-        self.__init__()
 
     def variable(self, name: str, text: Any) -> None:
         if text:
