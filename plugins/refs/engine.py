@@ -9,7 +9,6 @@ share of the items.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +22,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
 from bibx_plugins.refs.citeproc_overrides.cite import Cite
-from bibx_plugins.refs.citeproc_overrides.disambiguation import AddNamesRule
+from bibx_plugins.refs.citeproc_overrides.disambiguation import AddNamesRule, YearSuffixRule
 from bibx_plugins.refs.citeproc_overrides.elements import load_style, reset_render_state
 from bibx_plugins.refs.sorting import SortKey, sort_text_key
 from bibx_plugins.refs.styles import CSL_NS
@@ -99,7 +98,7 @@ class Engine:
         self.variables = _referenced_variables(self.root)
         self.marks = self._quote_marks() | str.maketrans(dict(marks or {})) | {ord(WHOLE_GIVEN_NAME): None}
         self.close_quote = self._close_quote()
-        self.disambiguation = _YearSuffixRule.of(self.root.citation)
+        self.disambiguation = YearSuffixRule.of(self.root.citation)
         self.add_names = AddNamesRule.of(self.root)
         self.author_substitute = bibliography.get("subsequent-author-substitute")
         self.previous_names: tuple[int, str] = (0, "")  # the last entry rendered: its number, its names
@@ -256,49 +255,6 @@ class Engine:
         except VariableError:
             return ""
         return margin if margin and text.startswith(margin) else ""
-
-
-@dataclass(frozen=True, slots=True)
-class _YearSuffixRule:
-    """What an author-date style's citation compares before it resorts to year suffixes."""
-
-    givenname_rule: str
-    add_givenname: bool
-    add_names: bool
-    et_al_min: int
-    et_al_use_first: int
-
-    @classmethod
-    def of(cls, citation: Any) -> _YearSuffixRule | None:
-        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
-            return None
-        return cls(
-            citation.get("givenname-disambiguation-rule", "by-cite"),
-            citation.get("disambiguate-add-givenname") == "true",
-            citation.get("disambiguate-add-names") == "true",
-            int(citation.get("et-al-min", 0)),
-            int(citation.get("et-al-use-first", 1)),
-        )
-
-    def key(self, item: dict[str, Any]) -> tuple[Any, ...]:
-        issued = item.get("issued", {}).get("date-parts", [[None]])
-        year = issued[0][0] if issued and issued[0] else None
-        names = item.get("author") or item.get("editor") or []
-        if not names:
-            return ("title", item.get("title", "").casefold(), year)
-        if not self.add_names and self.et_al_min and len(names) >= self.et_al_min:
-            names = names[: self.et_al_use_first]
-        return ("names", tuple(self._name(position, name) for position, name in enumerate(names)), year)
-
-    def _name(self, position: int, name: dict[str, str]) -> tuple[str, str]:
-        if "literal" in name:
-            return (name["literal"].casefold(), "")
-        given = name.get("given", "")
-        if not self.add_givenname or (self.givenname_rule.startswith("primary-name") and position > 0):
-            given = ""
-        elif self.givenname_rule.endswith("with-initials"):
-            given = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
-        return (name.get("family", "").casefold(), given.casefold())
 
 
 def _referenced_variables(root: Any) -> frozenset[str]:

@@ -51,8 +51,9 @@ Output (what prints)
   it after the first issued year. :class:`.elements._Date`.
 * Cite disambiguation: citeproc-py has none (``citeproc.model.If.render``: "TODO
   self.get('disambiguate')"); citeproc-js (``CSL.Disambiguation``) adds names until citations differ,
-  and those names print in the bibliography too. :mod:`.disambiguation` replays it; ``Name.get_option``
-  prints the names it found.
+  and those names print in the bibliography too, then tells the rest apart by year suffixes.
+  :mod:`.disambiguation` replays both; ``Name.get_option`` prints the names it found, the engine
+  gives the year suffixes.
 
 Speed (same output)
 -------------------
