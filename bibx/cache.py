@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from bibx.specs import Candidate
@@ -85,7 +85,7 @@ class ResolverCache:
         rows = self._select("SELECT id, record, fetched FROM ids WHERE resolver = ? AND id IN ({})", resolver, ids)
         return {key: Cached((_candidate(json.loads(record)),) if record else (), fetched) for key, record, fetched in rows}
 
-    def store_titles(self, resolver: str, found: dict[str, Sequence[Candidate]], fetched: str) -> None:
+    def store_titles(self, resolver: str, found: Mapping[str, Sequence[Candidate]], fetched: str) -> None:
         rows = [(resolver, title, json.dumps([_plain(record) for record in records]), fetched) for title, records in found.items()]
         self._write("INSERT OR REPLACE INTO titles VALUES (?, ?, ?, ?)", rows)
 
@@ -93,7 +93,7 @@ class ResolverCache:
         rows = [(resolver, key, json.dumps(_plain(record)) if record else None, fetched) for key, record in found.items()]
         self._write("INSERT OR REPLACE INTO ids VALUES (?, ?, ?, ?)", rows)
 
-    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+    def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         """Store rows; a cache that cannot be written (disk full, read-only) costs the next run a request, nothing more."""
         try:
             with self._db:

@@ -77,7 +77,7 @@ def _family_names(paper: Paper) -> Iterator[str]:
 def _organization_word(name: str) -> str:
     """The word that names an organisation: "Tencent" of "Tencent Hunyuan Team", "Wan" of "Team Wan"."""
     words = name.split()
-    return next((word for word in words if not is_corporate(word)), words[0])
+    return next((word for word in words if not is_corporate(word)), words[0] if words else "")
 
 
 def _significant_words(paper: Paper) -> Iterator[str]:

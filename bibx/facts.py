@@ -160,7 +160,7 @@ def facts_in_text(text: str) -> tuple[list[tuple[str, str]], str]:
     pieces = _FACT_NAME.split(text)
     rest = [pieces[0]]
     pairs = []
-    for name, value in zip(pieces[1::2], pieces[2::2]):
+    for name, value in zip(pieces[1::2], pieces[2::2], strict=True):
         pairs.append((name, " ".join(value.split())))
     return pairs, " ".join(" ".join(rest).split())
 

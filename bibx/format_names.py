@@ -8,6 +8,7 @@ known and suggests the closest names. With no ``--to`` and no ``-o`` extension, 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -32,7 +33,7 @@ def lookup(registry: Registry[Spec], name: str) -> Spec | None:
     if exact is not None:
         return exact
     lowered = name.strip().lower()
-    folded = {key.lower(): spec for key, spec in [*registry.qualified.items(), *registry.specs.items()]}
+    folded: dict[str, Spec] = {key.lower(): spec for key, spec in chain(registry.qualified.items(), registry.specs.items())}
     return folded.get(lowered)
 
 

@@ -23,10 +23,10 @@ def describe_formats(host: PluginHost) -> str:
         detect = "auto-detected" if spec.sniff else "only with --from"
         lines.append(f"  {name:<10} {spec.description} [{host.readers.owners[name]}; {detect}]")
     lines.append("Output formats (-t/--to):")
-    for name, spec in sorted(host.writers.specs.items()):
-        extensions = ", ".join(f".{ext}" for ext in spec.extensions) or "no extension"
-        lines.append(f"  {name:<10} {spec.description} [{host.writers.owners[name]}; {extensions}; {spec.media_type}]")
-        lines.extend(f"  {'':<10}   -O {option}=…  {text}" for option, text in spec.options.items())
+    for name, writer in sorted(host.writers.specs.items()):
+        extensions = ", ".join(f".{ext}" for ext in writer.extensions) or "no extension"
+        lines.append(f"  {name:<10} {writer.description} [{host.writers.owners[name]}; {extensions}; {writer.media_type}]")
+        lines.extend(f"  {'':<10}   -O {option}=…  {text}" for option, text in writer.options.items())
     return "\n".join(lines)
 
 
@@ -45,7 +45,7 @@ def describe_plugins(host: PluginHost, requirements: bool = False) -> str:
 def aligned(rows: Sequence[tuple[str, ...]]) -> str:
     """Rows as columns padded to their widest cell (the last column is not padded)."""
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
-    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]) for row in rows)
+    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[-1]]) for row in rows)
 
 
 def inspect_inputs(

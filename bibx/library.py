@@ -102,8 +102,8 @@ class ExistingLibrary:
             return text
         lines = text.splitlines(keepends=True)
         starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line))
+        for piece in lines:
+            starts.append(starts[-1] + len(piece))
         pieces, done = [], 0
         for line, values in sorted(self._updates.items()):
             begin = text.find(b"@", starts[line - 1])

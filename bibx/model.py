@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +24,11 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Organization:
-    """A corporate author such as "Tencent Hunyuan Team": one name that must never be split."""
+    """A corporate author such as "Tencent Hunyuan Team": one name that must never be split.
+
+    An author, in :attr:`Paper.creators`; the institutions authors belong to are affiliations,
+    :attr:`Paper.affiliations` (stored as ``Paper.organizations``), plain strings.
+    """
 
     name: str
 
@@ -34,7 +37,7 @@ class Organization:
         return self.name
 
 
-Creator = Union[Person, Organization]
+Creator = Person | Organization
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +110,37 @@ class FieldSource:
 
 @dataclass(frozen=True, slots=True)
 class Paper:
-    """One paper as read from one or more listings.
+    """One paper as read from one or more listings. Every field but ``title`` is optional.
 
-    ``authors_truncated`` records that the source listed only the first authors ("et al."); it is
-    never turned into a fake author. ``authors_known`` is false where the source lists no authors at
-    all (a Daily Papers feed), so writers can say so instead of printing an empty list as if complete.
-    ``date`` is the publication date shown by the source; ``listing_date`` is the day a feed listed
-    the paper, which is not when it was issued. ``key`` is the citation key, assigned once per export
-    so that every output format names the paper alike. ``journal_ref`` is the published version's
-    reference as arXiv gives it (``NeurIPS 2017``); ``field_sources`` lists the fields that a
-    resolver (``--resolve``) completed, each with its record and the listing's own value.
+    What each field holds (the plugin guide, docs/plugins.md, has the same as a table):
+
+    * ``title``, ``abstract``: rich text (:mod:`bibx.richtext`); ``abstract`` is ``""`` when unknown.
+    * ``creators``: the authors in order, each a :class:`Person` or an :class:`Organization` (a
+      corporate *author*, "Tencent Hunyuan Team"). ``authors_truncated`` is the "et al." flag: the
+      source listed only the first authors; it is never turned into a fake author.
+      ``authors_known`` is false where the source lists no authors at all (a Daily Papers feed), so
+      writers can say so instead of printing an empty list as if complete.
+    * ``organizations``: the *affiliations* a listing names beside the authors ("bytedance, pku"),
+      as written; not authors (also readable as :attr:`affiliations`).
+    * ``category``: the arXiv category in arXiv's own spelling (``cs.LG``, ``stat.ML``), or None when
+      unknown; ``category_raw``: the subject code exactly as the source printed it (``LG``, or a code
+      bibx does not know, which leaves ``category`` None). Write ``category`` where a format means
+      arXiv's class; ``category_raw`` only as a free keyword when ``category`` is None.
+    * ``date``: the publication date shown by the source, as precise as given (:class:`PartialDate`);
+      ``listing_date``: the day a feed listed the paper, which is not when it was issued.
+    * ``has_code``: the listing marked the paper as having code ("Code"); ``score``: the number a
+      compact listing prints before the category (``99.9CV…``), the site's own rating, uninterpreted.
+    * ``arxiv_id``: arXiv's identifier without prefix or version (``2203.14101``, ``hep-th/9901001``);
+      ``doi``: the bare DOI (``10.1000/xyz123``), no ``https://doi.org/`` and no ``doi:``. A writer
+      wanting "the DOI" calls :func:`bibx.facts.paper_doi`, which falls back to arXiv's DataCite DOI.
+    * ``urls``: links the source gave, in order (the arXiv page is derived from ``arxiv_id``, see
+      :func:`bibx.facts.primary_url`).
+    * ``key``: the citation key, assigned once per export so that every output format names the
+      paper alike; every paper reaching a writer has one.
+    * ``sources``: where the paper was read (:class:`Provenance`), one per input it was merged from.
+    * ``journal_ref``: the published version's reference as arXiv gives it (``NeurIPS 2017``);
+      ``field_sources``: the fields that a resolver (``--resolve``) completed, each with its record
+      and the listing's own value (:class:`FieldSource`).
     """
 
     title: str
@@ -143,6 +167,11 @@ class Paper:
     def origin(self) -> Provenance | None:
         """The first place this paper was read, for messages."""
         return self.sources[0] if self.sources else None
+
+    @property
+    def affiliations(self) -> tuple[str, ...]:
+        """The affiliations the listing named: :attr:`organizations`, under the name that says what they are."""
+        return self.organizations
 
     def source_of(self, name: str) -> FieldSource | None:
         """The resolver record a field came from, or None when the listing gave it."""

@@ -24,6 +24,7 @@ CORPORATE_WORDS = frozenset(
         "initiative", "institute", "university", "inc", "inc.", "ltd", "ltd.", "corporation",
         "corp", "corp.", "committee", "association", "society", "center", "centre", "foundation",
         "alliance", "council", "community", "organization", "organisation", "contributors",
+        "school", "college", "academy", "hospital", "department", "company",
     }
 )  # fmt: skip
 # "DeepSeek-AI", "Moonshot AI": upper-case AI only, so that the given name "Ai" stays a person's.
@@ -36,7 +37,8 @@ JOINING_WORDS = frozenset({"y", "e", "i"})
 # Capitalised ones that begin a family name after the given name: "Giovanni De Felice", "Teven Le
 # Scao", "Raed Al Kontar". Not "Van": in "Thanh Van Nguyen" it is a Vietnamese middle name.
 CAPITALISED_PARTICLES = frozenset(
-    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten", "San", "Santa", "St.", "Mc"}
+    {"De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "Le", "La", "Al", "El", "Bin", "Binte", "Ibn", "Abu", "Von", "Ter", "Ten",
+     "San", "Santa", "St.", "Mc"}
 )  # fmt: skip
 SUFFIXES = frozenset({"Jr.", "Jr", "jr", "jr.", "Junior", "Júnior", "Sr.", "Sr", "II", "III", "IV"})
 ELIDED_PARTICLES = frozenset({"d", "l", "al", "el", "de", "dell"})
@@ -338,6 +340,33 @@ def _ends_in_glued_person(words: list[str]) -> bool:
             if not is_corporate(tail) and name_penalty(tail) == 0.0:
                 return True
     return False
+
+
+# Japanese names printed without a space between family and given name: mostly 2 + 2 characters, often
+# 2 + 3 or 1 + 2 (Chinese ones mostly 1 + 2, see _east_asian_penalty). A name almost never starts with
+# kana: "て王文質" and "ル梶川康平" are a title's last character run into the name.
+UNSPACED_JAPANESE = {4: 0.0, 3: 0.5, 5: 0.5, 2: 1.0, 6: 1.0}
+KANA_START = 2.0
+
+
+def has_kana(text: str) -> bool:
+    """Hiragana or katakana anywhere: text in Japanese, not Chinese."""
+    return _KANA.search(text) is not None
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
+
+
+@lru_cache(maxsize=4096)
+def japanese_name_penalty(name: str) -> float | None:
+    """:func:`name_penalty` for a name in Han or kana on a Japanese line, where name lengths differ from Chinese ones."""
+    words = name.split()
+    if len(words) != 1 or not is_east_asian(name):
+        return name_penalty(name)
+    penalty = UNSPACED_JAPANESE.get(len(name))
+    if penalty is None:
+        return None
+    return penalty + (KANA_START if has_kana(name[0]) else 0.0)
 
 
 def _east_asian_penalty(words: list[str]) -> float | None:

@@ -39,6 +39,7 @@ TRACE_ENV = "BIBX_TRACE_PLUGINS"
 TIMEOUT_ENV = "BIBX_PLUGIN_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 Spec = TypeVar("Spec", ReaderSpec, WriterSpec, ResolverSpec)
+FileSpec = TypeVar("FileSpec", ReaderSpec, WriterSpec)  # the formats, which name file extensions
 
 
 class PluginTimeout(BaseException):
@@ -299,7 +300,7 @@ def _distribution_name(ep: metadata.EntryPoint) -> str:
     return ep.dist.metadata["Name"] if ep.dist else ""
 
 
-def spec_by_extension(specs: Mapping[str, Spec], filename: str) -> Spec | None:
+def spec_by_extension(specs: Mapping[str, FileSpec], filename: str) -> FileSpec | None:
     """The format whose declared extension ends ``filename``, the longest match first (``a.csl.json`` → csljson)."""
     name = filename.lower()
     matches = [(len(ext), spec) for spec in specs.values() for ext in spec.extensions if name.endswith(f".{ext.lower()}")]

@@ -235,7 +235,7 @@ class _Session:
         for start in range(0, 0 if self.options.offline else len(missing), size):
             failures.update(self._fetch(name, spec, missing[start : start + size], found))
         outcomes: dict[int, Paper | str] = {}
-        for index, paper, lookup in zip(indexes, papers, lookups):
+        for index, paper, lookup in zip(indexes, papers, lookups, strict=True):
             key = _cache_key(lookup)
             if key in failures:
                 outcomes[index] = failures[key]

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from bibx.model import Organization, Paper, Report
@@ -37,6 +37,9 @@ from bibx.pipeline import UsageProblem, WriterFailed
 from bibx.plugins import PluginHost
 from bibx.service import NamedText, ReadResult, export_text, locale_names, read_texts, selected, style_names
 from bibx.specs import WriterOptionError
+
+if TYPE_CHECKING:
+    from bibx.resolve import ResolveOptions
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -141,7 +144,7 @@ class Handler(BaseHTTPRequestHandler):
         host = self.server.plugin_host
         if path in STATIC_FILES:
             name, media_type = STATIC_FILES[path]
-            return resources.files("bibx").joinpath("static", name).read_bytes(), media_type
+            return (resources.files("bibx") / "static" / name).read_bytes(), media_type
         if path == "/api/formats":
             return _json(formats(host))
         if path == "/api/styles":
@@ -158,7 +161,8 @@ class Handler(BaseHTTPRequestHandler):
         host = self.server.plugin_host
         texts, as_of = _texts(request), _as_of(request)
         if path == "/api/read" and request.get("resolve") and "application/x-ndjson" in self.headers.get("Accept", ""):
-            return self._stream_resolving_read(texts, as_of)
+            self._stream_resolving_read(texts, as_of)
+            return None
         read = read_texts(texts, host, as_of, _resolve_options(request))
         if path == "/api/read":
             return _json(read_answer(read))
@@ -268,7 +272,7 @@ def _as_of(request: dict[str, Any]) -> dt.date:
         raise Refused(HTTPStatus.BAD_REQUEST, f"as_of: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def _resolve_options(request: dict[str, Any]):
+def _resolve_options(request: dict[str, Any]) -> ResolveOptions | None:
     if not request.get("resolve"):
         return None
     from bibx.resolve import ResolveOptions  # only a resolving request pays for the resolve stage

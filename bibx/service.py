@@ -59,7 +59,7 @@ def read_texts(texts: Sequence[NamedText], host: PluginHost, as_of: dt.date, res
     with tempfile.TemporaryDirectory(prefix="bibx-serve-") as spool:
         paths = _spooled(texts, Path(spool))
         # The readers see spool files; provenance and reports name each text as the user knows it.
-        labels = {path: text.name for path, text in zip(paths, texts)}
+        labels = {path: text.name for path, text in zip(paths, texts, strict=True)}
         accounting = Accounting(lambda report: result.reports.append(replace(report, path=labels.get(report.path, report.path))))
         opened = open_inputs(paths, None, host, accounting, Path(spool))
         labelled = [replace(item, source=replace(item.source, name=labels[item.source.name])) for item in opened]

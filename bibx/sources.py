@@ -131,7 +131,7 @@ class TextInput:
         number = 0
         with self.path.open("r", encoding=encoding, newline=None) as text:
             try:
-                for number, raw in _bounded_lines(text, self.name, report):
+                for number, raw in _bounded_lines(text, self.name, report):  # noqa: B007 - the handler below names the line reached
                     yield clean_line(raw)
             except UnicodeDecodeError as error:
                 # Decoding runs a block ahead of the lines handed out, so the bad byte is at or after this line.
@@ -147,7 +147,8 @@ def _bounded_lines(text: TextIO, name: str, report: Callable[[Report], None]) ->
         if len(raw) > MAX_LINE_CHARS and not raw.endswith(("\n", "\r")):
             while (rest := text.readline(MAX_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
                 pass
-            report(Report(f"line longer than {MAX_LINE_CHARS:,} characters; skipped (no bibliography line is that long)", name, number, rejected=True))
+            message = f"line longer than {MAX_LINE_CHARS:,} characters; skipped (no bibliography line is that long)"
+            report(Report(message, name, number, rejected=True))
             raw = ""
         yield number, raw
 

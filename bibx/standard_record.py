@@ -159,7 +159,9 @@ def split_keywords(text: str) -> list[str]:
     return [keyword for keyword in _KEYWORD_SEPARATOR.split(text.strip()) if keyword]
 
 
-def papers_from_records(records: Iterable[RecordFields | Report], context: ReadContext, unused: UnusedFields | None = None) -> Iterator[Paper | Report]:
+def papers_from_records(
+    records: Iterable[RecordFields | Report], context: ReadContext, unused: UnusedFields | None = None
+) -> Iterator[Paper | Report]:
     """Each record's paper (or its rejection, passed through), then one report of the fields bibx had no place for.
 
     A reader that notes unused fields of its own (BibTeX's ``@preamble``) passes its ``unused``.

@@ -37,7 +37,8 @@ def checked_results(results: Iterable[Any], context: ReadContext, plugin: str, p
                 yield result
             else:
                 line = _line_of(result, context) or position() or None
-                yield Report(f"the {context.reader} reader (plugin {plugin!r}) yielded {problem}; the record is rejected", context.path, line, rejected=True)
+                message = f"the {context.reader} reader (plugin {plugin!r}) yielded {problem}; the record is rejected"
+                yield Report(message, context.path, line, rejected=True)
     except SystemExit as error:
         raise ReaderExit(f"the reader called sys.exit({error.code!r})") from None
 
@@ -78,7 +79,13 @@ def _well_formed(paper: Paper) -> bool:
         elif not (type(creator) is Organization and type(creator.name) is str_):
             return False
     for date in (paper.date, paper.listing_date):
-        if date is not None and not (type(date) is PartialDate and type(date.year) is int and 1 <= date.year <= MAX_YEAR and type(date.month) in (int, none) and type(date.day) in (int, none)):
+        if date is not None and not (
+            type(date) is PartialDate
+            and type(date.year) is int
+            and 1 <= date.year <= MAX_YEAR
+            and type(date.month) in (int, none)
+            and type(date.day) in (int, none)
+        ):
             return False
     return _is_tuple_of(paper.organizations, str_) and _is_tuple_of(paper.urls, str_) and _is_tuple_of(paper.sources, Provenance)
 

@@ -30,6 +30,11 @@ def test_organisations_are_keyed_by_their_name_word_not_team() -> None:
     assert assigner.assign(paper("Hunyuan", Organization("Tencent Hunyuan Team"))) == "tencent2022hunyuan"
 
 
+def test_an_organisation_without_a_name_gives_no_name_part_instead_of_a_crash() -> None:
+    # A bibx JSON file may hold {"name": ""}: the key falls back as for a paper without authors.
+    assert KeyAssigner().assign(paper("Roadmap", Organization(""))) == KeyAssigner().assign(Paper("Roadmap", (), date=PartialDate(2022)))
+
+
 def test_collisions_get_letter_suffixes_in_order() -> None:
     assigner = KeyAssigner()
     assert [assigner.assign(paper()) for _ in range(4)] == ["yuan2022roadmap", "yuan2022roadmapa", "yuan2022roadmapb", "yuan2022roadmapc"]

@@ -1,6 +1,7 @@
-"""The plugin ecosystem: a real third-party package installed beside bibx, and the plugin guide.
+"""The plugin ecosystem: real third-party packages installed beside bibx, and the plugin guide.
 
-The example package is installed with pip into a fresh virtual environment next to a
+The example package, and a second plugin written from the guide alone (examples/bibx-plugin-sheet),
+are installed with pip into a fresh virtual environment next to a
 non-editable bibx (dependencies come from the running interpreter's site-packages through a
 ``.pth`` file, whichever interpreter built it; nothing is downloaded), and used through the console script there.
 The guide, docs/plugins.md, is checked against bibx/hookspecs.py, and its minimal plugin is run.
@@ -8,6 +9,7 @@ The guide, docs/plugins.md, is checked against bibx/hookspecs.py, and its minima
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import inspect
 import os
@@ -22,12 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from bibx import hookspecs
-from bibx.testing import run_cli, seed_files
+from bibx import Paper, hookspecs
+from bibx.testing import host_with, run_cli, seed_files
 from tests.helpers import in_ci
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "bibx-plugin-example"
+SECOND = REPO / "examples" / "bibx-plugin-sheet"
 GUIDE = REPO / "docs" / "plugins.md"
 # What a copy of a source tree leaves out: history, caches, build output, node's packages.
 NOT_SOURCES = shutil.ignore_patterns(".git", "node_modules", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".venv")
@@ -49,7 +52,7 @@ def hook_specifications() -> dict[str, list[str]]:
 def guide_sections() -> dict[str, str]:
     """The guide's sections by heading."""
     parts = re.split(r"^#{2,4} (.+)$", GUIDE.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    return dict(zip(parts[1::2], parts[2::2]))
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
 def test_hookspecs_are_found() -> None:
@@ -105,6 +108,13 @@ def test_the_guides_reader_and_test_example_work_as_written(tmp_path: Path) -> N
     example_test.test_titles_of_a_plain_list(tmp_path)
 
 
+def test_the_guides_checklist_example_passes_on_its_two_plugins() -> None:
+    plugins = [guide_module(0, "bibx_titles"), guide_module(1, "bibx_lines")]
+    checklist = guide_module(3, "test_guide_checklist")
+    checklist.host_with = lambda: host_with(*plugins)  # the guide's plugins, inline rather than installed
+    checklist.test_the_formats_pass_bibx_checklist()
+
+
 # --- the example package, installed for real ---------------------------------------------------
 
 
@@ -132,17 +142,18 @@ def clean_environment() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with bibx (built from a copy of this tree) and the example package."""
+    """A virtual environment with bibx (built from a copy of this tree), the example package and the sheet plugin."""
     require_offline_build_tools()
     root = tmp_path_factory.mktemp("ecosystem")
     # Copies, so that building leaves no build/ or *.egg-info in the repository.
     bibx_source = shutil.copytree(REPO, root / "bibx-source", ignore=NOT_SOURCES)
     example_source = shutil.copytree(EXAMPLE, root / "example-source", ignore=NOT_SOURCES)
+    second_source = shutil.copytree(SECOND, root / "sheet-source", ignore=NOT_SOURCES)
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     see_running_site_packages(venv)
     install = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
-    subprocess.run([*install, str(bibx_source), str(example_source)], check=True, env=clean_environment(), cwd=root, timeout=300)
+    subprocess.run([*install, str(bibx_source), str(example_source), str(second_source)], check=True, env=clean_environment(), cwd=root, timeout=300)
     return venv
 
 
@@ -219,8 +230,29 @@ def test_seed_dumps_to_markdown(installed: Path) -> None:
     assert "read 205, merged 5, written 200" in result.stderr
 
 
-def test_the_example_packages_own_tests_pass_against_installed_bibx(installed: Path) -> None:
-    tests = installed.parent / "example-source" / "tests"
+def test_the_installed_bibx_has_its_sample_papers(installed: Path) -> None:
+    """From a wheel, bibx.testing's samples are the packaged copies of the seed dumps, all 200 papers."""
+    code = "from bibx.testing import seed_files, seed_papers; print(seed_files()[0].parent); print(len(seed_papers()))"
+    result = run_in(installed, "python", "-c", code)
+    assert result.returncode == 0, result.stderr
+    folder, count = result.stdout.split()
+    assert Path(folder).is_relative_to(installed) and Path(folder).name == "samples" and count == "200"
+    assert sorted(path.name for path in Path(folder).glob("*.txt")) == [path.name for path in seed_files()]
+
+
+@pytest.mark.parametrize(("source", "passed"), [("example-source", 9), ("sheet-source", 3)])
+def test_the_third_party_packages_own_tests_pass_against_installed_bibx(installed: Path, source: str, passed: int) -> None:
+    """Their tests run bibx's checklist (bibx.testing.check_writer and check_reader) on the installed bibx."""
+    tests = installed.parent / source / "tests"
     result = run_in(installed, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b6 passed\b", result.stdout)
+    assert re.search(rf"\b{passed} passed\b", result.stdout)
+
+
+def test_every_paper_field_is_described_in_the_guide_and_the_model() -> None:
+    table = guide_sections()["What a paper holds"]
+    documented = set(re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE))
+    fields = {field.name for field in dataclasses.fields(Paper)}
+    assert documented == fields
+    docstring = inspect.getdoc(Paper) or ""
+    assert [name for name in sorted(fields) if f"``{name}``" not in docstring] == []

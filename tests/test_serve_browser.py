@@ -170,34 +170,29 @@ def paste(driver: Any, text: str) -> None:
     driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", area, text)
 
 
-def test_a_thousand_pasted_papers_are_shown_in_under_a_second(browser: Any, server: BibxServer) -> None:
+def test_a_thousand_pasted_papers_are_all_shown_first_rows_before_the_rest(browser: Any, server: BibxServer) -> None:
+    # How fast is measured by benchmarks/bench_serve.py --browser, not here: a timed test measures the machine's load.
     from tests.test_serve import load_generator
 
     page = io.StringIO()
     load_generator().write_profile(page, 1000, 0, 2026)
     open_page(browser, server)
     browser.execute_script("document.getElementById('paste').value = arguments[0]", page.getvalue())
-    timings = [read_a_thousand(browser) for _ in range(3)]
-    # The best of three, as timeit reports: the page's own cost, not the moments another process had the CPU.
-    shown, every_row = min(timings)
-    print(f"1,000 pasted papers: summary and first rows painted after {shown:.2f} s, every row after {every_row:.2f} s")
-    assert shown < 1.0, f"{shown:.2f} s from Read to the first rows and the summary"
-    # The rest arrive a chunk per frame while the table can already be read and scrolled; a loose bound for busy machines.
-    assert every_row < 5.0, f"{every_row:.2f} s from Read to the 1,000th row"
+    shown, every_row = read_pasted(browser, 1000)
+    assert 0 < shown <= every_row
 
 
-def read_a_thousand(browser: Any) -> tuple[float, float]:
-    """Seconds from the Read request to the first rows painted, and to the 1,000th row appended (the page's own marks)."""
+def read_pasted(browser: Any, papers: int) -> tuple[float, float]:
+    """Seconds from the Read request to the first rows painted, and to the last row appended (the page's own marks)."""
     by_css(browser, "#read")[0].click()
     wait_for(lambda: browser.execute_script("return performance.getEntriesByName('bibx-rows-all').length"), "every row")
-    assert browser.execute_script("return document.querySelectorAll('#papers tbody tr[data-key]').length") == 1000
-    assert "read 1000," in text_of(browser, "summary")
-    return tuple(
-        browser.execute_script(
-            "const start = performance.getEntriesByName('bibx-read-start')[0].startTime;"
-            "return ['bibx-rows-shown', 'bibx-rows-all'].map((name) => (performance.getEntriesByName(name)[0].startTime - start) / 1000)"
-        )
+    assert browser.execute_script("return document.querySelectorAll('#papers tbody tr[data-key]').length") == papers
+    assert f"read {papers}," in text_of(browser, "summary")
+    shown, every_row = browser.execute_script(
+        "const start = performance.getEntriesByName('bibx-read-start')[0].startTime;"
+        "return ['bibx-rows-shown', 'bibx-rows-all'].map((name) => (performance.getEntriesByName(name)[0].startTime - start) / 1000)"
     )
+    return shown, every_row
 
 
 def test_the_resolve_switch_completes_the_papers_from_arxiv(

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bibx.model import Paper, Report
-from bibx.names import is_east_asian, listed_name_penalty, name_penalty, split_et_al
+from bibx.names import has_kana, is_corporate, is_east_asian, japanese_name_penalty, listed_name_penalty, name_penalty, split_et_al
 from bibx.specs import ReadContext, ReaderSpec
 from bibx_plugins.listings.grammar import (
     ORGANIZATIONS_SEPARATOR,
+    UNREADABLE_NAME_PENALTY,
     AuthorLine,
     Record,
     assemble_paper,
@@ -58,8 +59,6 @@ MAX_FIRST_NAME = 200
 # Where a first author may start: a letter other than a-z right after a non-space character
 # (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
 CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
-# A later author that reads as no name at all.
-UNREADABLE_NAME_PENALTY = 5.0
 # A title with a few hundred authors runs to some 20,000 characters; a far longer line is not one.
 MAX_LINE = 100_000
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
@@ -73,6 +72,19 @@ NAMES_MOVED_CLOSE = 2.0
 DOUBTFUL_TITLE_COMMAS = 4
 # A best cut this poor is doubtful even without a rival (see _shorter_first_author).
 DOUBTFUL = BAD_TITLE_END_PENALTY
+# An earlier cut naming the same organisation with more words wins when its penalty is this close.
+LONGER_ORGANIZATION_CLOSE = 1.0
+ACRONYM_START = re.compile(r"[A-Z]{2,}\b")
+# "…Use CaseJa|Mor Hairston": a title whose last word ends in a hump of one or two letters after a
+# word is a cut through a camel-case name ("JaMor"); not ruled out ("AlphaGo"), but no longer clearly
+# best. Not after one or two letters: "CoT", "ViT", "IoT", "MoE", "NumPy" end many titles.
+SHORT_HUMP_END = re.compile(r"[a-z]{3}[A-Z][a-z]?$")
+SHORT_HUMP_END_PENALTY = 0.5
+# "…を考える磯|野真之介": Japanese words that end a title are mostly two Han characters or more; one
+# after kana is more often a name's first character left behind. Nor does a title end in a case
+# particle after a noun ("…の関係の|再考中石海"): the title runs on.
+BROKEN_JAPANESE_END = re.compile("(?:[\u3040-\u30ff][\u3400-\u9fff]|[\u3400-\u9fff\u30a0-\u30ff][のをがはへ])$")
+BROKEN_JAPANESE_END_PENALTY = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +112,21 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
 
     "Hyper|CLOVA X Team" and "Report|NAVER Cloud HyperCLOVA X Team" name the same organisation from
     different starts; where one begins is a guess even when the scores are apart, so it is reported.
+    So is where an unspaced Han or Hangul name starts after a title that ends in the same script
+    ("…評価指標|吉田遼" or "…評価指|標吉田遼"): only length priors decide, and no dictionary.
     """
+    same_start_is_a_guess = not best.east_asian or is_east_asian(best.title[-1:])
+    close = []
     for other in candidates:
         if other is best:
             continue
         if other.part < best.part and other.good:
             return other  # a good first author earlier in the line: names after it may be unreadable
         difference = other.penalty - best.penalty
-        if difference < CLOSE or (other.part == best.part and not best.east_asian and difference < SAME_AUTHOR_CLOSE):
-            return other
+        if difference < CLOSE or (other.part == best.part and same_start_is_a_guess and difference < SAME_AUTHOR_CLOSE):
+            close.append(other)
+    if close:
+        return min(close, key=lambda split: split.penalty)
     if earlier := _cut_before_names_moved_into_title(best, candidates):
         return earlier
     if best.part >= DOUBTFUL_TITLE_COMMAS:
@@ -182,7 +200,9 @@ def choose_split(line: str) -> SplitChoice | None:
     """The best cut of a glued title-and-authors line, with the runner-up; None if no cut leaves an author list."""
     names_text, _ = split_et_al(line.rpartition(ORGANIZATIONS_SEPARATOR)[0] if ORGANIZATIONS_SEPARATOR in line else line)
     segments = _segments(names_text)
-    later = _later_penalties(names_text, segments)
+    # Japanese names are longer than Chinese ones when printed without a space ("梶川康平", "磯野真之介").
+    japanese = not line.isascii() and has_kana(line)
+    later = _later_penalties(names_text, segments, japanese)
     candidates: list[Split] = []
     good_earlier, first_good_part = 0, None
     for k, (start, end) in enumerate(segments):
@@ -192,7 +212,7 @@ def choose_split(line: str) -> SplitChoice | None:
             east_asian = not char.isupper() and is_east_asian(char)
             if not (char.isupper() or east_asian):
                 continue
-            first = name_penalty(names_text[cut:end].strip())
+            first = (japanese_name_penalty if east_asian and japanese else name_penalty)(names_text[cut:end].strip())
             if first is None:
                 continue
             own = first + _title_end_penalty(names_text[:cut], names_text[cut:])
@@ -201,11 +221,45 @@ def choose_split(line: str) -> SplitChoice | None:
             candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian, good))
             if good:
                 good_earlier += 1
+            # A good Han or kana name also marks where the names begin ("…のか？梶川康平, 窪田悠介, 大|関洋平"
+            # would move two of them into the title); it does not weigh on later cuts in its own part,
+            # where every character starts a candidate.
+            if own <= GOOD_CUT:
                 first_good_part = k if first_good_part is None else first_good_part
     if not candidates:
         return None
     best = min(candidates, key=lambda split: split.penalty)
+    if longer := _longer_organization(best, candidates):
+        return SplitChoice(longer, best)
     return SplitChoice(best, _rival(best, candidates))
+
+
+def _first_author(split: Split) -> str:
+    return split.authors.partition(",")[0].partition(ORGANIZATIONS_SEPARATOR)[0].strip()
+
+
+def _longer_organization(best: Split, candidates: Sequence[Split]) -> Split | None:
+    """An earlier cut in the same part that names the best cut's organisation from an earlier acronym.
+
+    "…32B Think|NAVER Cloud HyperCLOVA X Team" against "…Cloud Hyper|CLOVA X Team": both start with an
+    acronym, and the shorter one only because a word runs into an acronym ("HyperCLOVA"), as brand names
+    do. A longer name costs more (words, humps); where it reads fairly well, the organisation starts at
+    the earlier acronym. Reported all the same.
+    """
+    organization = _first_author(best)
+    if not ACRONYM_START.match(organization) or not is_corporate(organization):
+        return None
+    longer = [
+        other
+        for other in candidates
+        if other.part == best.part
+        and len(other.title) < len(best.title)
+        and other.penalty - best.penalty < LONGER_ORGANIZATION_CLOSE
+        and ACRONYM_START.match(name := _first_author(other))
+        and name.endswith(organization)
+        and name[-len(organization) - 1].islower()
+    ]
+    return min(longer, key=lambda split: split.penalty, default=None)
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -218,7 +272,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float]:
+def _later_penalties(text: str, segments: list[tuple[int, int]], japanese: bool) -> list[float]:
     """For each part, the summed penalty of the names after it; linear time.
 
     The first author is judged strictly (its start is what is being chosen); the others as listed
@@ -231,7 +285,7 @@ def _later_penalties(text: str, segments: list[tuple[int, int]]) -> list[float]:
         result[k] = total
         name = text[segments[k][0] : segments[k][1]].strip()
         if name:
-            penalty = listed_name_penalty(name)
+            penalty = japanese_name_penalty(name) if japanese and is_east_asian(name) else listed_name_penalty(name)
             total += UNREADABLE_NAME_PENALTY if penalty is None else penalty
     return result
 
@@ -245,6 +299,10 @@ def _title_end_penalty(title: str, author: str) -> float:
         return SPLIT_CAPITALS_PENALTY
     if STRAY_CAPITALS.search(title):
         return STRAY_CAPITALS_PENALTY
+    if SHORT_HUMP_END.search(title):
+        return SHORT_HUMP_END_PENALTY
+    if BROKEN_JAPANESE_END.search(title):
+        return BROKEN_JAPANESE_END_PENALTY
     return 0.0
 
 

@@ -41,13 +41,19 @@ RAW_QUOTE = 500
 # The most unusual name an author line may hold ("kunquan li" is 3.0; an abstract's words score more).
 MAX_NAME_PENALTY = 3.0
 TYPICAL_NAME_PENALTY = 1.0
+# A name that reads as no name at all: one among three or more is data ("FAIR CodeGen team. Jade Copet"),
+# read and reported as unusual; more, or one in a short line, is no author line.
+UNREADABLE_NAME_PENALTY = 5.0
+MAX_UNREADABLE_NAMES = 1
+MIN_NAMES_BESIDE_UNREADABLE = 3
 # Buttons, banners, navigation and footers that listing sites put between and around the papers.
 FURNITURE = re.compile(
     r"^(?:load more|show (?:more|less|abstract|all)|hide abstract|see (?:more|all)|read more|view (?:more|all|pdf)|more"
     r"|subscribe|sign (?:in|up|out)|log ?in|log ?out|follow|share|copy link|bookmark|save|saved|cite|pdf|code|html|abstract"
     r"|upvotes?|upvoted|new|trending|home|search|menu|back to top|next|previous|prev|next page|previous page"
     r"|page \d+(?: of \d+)?|\d+|[·•|›»«‹…-]+|\d+ (?:comments?|upvotes?|likes?|views?|citations?)"
-    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|decline|got it|ok|close|dismiss|manage (?:cookies|preferences)|cookie (?:settings|preferences|policy)"
+    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|decline|got it|ok|close|dismiss"
+    r"|manage (?:cookies|preferences)|cookie (?:settings|preferences|policy)"
     r"|privacy(?: policy)?|terms(?: of (?:service|use))?|about(?: us)?|contact(?: us)?|blog|docs|documentation|api|status|careers|pricing|help|faq"
     r"|get trending papers in your email inbox!?|submitted by \S+|all rights reserved\.?"
     r"|(?:©|\(c\)|copyright)\s.*)$",
@@ -206,14 +212,16 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
     penalties = [listed_name_penalty(name) for name in names]
-    if not names or any(penalty is None for penalty in penalties):
+    unreadable = penalties.count(None)
+    if not names or unreadable > MAX_UNREADABLE_NAMES or (unreadable and len(names) < MIN_NAMES_BESIDE_UNREADABLE):
         return None
+    scores = [UNREADABLE_NAME_PENALTY if penalty is None else penalty for penalty in penalties]
     # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
-    if 2 * sum(penalty <= MAX_NAME_PENALTY for penalty in penalties) <= len(names) and len(names) > 1:  # type: ignore[operator]
+    if 2 * sum(score <= MAX_NAME_PENALTY for score in scores) <= len(names) and len(names) > 1:
         return None
-    if len(names) == 1 and penalties[0] > MAX_NAME_PENALTY:  # type: ignore[operator]
+    if len(names) == 1 and scores[0] > MAX_NAME_PENALTY:
         return None
-    if typical and sum(penalties) / len(penalties) > TYPICAL_NAME_PENALTY:  # type: ignore[arg-type]
+    if typical and sum(scores) / len(scores) > TYPICAL_NAME_PENALTY:
         return None
     return AuthorLine(names, truncated, organizations)
 

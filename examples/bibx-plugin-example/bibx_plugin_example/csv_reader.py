@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 
-from bibx import Organization, PartialDate, Paper, Person, Provenance, ReadContext, ReaderSpec, Report
+from bibx import Organization, Paper, PartialDate, Person, Provenance, ReadContext, ReaderSpec, Report
 from bibx.model import Creator
 
 COLUMNS = frozenset({"title", "authors", "year", "arxiv", "doi", "url", "key", "abstract"})
@@ -48,7 +48,7 @@ def _row(header: list[str], row: list[str], line: int, context: ReadContext) -> 
     if len(row) != len(header):
         yield Report(f"{len(row)} cells where the header has {len(header)}", context.path, line, rejected=True, raw=raw)
         return
-    cells = {name: cell.strip() for name, cell in zip(header, row)}
+    cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
     if not cells["title"]:
         yield Report("a row without a title", context.path, line, rejected=True, raw=raw)
         return

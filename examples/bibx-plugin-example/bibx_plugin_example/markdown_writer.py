@@ -12,32 +12,36 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bibx import Paper, WriteContext, WriterOptionError, WriterSpec
+from bibx.facts import primary_url
 from bibx.richtext import to_plain
 
 DEFAULT_HEADING = "Reading list"
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that could start
 # emphasis, a link, code, HTML or a table cell inside a list item.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|~!])")
+# Control characters would reach the reader's terminal (and a NUL makes the file binary).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Characters that cannot stand inside a <…> link destination.
 URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "\n": "%0A"}
 
 
 def escape(text: str) -> str:
     """Text that Markdown prints as is, on one line."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(CONTROL.sub(" ", text).split()))
 
 
 def link(paper: Paper) -> str:
     """The paper's arXiv page, else its DOI, else its first link; empty when it has none."""
+    url = primary_url(paper)  # bibx's choice of main link: the arXiv page, else the first link
     if paper.arxiv_id:
-        label, url = f"arXiv:{paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}"
+        label = f"arXiv:{paper.arxiv_id}"
     elif paper.doi:
         label, url = f"doi:{paper.doi}", f"https://doi.org/{paper.doi}"
-    elif paper.urls:
-        label = url = paper.urls[0]
-    else:
+    elif url:
+        label = url
+    if not url:
         return ""
-    safe_url = "".join(URL_UNSAFE.get(char, char) for char in url)
+    safe_url = "".join(URL_UNSAFE.get(char, char) for char in CONTROL.sub("", url))
     return f" [{escape(label)}](<{safe_url}>)"
 
 

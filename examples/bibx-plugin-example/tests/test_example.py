@@ -1,7 +1,8 @@
 """The example plugin's own tests, written as a plugin author writes them: with ``bibx.testing``.
 
 They run against the installed package (``pip install -e .`` while developing), so the plugin is
-found through its entry point exactly as users' bibx finds it.
+found through its entry point exactly as users' bibx finds it. bibx's checklist comes first: it
+writes bibx's sample papers (packaged with bibx) and hostile text through each format.
 """
 
 from __future__ import annotations
@@ -10,15 +11,31 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from bibx import Paper, WriteContext
-from bibx.testing import run_cli
+from bibx_plugin_example import csv_reader, markdown_writer
 from bibx_plugin_example.markdown_writer import MarkdownWriter
+
+from bibx import Paper
+from bibx.testing import check_reader, check_writer, recording_context, run_cli, seed_papers, write_papers
 
 CSV = """title,authors,year,arxiv,key
 Attention Is All You Need,"Vaswani, Ashish; Shazeer, Noam",2017,1706.03762,vaswani2017
 "Hunyuan-Large: [MoE] *at* scale",Tencent Hunyuan Team,2024,,
 ,"Nobody, No",2020,,
 """
+
+
+def test_the_markdown_writer_passes_bibx_checklist() -> None:
+    check_writer(markdown_writer.SPEC)
+    check_writer(markdown_writer.SPEC, options={"heading": "<h1> & \x1b[2J"})
+
+
+def test_the_csv_reader_passes_bibx_checklist() -> None:
+    check_reader(csv_reader.SPEC, sample=CSV.replace(',"Nobody, No",2020,,\n', ""))
+
+
+def test_every_sample_paper_is_one_list_item() -> None:
+    written = write_papers(markdown_writer.SPEC, seed_papers())
+    assert written.text.count("\n- [ ] **") == 200 and written.reports == []
 
 
 def write_csv(folder: Path) -> Path:
@@ -68,5 +85,6 @@ def test_the_writer_writes_each_paper_as_it_arrives() -> None:
         assert out.getvalue().endswith("**First** — anonymous.\n"), "the first paper is still held back"
         yield Paper("Second", key="second")
 
-    MarkdownWriter(WriteContext()).write(papers(), out)
-    assert out.getvalue().count("- [ ] **") == 2
+    context, reports = recording_context()
+    MarkdownWriter(context).write(papers(), out)
+    assert out.getvalue().count("- [ ] **") == 2 and reports == []
