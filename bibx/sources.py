@@ -37,8 +37,10 @@ BYTE_ORDER_MARKS = (
 # Zero-width characters vanish; no-break and other odd spaces become plain spaces.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
-# Control characters never belong to a listing (bibx.controls): separating ones become spaces, the rest vanish.
-CLEAN_LINE = str.maketrans({**CONTROLS_AS_SPACES, **INVISIBLE, **SPACES})
+# Control characters never belong to a listing (bibx.controls): separating ones become spaces, the rest
+# vanish. CR and LF end the line before it is cleaned.
+CONTROLS = {code: value for code, value in CONTROLS_AS_SPACES.items() if chr(code) not in "\n\r"}
+CLEAN_LINE = str.maketrans({**CONTROLS, **INVISIBLE, **SPACES})
 
 
 class InputError(Exception):
