@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.fake_arxiv import FakeArxiv, Scenario, write_scenario  # after the path is set
+from tests.fake_arxiv import FakeArxiv, Scenario, write_scenario  # noqa: E402  (after the path is set)
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ def score(scenario: Scenario, items: list[dict[str, object]]) -> tuple[int, int,
     return right, wrong, present
 
 
+def table_row(label: str, runs: list[Run], resolved: str, wrong: int) -> str:
+    """One Markdown row: the median wall time, the largest peak RSS and every request of the runs."""
+    seconds = statistics.median(run.seconds for run in runs)
+    return f"| {label} | {seconds:.2f} | {max(run.rss_mb for run in runs):.0f} | {sum(run.requests for run in runs)} | {resolved} | {wrong} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--delay", type=float, default=0.0, help="BIBX_ARXIV_DELAY for the runs (default 0: measure bibx, not the pause)")
@@ -86,21 +92,15 @@ def main() -> None:
     print()
     print("| run | wall s | peak RSS MB | requests | resolved (right id) | wrong ids |")
     print("|---|---:|---:|---:|---:|---:|")
-    print(
-        f"| without --resolve (median of {args.repeat}) | {statistics.median(run.seconds for run in plain):.2f} | {max(run.rss_mb for run in plain):.0f} | {sum(run.requests for run in plain)} | 0/{present} | 0 |"
-    )
+    print(table_row(f"without --resolve (median of {args.repeat})", plain, f"0/{present}", 0))
     print(f"| cold cache | {cold.seconds:.2f} | {cold.rss_mb:.0f} | {cold.requests} | {right}/{present} | {wrong} |")
-    print(
-        f"| warm cache (median of {args.repeat}) | {statistics.median(run.seconds for run in warm):.2f} | {max(run.rss_mb for run in warm):.0f} | {sum(run.requests for run in warm)} | {warm_right}/{present} | {warm_wrong} |"
-    )
-    print(
-        f"| --offline | {offline.seconds:.2f} | {offline.rss_mb:.0f} | {offline.requests} | {score(scenario, offline.items)[0]}/{present} | {score(scenario, offline.items)[1]} |"
-    )
+    print(table_row(f"warm cache (median of {args.repeat})", warm, f"{warm_right}/{present}", warm_wrong))
+    offline_right, offline_wrong, _ = score(scenario, offline.items)
+    print(table_row("--offline", [offline], f"{offline_right}/{present}", offline_wrong))
     print()
     print(f"share resolved: {right / present:.1%} of papers arXiv has; wrong ids: {wrong}")
-    print(
-        f"requests per 100 papers, cold: {100 * cold.requests / scenario.papers:.1f} (target <= 10); at arXiv's 3 s pace the cold run waits ~{3 * cold.requests:.0f} s"
-    )
+    per_100 = 100 * cold.requests / scenario.papers
+    print(f"requests per 100 papers, cold: {per_100:.1f} (target <= 10); at arXiv's 3 s pace the cold run waits ~{3 * cold.requests:.0f} s")
 
 
 if __name__ == "__main__":

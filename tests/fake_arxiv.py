@@ -156,7 +156,8 @@ class FakeArxiv:
             "  <updated>2026-12-03T00:00:00-05:00</updated>\n",
             f'  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{total}</opensearch:totalResults>\n',
             f'  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{params.get("start", "0")}</opensearch:startIndex>\n',
-            f'  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{params.get("max_results", "10")}</opensearch:itemsPerPage>\n',
+            '  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+            f'{params.get("max_results", "10")}</opensearch:itemsPerPage>\n',
             *(entry_xml(record) for record in entries),
             "</feed>\n",
         ]

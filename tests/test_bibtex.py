@@ -157,7 +157,12 @@ def test_a_listing_without_authors_gets_an_unprinted_fact_and_no_author(writer: 
 
 @pytest.mark.parametrize(
     ("title", "label"),
-    [("E<sup>2</sup>GAN: Efficient Training of Efficient GANs", "E2GAN"), ("Every FLOP Counts Twice", "Every FLOP Counts"), ("One: Two Three Four Five", "One"), ("DiM<sup>3</sup>: Fast", "DiM3")],
+    [
+        ("E<sup>2</sup>GAN: Efficient Training of Efficient GANs", "E2GAN"),
+        ("Every FLOP Counts Twice", "Every FLOP Counts"),
+        ("One: Two Three Four Five", "One"),
+        ("DiM<sup>3</sup>: Fast", "DiM3"),
+    ],
 )
 def test_an_authorless_entry_gets_a_short_plain_label(title: str, label: str) -> None:
     assert fields_of("bibtex", Paper(title=title, authors_known=False, key="k"))["key"] == label

@@ -90,7 +90,8 @@ def test_colliding_keys_are_told_apart_by_content_in_any_order() -> None:
     expected = {
         "Every FLOP Counts: Scaling a 300B Model": "ling2022everyflopcounts-" + title_key("Every FLOP Counts: Scaling a 300B Model")[:2].hex(),
         "Every Token Matters": "ling2022everytokenmatters",
-        "Every FLOP Counts: Scaling a 300B Model Again": "ling2022everyflopcounts-" + title_key("Every FLOP Counts: Scaling a 300B Model Again")[:2].hex(),
+        "Every FLOP Counts: Scaling a 300B Model Again": "ling2022everyflopcounts-"
+        + title_key("Every FLOP Counts: Scaling a 300B Model Again")[:2].hex(),
         "Unrelated Title": "other2022unrelated",
     }
     for order in itertools.permutations(papers):
@@ -99,7 +100,10 @@ def test_colliding_keys_are_told_apart_by_content_in_any_order() -> None:
 
 def test_extension_follows_the_pattern_s_title_words() -> None:
     papers = [paper("Every FLOP Counts Scaling Up"), paper("Every FLOP Counts Twice Over")]
-    assert set(keys_in_one_export(papers, "{auth}:{shorttitle}").values()) == {"yuan:EveryFlopCountsScalingUp", "yuan:EveryFlopCountsTwice"}  # "over" is a function word
+    assert set(keys_in_one_export(papers, "{auth}:{shorttitle}").values()) == {
+        "yuan:EveryFlopCountsScalingUp",
+        "yuan:EveryFlopCountsTwice",
+    }  # "over" is a function word
 
 
 def test_the_same_title_read_twice_is_not_a_collision() -> None:

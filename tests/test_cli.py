@@ -461,7 +461,9 @@ def test_output_is_utf8_whatever_the_locale_says(tmp_path: Path) -> None:
 
 
 def test_a_closed_standard_input_is_an_input_error_not_a_traceback() -> None:
-    done = subprocess.run([require_tool("bibx"), "export", "--to", "bibtex"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, close_fds=True)
+    done = subprocess.run(
+        [require_tool("bibx"), "export", "--to", "bibtex"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, close_fds=True
+    )
     assert done.returncode == 1  # an empty input: nothing to read
     closed = subprocess.run(f"{require_tool('bibx')} export --to bibtex <&-", shell=True, capture_output=True, text=True, timeout=120)
     assert closed.returncode == 1 and "<stdin>: error: standard input is closed" in closed.stderr
@@ -469,6 +471,8 @@ def test_a_closed_standard_input_is_an_input_error_not_a_traceback() -> None:
 
 
 def test_a_closed_standard_output_is_said_before_anything_is_read() -> None:
-    closed = subprocess.run(f"{require_tool('bibx')} export {' '.join(seeds())} --to bibtex >&-", shell=True, capture_output=True, text=True, timeout=120)
+    closed = subprocess.run(
+        f"{require_tool('bibx')} export {' '.join(seeds())} --to bibtex >&-", shell=True, capture_output=True, text=True, timeout=120
+    )
     assert closed.returncode == 2 and "standard output is closed: give -o FILE" in closed.stderr
     assert "Traceback" not in closed.stderr and "plugin" not in closed.stderr

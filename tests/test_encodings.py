@@ -112,7 +112,9 @@ def test_a_stray_legacy_byte_costs_only_its_own_line(tmp_path: Path) -> None:
     cut = text.index("ZOOMER: Boosting")
     listing.write_bytes(text[:cut].encode("utf-8") + "Caf\u00e9 ".encode("cp1252") + text[cut:].encode("utf-8"))
     papers, reports = collect_papers([listing])
-    assert reports == [Report("not valid UTF-8; read as cp1252 (Windows Latin-1) here and on every such line", str(listing), text[:cut].count("\n") + 1)]
+    assert reports == [
+        Report("not valid UTF-8; read as cp1252 (Windows Latin-1) here and on every such line", str(listing), text[:cut].count("\n") + 1)
+    ]
     assert papers[0].creators[0].display == "Šárka Yuañ"
     assert papers[1].title.startswith("Café ZOOMER: Boosting")
 

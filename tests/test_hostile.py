@@ -89,7 +89,17 @@ def hostile_listing(folder: Path) -> Path:
     """An author-profile page with one hostile title and one hostile abstract line per paper."""
     lines = ["Eve Mallory", "", f"{len(LISTING_TITLES)} Papers", ""]
     for day, (title, abstract) in enumerate(zip(LISTING_TITLES, LISTING_ABSTRACT_LINES, strict=True), start=1):
-        lines += [f"CRMar {day}, 2024", title, "", "Eve Mallory, Bob Smith", "", f"Abstract {day} with $\\input{{x}}$ and 100% {{braces}}.", "", abstract, ""]
+        lines += [
+            f"CRMar {day}, 2024",
+            title,
+            "",
+            "Eve Mallory, Bob Smith",
+            "",
+            f"Abstract {day} with $\\input{{x}}$ and 100% {{braces}}.",
+            "",
+            abstract,
+            "",
+        ]
     path = folder / "hostile-listing.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -292,14 +302,49 @@ BROKEN_RECORDS = {
     # name: (file name, text, exit code, message expected at file:line)
     "superscript year": ("year.bib", bib_around("@misc{bad, title={Bad}, year={²³}}"), 0, "year.bib:2: warning: year '²³' not understood"),
     "5000-digit year": ("long-year.bib", bib_around("@misc{bad, title={Bad}, year={" + "1" * 5000 + "}}"), 0, "long-year.bib:2: warning: year '111"),
-    "Infinity in CSL-JSON": ("inf.json", csl_around('{"id": "b", "type": "article", "title": "Bad", "issued": {"date-parts": [[Infinity]]}}'), 1, "inf.json:3: error: invalid JSON: Infinity is not a JSON value"),
-    "NaN title": ("nan.json", csl_around('{"id": "b", "type": "article", "title": NaN}'), 1, "nan.json:3: error: invalid JSON: NaN is not a JSON value"),
-    "5000-digit number": ("digits.json", csl_around('{"id": "b", "type": "article", "title": "Bad", "issued": {"date-parts": [[' + "9" * 5000 + "]]}}"), 1, "digits.json:3: error: invalid JSON: a number has thousands of digits"),
-    "100k-deep nesting": ("deep.json", csl_around('{"id": "b", "type": "article", "title": "Bad", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"), 1, "deep.json:3: error: invalid JSON: nested too deeply"),
-    "ER  -x in RIS": ("er.ris", GOOD_RIS % 1 + "TY  - JOUR\nTI  - Bad\nER  -x\n" + GOOD_RIS % 2, 1, "er.ris:4: error: RIS record without its closing 'ER  - ' line"),
+    "Infinity in CSL-JSON": (
+        "inf.json",
+        csl_around('{"id": "b", "type": "article", "title": "Bad", "issued": {"date-parts": [[Infinity]]}}'),
+        1,
+        "inf.json:3: error: invalid JSON: Infinity is not a JSON value",
+    ),
+    "NaN title": (
+        "nan.json",
+        csl_around('{"id": "b", "type": "article", "title": NaN}'),
+        1,
+        "nan.json:3: error: invalid JSON: NaN is not a JSON value",
+    ),
+    "5000-digit number": (
+        "digits.json",
+        csl_around('{"id": "b", "type": "article", "title": "Bad", "issued": {"date-parts": [[' + "9" * 5000 + "]]}}"),
+        1,
+        "digits.json:3: error: invalid JSON: a number has thousands of digits",
+    ),
+    "100k-deep nesting": (
+        "deep.json",
+        csl_around('{"id": "b", "type": "article", "title": "Bad", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        1,
+        "deep.json:3: error: invalid JSON: nested too deeply",
+    ),
+    "ER  -x in RIS": (
+        "er.ris",
+        GOOD_RIS % 1 + "TY  - JOUR\nTI  - Bad\nER  -x\n" + GOOD_RIS % 2,
+        1,
+        "er.ris:4: error: RIS record without its closing 'ER  - ' line",
+    ),
     "unbalanced brace": ("brace.bib", bib_around("@misc{bad, title={Bad}"), 1, "brace.bib:2: error: unparseable BibTeX block"),
-    "oversized entry": ("huge.bib", bib_around("@misc{bad, title={" + "x\n" * 600_000 + "}}"), 1, "huge.bib:2: error: unparseable BibTeX block: the entry is longer than 1,000,000 characters"),
-    "oversized line": ("line.json", csl_around('{"id": "b", "type": "article", "title": "' + "x" * 10_000_001 + '"}'), 1, "line.json:3: error: line longer than 10,000,000 characters; skipped"),
+    "oversized entry": (
+        "huge.bib",
+        bib_around("@misc{bad, title={" + "x\n" * 600_000 + "}}"),
+        1,
+        "huge.bib:2: error: unparseable BibTeX block: the entry is longer than 1,000,000 characters",
+    ),
+    "oversized line": (
+        "line.json",
+        csl_around('{"id": "b", "type": "article", "title": "' + "x" * 10_000_001 + '"}'),
+        1,
+        "line.json:3: error: line longer than 10,000,000 characters; skipped",
+    ),
 }
 
 
@@ -385,7 +430,9 @@ def reader_plugin(name: str, results: list[object]) -> types.ModuleType:
 
     def read(lines: Iterable[str], context: ReadContext) -> Iterator[object]:
         numbered = enumerate(lines, start=1)
-        for result, (number, _) in zip([Paper("Good paper 1", sources=(Provenance(context.path, 1, name),)), *results, Paper("Good paper 2")], numbered, strict=False):
+        for result, _ in zip(
+            [Paper("Good paper 1", sources=(Provenance(context.path, 1, name),)), *results, Paper("Good paper 2")], numbered, strict=False
+        ):
             if isinstance(result, BaseException):
                 raise result
             yield result

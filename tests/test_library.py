@@ -112,7 +112,9 @@ def test_a_library_without_a_final_newline_gets_a_blank_line_before_the_new_pape
 
 def test_a_ris_library_is_kept_and_extended(tmp_path: Path) -> None:
     library = tmp_path / "refs.ris"
-    existing = b"TY  - BOOK\nID  - kept2001\nTI  - A Book bibx Reads Only in Part\nAU  - Keeper, Ann\nPB  - A Publisher\nSN  - 12345\nPY  - 2001\nER  - \n"
+    existing = (
+        b"TY  - BOOK\nID  - kept2001\nTI  - A Book bibx Reads Only in Part\nAU  - Keeper, Ann\nPB  - A Publisher\nSN  - 12345\nPY  - 2001\nER  - \n"
+    )
     library.write_bytes(existing)
     result = export(str(library), str(PROFILE_SEED), "-o", str(library))
     assert result.exit_code == 0, result.stderr
@@ -162,7 +164,8 @@ def test_an_updated_field_is_replaced_in_place(tmp_path: Path) -> None:
     dump.write_text(DUMP_RIS, encoding="utf-8")
     assert export(str(library), str(dump), "-o", str(library), "--update", "URL").exit_code == 0
     assert library.read_bytes().startswith(
-        b'@book{muller2020, author = "J{\\"o}rg M{\\"u}ller", title = {Ein Buch}, url = {https://example.org/buch}, year = 2020}\n\n@misc{huang2026focal,'
+        b'@book{muller2020, author = "J{\\"o}rg M{\\"u}ller", title = {Ein Buch}, '
+        b'url = {https://example.org/buch}, year = 2020}\n\n@misc{huang2026focal,'
     )
 
 

@@ -174,7 +174,9 @@ def test_usage_errors_are_reported_before_a_byte_is_written(args: list[str]) -> 
 def big_listing(folder: Path, papers: int) -> Path:
     """A profile page of ``papers`` short records with distinct titles."""
     path = folder / f"listing-{papers}.txt"
-    records = (f"LGMar {index % 28 + 1}, 2024\nPaper number {index} on a topic\n\nAnn Author, Ben Writer\n\nAn abstract.\n\n" for index in range(papers))
+    records = (
+        f"LGMar {index % 28 + 1}, 2024\nPaper number {index} on a topic\n\nAnn Author, Ben Writer\n\nAn abstract.\n\n" for index in range(papers)
+    )
     path.write_text(f"Ann Author\n\n{papers} Papers\n\n" + "".join(records), encoding="utf-8")
     return path
 
@@ -198,7 +200,9 @@ def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
 
 
 @pytest.mark.parametrize(
-    ("signum", "papers"), [(signal.SIGINT, 100_000), (signal.SIGTERM, 20_000), (signal.SIGHUP, 20_000)], ids=lambda value: getattr(value, "name", value)
+    ("signum", "papers"),
+    [(signal.SIGINT, 100_000), (signal.SIGTERM, 20_000), (signal.SIGHUP, 20_000)],
+    ids=lambda value: getattr(value, "name", value),
 )
 def test_an_interrupt_half_way_through_an_export_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path, signum: int, papers: int) -> None:
     listing = big_listing(tmp_path, papers)
@@ -211,7 +215,9 @@ def test_an_interrupt_half_way_through_an_export_keeps_the_old_file_and_leaves_n
     half = len(sample.encode()) * papers // 1000 // 2
     environment = os.environ | {"TMPDIR": str(spool_dir)}
     with listing.open("rb") as stdin:  # through stdin, so that a spooled copy exists to be cleaned up
-        process = subprocess.Popen([*BIBX, "export", "-", "--format", "bibtex", "-o", str(target), "-q"], stdin=stdin, stderr=subprocess.PIPE, env=environment)
+        process = subprocess.Popen(
+            [*BIBX, "export", "-", "--format", "bibtex", "-o", str(target), "-q"], stdin=stdin, stderr=subprocess.PIPE, env=environment
+        )
         wait_for(lambda: written_so_far(out_dir) >= half or process.poll() is not None)
         assert process.poll() is None, "the export finished before it could be interrupted"
         process.send_signal(signum)

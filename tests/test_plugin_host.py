@@ -415,11 +415,15 @@ def test_an_inline_plugin_named_like_a_builtin_does_not_replace_its_info() -> No
 
 
 @pytest.mark.parametrize("order", [1, -1], ids=["listed first", "listed second"])
-def test_duplicate_names_are_decided_before_import_with_the_same_winner_in_any_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, order: int) -> None:
+def test_duplicate_names_are_decided_before_import_with_the_same_winner_in_any_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, order: int
+) -> None:
     (tmp_path / "fake_dup_loser.py").write_text("raise RuntimeError('the losing duplicate was imported')\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     plugin_module(monkeypatch, "fake_dup_winner", bibx_register_writers=writers_hook("winner", text="winner"))
-    install(monkeypatch, *[FakeDistribution("bibx-aaa", {"dup": "fake_dup_winner"}), FakeDistribution("bibx-zzz", {"dup": "fake_dup_loser"})][::order])
+    install(
+        monkeypatch, *[FakeDistribution("bibx-aaa", {"dup": "fake_dup_winner"}), FakeDistribution("bibx-zzz", {"dup": "fake_dup_loser"})][::order]
+    )
     host = load_host()
     assert host.writers.get("winner") and host.plugins["dup"].distribution == "bibx-aaa" and not host.plugins["dup"].error
     assert "fake_dup_loser" not in sys.modules

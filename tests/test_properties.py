@@ -157,7 +157,11 @@ def test_json_round_trip_through_the_reader_is_identity(generated: list[Paper], 
 
 def test_json_round_trip_keeps_invisible_characters(tmp_path: Path) -> None:
     # A Persian title needs its zero-width non-joiner; a no-break space and a soft hyphen are data too.
-    paper = Paper(title="\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Mr.\u00a0Smith co\u00adoperate", key="persian2024", sources=(Provenance("x", 1, "json"),))
+    paper = Paper(
+        title="\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Mr.\u00a0Smith co\u00adoperate",
+        key="persian2024",
+        sources=(Provenance("x", 1, "json"),),
+    )
     archive = tmp_path / "archive.json"
     archive.write_text(write("json", [paper])[0], encoding="utf-8")
     assert collect_papers([archive], merge=False, host=HOST)[0] == [paper]

@@ -211,7 +211,8 @@ def test_bibtex_and_ris_name_the_published_version(tmp_path: Path, fake: FakeArx
 def test_a_paper_with_an_arxiv_id_is_looked_up_by_id_and_written_without_its_version(tmp_path: Path, fake: FakeArxiv) -> None:
     bib = tmp_path / "in.bib"
     bib.write_text(
-        "@misc{x, title = {Sparsity-certifying Graph Decompositions}, author = {Streinu, Ileana and others}, eprint = {0704.0002v2}, archivePrefix = {arXiv}}\n"
+        "@misc{x, title = {Sparsity-certifying Graph Decompositions}, author = {Streinu, Ileana and others}, "
+        "eprint = {0704.0002v2}, archivePrefix = {arXiv}}\n"
     )
     items, stderr, code = export(str(bib), "--resolve")
     assert code == 0, stderr

@@ -248,7 +248,10 @@ def test_a_pretty_printed_zotero_export(host: PluginHost, tmp_path: Path) -> Non
 
 
 def test_ndjson_one_item_per_line(host: PluginHost, tmp_path: Path) -> None:
-    text = '{"id": "a", "type": "article", "title": "First"}\n\n{"id": "b", "type": "article", "title": "Second", "author": [{"given": "Plato"}]}\n{"id": "c", "title": \n'
+    text = (
+        '{"id": "a", "type": "article", "title": "First"}\n\n'
+        '{"id": "b", "type": "article", "title": "Second", "author": [{"given": "Plato"}]}\n{"id": "c", "title": \n'
+    )
     papers, reports = read(host, text, tmp_path, "items.ndjson")
     assert [(paper.key, paper.sources[0].line) for paper in papers] == [("a", 1), ("b", 3)]
     assert papers[1].creators == (Person("Plato"),)
@@ -335,7 +338,10 @@ def test_the_seed_dumps_are_not_claimed_by_the_standard_readers(seed: Path) -> N
     assert [module.sniff(head) for module in READERS] == [0.0, 0.0, 0.0]
 
 
-@pytest.mark.parametrize(("module", "name", "extension"), [(bibx_plugins.bibtex, "bibtex", "bib"), (bibx_plugins.csl, "csljson", "csl.json"), (bibx_plugins.ris, "ris", "ris")])
+@pytest.mark.parametrize(
+    ("module", "name", "extension"),
+    [(bibx_plugins.bibtex, "bibtex", "bib"), (bibx_plugins.csl, "csljson", "csl.json"), (bibx_plugins.ris, "ris", "ris")],
+)
 def test_each_package_registers_its_reader(module: object, name: str, extension: str) -> None:
     registered: list[ReaderSpec] = []
     module.bibx_register_readers(register=registered.append)
@@ -416,19 +422,26 @@ def test_a_ris_record_longer_than_the_limit_is_refused_without_being_held() -> N
     split = list(ris_reader.split_records((long_record + "TY  - JOUR\nTI  - Next\nER  - \n").splitlines()))
     assert split[0].oversized and sum(len(line) for line in split[0].lines) <= MAX_RECORD_CHARS
     results = read_all(ris_reader, long_record + "TY  - JOUR\nTI  - Next\nER  - \n")
-    assert [str(result) for result in results if isinstance(result, Report)] == [f"in:1: error: RIS record longer than {MAX_RECORD_CHARS:,} characters"]
+    assert [str(result) for result in results if isinstance(result, Report)] == [
+        f"in:1: error: RIS record longer than {MAX_RECORD_CHARS:,} characters"
+    ]
     assert [result.title for result in results if isinstance(result, Paper)] == ["Next"]
 
 
 def test_an_unclosed_item_in_one_item_per_line_csl_json_costs_that_item() -> None:
-    text = '[\n{"id": "a", "type": "article", "title": "A"},\n{"id": "b", "type": "article", "title": "B",\n{"id": "c", "type": "article", "title": "C"}\n]'
+    text = (
+        '[\n{"id": "a", "type": "article", "title": "A"},\n{"id": "b", "type": "article", "title": "B",\n'
+        '{"id": "c", "type": "article", "title": "C"}\n]'
+    )
     results = read_all(csljson_reader, text)
     assert [result.title for result in results if isinstance(result, Paper)] == ["A", "C"]
     assert [str(result) for result in results if isinstance(result, Report)] == ["in:3: error: the item is not closed before the next item starts"]
 
 
 def test_a_pretty_printed_item_keeps_its_one_line_names() -> None:
-    text = '[\n  {\n    "id": "a",\n    "type": "article",\n    "title": "A",\n    "author": [\n      {"family": "Doe", "given": "Jane"}\n    ]\n  }\n]'
+    text = (
+        '[\n  {\n    "id": "a",\n    "type": "article",\n    "title": "A",\n    "author": [\n      {"family": "Doe", "given": "Jane"}\n    ]\n  }\n]'
+    )
     (paper,) = read_all(csljson_reader, text)
     assert isinstance(paper, Paper) and paper.creators == (Person("Doe", "Jane"),)
 

@@ -76,7 +76,12 @@ def test_zotero_keeps_title_authors_date_and_link_and_invents_no_author_but_bibt
 @pytest.mark.parametrize("writer", WRITERS)
 def test_zotero_keeps_the_arxiv_id(harness: Path, writer: str, tmp_path: Path) -> None:
     listed, _ = zotero_items(harness, writer, tmp_path)
-    kept = {"bibtex": listed.get("extra", ""), "biblatex": listed.get("extra", ""), "csljson": listed.get("archiveID", ""), "ris": listed.get("archiveLocation", "")}
+    kept = {
+        "bibtex": listed.get("extra", ""),
+        "biblatex": listed.get("extra", ""),
+        "csljson": listed.get("archiveID", ""),
+        "ris": listed.get("archiveLocation", ""),
+    }
     assert "2308.16437" in kept[writer]
 
 
