@@ -153,7 +153,7 @@ class RefsWriter:
 
     def _reject(self, paper: Paper, failure: Failure) -> None:
         message = f"style {self.style} ({self.locale}) cannot format this paper: {failure.message}"
-        self.report(_report(paper, message, rejected=True))
+        self.report(Report.about(paper, message, rejected=True))
 
     def _warn_truncated(self, papers: Sequence[Paper]) -> None:
         # One warning per paper, at its own line and naming it: a count pinned to the first one's line misleads.
@@ -162,13 +162,7 @@ class RefsWriter:
                 f'"{paper.title}": the listing cut its author list short ("et al."); the reference names only the '
                 f"{len(paper.creators)} given (--resolve completes them; CSL-JSON and BibTeX keep the truncation)"
             )
-            self.report(_report(paper, message))
-
-
-def _report(paper: Paper, message: str, rejected: bool = False) -> Report:
-    origin = paper.origin
-    path, line = (origin.path, origin.line) if origin else ("<paper>", None)
-    return Report(message, path, line, rejected=rejected, raw=paper.title)
+            self.report(Report.about(paper, message))
 
 
 def _jobs(value: str | None) -> int:

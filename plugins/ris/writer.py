@@ -121,14 +121,8 @@ class RisWriter:
         # comma into a family and a given name.
         for creator in paper.creators:
             if isinstance(creator, Organization) and "," in creator.name:
-                origin = paper.origin
-                self._report(
-                    Report(
-                        f"RIS: corporate author {creator.name!r} contains a comma; RIS readers split it into family and given name",
-                        path=origin.path if origin else item_id(paper),
-                        line=origin.line if origin else None,
-                    )
-                )
+                message = f"RIS: corporate author {creator.name!r} contains a comma; RIS readers split it into family and given name"
+                self._report(Report.about(paper, message))
 
 
 def register_writers(register: Callable[[WriterSpec], None]) -> None:
