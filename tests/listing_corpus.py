@@ -44,7 +44,8 @@ from bibx.richtext import from_latex
 from bibx.testing import collect_papers
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "listings"
-PARTS = ("dev", "measure2", "measure3")
+PARTS = ("dev", "measure2", "measure3", "measure4")
+HELD_OUT = "measure4"  # measured in aggregate only: its failures are never listed
 AS_OF = dt.date(2026, 11, 25)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RECORDS_PER_PAGE = 23
@@ -391,7 +392,7 @@ def main(argv: Sequence[str]) -> None:
             print(f"{part:8} {layout:8} {figures}")
             total.add(figures)
         print(f"{part:8} {'all':8} {total}")
-        if "-v" in argv:
+        if "-v" in argv and part != HELD_OUT:
             print("\n".join(f"  {failure}" for failure in total.failures))
 
 
