@@ -109,6 +109,9 @@ def is_east_asian(text: str) -> bool:
     return bool(letters) and all(_is_east_asian_char(char) for char in letters)
 
 
+_EAST_ASIAN_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3々〆ヶ]")
+
+
 def _is_east_asian_char(char: str) -> bool:
     code = ord(char)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xAC00 <= code <= 0xD7A3 or char in "々〆ヶ"
@@ -175,10 +178,14 @@ def name_penalty(name: str) -> float | None:
     words = name.split()
     if not words or len(words) > MAX_NAME_WORDS:
         return None
-    if is_corporate(name):
-        return _organization_penalty(words)
     if is_east_asian(name):
         return _east_asian_penalty(words)
+    if not name.isascii() and _EAST_ASIAN_CHAR.search(name):
+        # Latin letters and Han, kana or Hangul in one name: a title's words ran into it
+        # ("Shortcut Reasoningの自動検出原口大地", "系 AI のファクトチェック…欅 惇志").
+        return None
+    if is_corporate(name):
+        return _organization_penalty(words)
     if len(words) == 1 and _is_initial(words[0]):
         return None  # a lone initial is a cut through an acronym ("DP|O"), not a name
     total = MONONYM if len(words) == 1 else 0.0
@@ -375,7 +382,8 @@ def _east_asian_penalty(words: list[str]) -> float | None:
         (word,) = words
         if _is_hangul(word):
             return {3: 0.0, 2: 0.6, 4: 0.8}.get(len(word))
-        return {2: 0.4, 3: 0.2, 4: 0.5}.get(len(word))
+        # Five characters: a Japanese name ("井之上直也"), seldom a Chinese one.
+        return {2: 0.4, 3: 0.2, 4: 0.5, 5: 1.0}.get(len(word))
     if len(words) != 2:
         return None
     family, given = words

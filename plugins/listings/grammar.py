@@ -25,8 +25,10 @@ from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_e
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 
+# The category: a cs class ("CV"), a qualified one ("stat.ML"), an archive without subject classes
+# ("hep-ph", "quant-ph", "gr-qc") or a preprint server's subject ("bioinformatics").
 META_LINE = re.compile(
-    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?\s*(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+)\s*"
+    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?\s*(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+|[a-z]+-[a-z]+|[a-z]{{4,}})\s*"
     rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?\s*(?P<code>Code)?$"
 )
 # A short line ending in a month and day that META_LINE rejects: a mistyped opening line. It still
