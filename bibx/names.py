@@ -63,6 +63,7 @@ KOREAN_TWO_SYLLABLE_FAMILIES = frozenset({"남궁", "황보", "제갈", "선우"
 # pattern would. The look-ahead keeps "Rahul Vetal" a name: "et al." must follow a space or comma.
 ET_AL_REVERSED = re.compile(r"\s*(?:\.?la\s*\.?te|srehto dna)(?![^\s,])\s*,?\s*", re.IGNORECASE)
 INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.-?)+[A-Z]\.?|[A-Z][a-z]?\.)$")
+INVERTED_INITIALS = re.compile(r"^(?:[A-Z]\.[- ]?)+$")
 GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z][a-z]+$")
 QUOTES = "'\"‘’“”"
 MAX_NAME_WORDS = 7
@@ -121,11 +122,19 @@ def _is_hangul(text: str) -> bool:
     return all(0xAC00 <= ord(char) <= 0xD7A3 for char in text)
 
 
+def inverted_name(name: str) -> tuple[str, str] | None:
+    """``"Kamal, R."`` → ``("Kamal", "R.")``: a family name, a comma and initials with full stops, as bioRxiv prints them."""
+    family, comma, given = name.partition(", ")
+    return (family, given) if comma and family and INVERTED_INITIALS.match(given) else None
+
+
 def parse_creator(name: str) -> Creator:
     """One creator from a name as a listing prints it; corporate names stay whole."""
     name = " ".join(name.split())
     if is_corporate(name):
         return Organization(name)
+    if inverted := inverted_name(name):
+        return Person(family=inverted[0], given=inverted[1])
     if is_east_asian(name):
         return _east_asian_person(name)
     words = name.split(" ")
@@ -175,6 +184,8 @@ def is_name_word(word: str) -> bool:
 @lru_cache(maxsize=4096)  # authors recur on a page: a profile's owner is on every paper
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
+    if inverted := inverted_name(name):
+        return name_penalty(f"{inverted[1]} {inverted[0]}")
     words = name.split()
     if not words or len(words) > MAX_NAME_WORDS:
         return None

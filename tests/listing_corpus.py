@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibx.model import Creator, Organization, Paper
-from bibx.names import is_east_asian
+from bibx.names import inverted_name, is_east_asian
 from bibx.richtext import from_latex
 from bibx.testing import collect_papers
 
@@ -309,6 +309,8 @@ def printed_as(creator: Creator, name: str) -> bool:
         return creator.name == name
     if is_east_asian(name):
         return name in {f"{creator.family} {creator.given}", f"{creator.family}{creator.given}"} and name.startswith(creator.family)
+    if inverted_name(name):
+        return name == f"{creator.family}, {creator.given}"
     return f"{creator.given} {creator.family}".strip() == name
 
 

@@ -215,3 +215,13 @@ def test_japanese_authors_on_their_own_line_after_a_compact_title(tmp_path) -> N
     papers, reports = read_text(tmp_path, "CLMar 3, 2023\n論理的根拠に基づく頑健な機械読解に向けて\n原口大地, 白井清昭, 井之上直也\n")
     assert [paper.title for paper in papers] == ["論理的根拠に基づく頑健な機械読解に向けて"] and reports == []
     assert [creator.family for creator in papers[0].creators][:2] == ["原口", "白井"] and len(papers[0].creators) == 3
+
+
+def test_inverted_names_with_initials_pair_up(tmp_path) -> None:
+    # bioRxiv prints "Family, I.": the commas inside names are no separators between authors.
+    line = "MultiPopPred: A Trans-Ethnic Disease Risk Prediction MethodKamal, R., Narayanan, M."
+    papers, reports = read_text(tmp_path, f"bioinformaticsMar 11\n{line}\n")
+    assert [paper.title for paper in papers] == ["MultiPopPred: A Trans-Ethnic Disease Risk Prediction Method"] and reports == []
+    assert papers[0].creators == (Person("Kamal", "R."), Person("Narayanan", "M."))
+    papers, _ = read_text(tmp_path, "CVMar 11\nA TitleAng, Li, Alexander Yin\n")
+    assert len(papers[0].creators) == 3  # mononyms are not initials

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
-from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_et_al
+from bibx.names import inverted_name, listed_name_penalty, name_penalty, parse_creator, split_et_al
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 
@@ -201,7 +201,11 @@ class AuthorLine(NamedTuple):
 
 
 def split_names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    # "Kamal, R., Narayanan, M.": family names and initials alternate, each name is a pair of parts.
+    if len(names) % 2 == 0 and all(inverted_name(f"{family}, {given}") for family, given in zip(names[::2], names[1::2], strict=True)):
+        return tuple(f"{family}, {given}" for family, given in zip(names[::2], names[1::2], strict=True))
+    return names
 
 
 def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
