@@ -225,3 +225,10 @@ def test_inverted_names_with_initials_pair_up(tmp_path) -> None:
     assert papers[0].creators == (Person("Kamal", "R."), Person("Narayanan", "M."))
     papers, _ = read_text(tmp_path, "CVMar 11\nA TitleAng, Li, Alexander Yin\n")
     assert len(papers[0].creators) == 3  # mononyms are not initials
+
+
+def test_archives_without_subject_classes_are_full_categories(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "hep-phMar 11\nA Title About QuarksAnna Rossi, Ben Li\n")
+    assert reports == [] and (papers[0].category, papers[0].category_raw) == ("hep-ph", "hep-ph")
+    papers, _ = read_text(tmp_path, "bioinformaticsMar 11\nA TitleAnna Rossi\n")
+    assert (papers[0].category, papers[0].category_raw) == (None, "bioinformatics")  # not an arXiv category: kept as printed
