@@ -122,7 +122,7 @@ def main() -> None:
     if args.child:
         child(args.child, args.style, args.jobs)
         return
-    from bibx_plugins.csl.writer import csl_item
+    from bibx.csl_items import csl_item
     from bibx_plugins.refs.writer import available_cores
 
     cores = available_cores()

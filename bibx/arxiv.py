@@ -20,7 +20,11 @@ CS_CLASSES = frozenset(
     "AI AR CC CE CG CL CR CV CY DB DC DL DM DS ET FL GL GR GT HC IR IT LG LO MA MM MS NA NE NI OH OS "
     "PF PL RO SC SD SE SI SY".split()
 )
-FULL_CATEGORY = re.compile(r"^(?:cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[A-Za-z-]+$")
+# Archives with subject classes ("stat.ML"), and archives that are a category on their own ("hep-ph").
+FULL_CATEGORY = re.compile(
+    r"^(?:(?:cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[A-Za-z-]+"
+    r"|hep-ph|hep-th|hep-ex|hep-lat|quant-ph|nucl-th|nucl-ex|gr-qc|math-ph|astro-ph|cond-mat)$"
+)
 # Brackets, braces and quotes end a URL; so does trailing sentence punctuation.
 URL = re.compile(r"https?://[^\s()<>\"'{}\[\]]+[^\s()<>\"'{}\[\].,;:!?]")
 

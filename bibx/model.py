@@ -193,6 +193,14 @@ class Report:
     rejected: bool = False
     raw: str = ""
 
+    @classmethod
+    def about(cls, paper: Paper, message: str, rejected: bool = False) -> Report:
+        """A report on a paper, placed where the paper was read (else named by its key)."""
+        origin = paper.origin
+        if origin:
+            return cls(message, origin.path, origin.line, rejected=rejected, raw=paper.title)
+        return cls(message, paper.key or "<paper>", rejected=rejected, raw=paper.title)
+
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path

@@ -73,6 +73,7 @@ KOREAN_TWO_SYLLABLE_FAMILIES = frozenset({"남궁", "황보", "제갈", "선우"
 # pattern would. The look-ahead keeps "Rahul Vetal" a name: "et al." must follow a space or comma.
 ET_AL_REVERSED = re.compile(r"\s*(?:\.?la\s*\.?te|srehto dna)(?![^\s,])\s*,?\s*", re.IGNORECASE)
 INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.-?)+[A-Z]\.?|[A-Z][a-z]?\.)$")
+INVERTED_INITIALS = re.compile(r"^(?:[A-Z]\.[- ]?)+$")
 GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z][a-z]+$")
 QUOTES = "'\"‘’“”"
 MAX_NAME_WORDS = 7
@@ -119,6 +120,9 @@ def is_east_asian(text: str) -> bool:
     return bool(letters) and all(_is_east_asian_char(char) for char in letters)
 
 
+_EAST_ASIAN_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3々〆ヶ]")
+
+
 def _is_east_asian_char(char: str) -> bool:
     code = ord(char)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xAC00 <= code <= 0xD7A3 or char in "々〆ヶ"
@@ -128,11 +132,19 @@ def _is_hangul(text: str) -> bool:
     return all(0xAC00 <= ord(char) <= 0xD7A3 for char in text)
 
 
+def inverted_name(name: str) -> tuple[str, str] | None:
+    """``"Kamal, R."`` → ``("Kamal", "R.")``: a family name, a comma and initials with full stops, as bioRxiv prints them."""
+    family, comma, given = name.partition(", ")
+    return (family, given) if comma and family and INVERTED_INITIALS.match(given) else None
+
+
 def parse_creator(name: str) -> Creator:
     """One creator from a name as a listing prints it; corporate names stay whole."""
     name = " ".join(name.split())
     if is_corporate(name):
         return Organization(name)
+    if inverted := inverted_name(name):
+        return Person(family=inverted[0], given=inverted[1])
     if is_east_asian(name):
         return _east_asian_person(name)
     words = name.split(" ")
@@ -182,13 +194,19 @@ def is_name_word(word: str) -> bool:
 @lru_cache(maxsize=4096)  # authors recur on a page: a profile's owner is on every paper
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
+    if inverted := inverted_name(name):
+        return name_penalty(f"{inverted[1]} {inverted[0]}")
     words = name.split()
     if not words or len(words) > MAX_NAME_WORDS:
         return None
-    if is_corporate(name):
-        return _organization_penalty(words)
     if is_east_asian(name):
         return _east_asian_penalty(words)
+    if not name.isascii() and _EAST_ASIAN_CHAR.search(name):
+        # Latin letters and Han, kana or Hangul in one name: a title's words ran into it
+        # ("Shortcut Reasoningの自動検出原口大地", "系 AI のファクトチェック…欅 惇志").
+        return None
+    if is_corporate(name):
+        return _organization_penalty(words)
     if len(words) == 1 and _is_initial(words[0]):
         return None  # a lone initial is a cut through an acronym ("DP|O"), not a name
     total = MONONYM if len(words) == 1 else 0.0
@@ -386,7 +404,8 @@ def _east_asian_penalty(words: list[str]) -> float | None:
         (word,) = words
         if _is_hangul(word):
             return {3: 0.0, 2: 0.6, 4: 0.8}.get(len(word))
-        return {2: 0.4, 3: 0.2, 4: 0.5}.get(len(word))
+        # Five characters: a Japanese name ("井之上直也"), seldom a Chinese one.
+        return {2: 0.4, 3: 0.2, 4: 0.5, 5: 1.0}.get(len(word))
     if len(words) != 2:
         return None
     family, given = words

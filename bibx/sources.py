@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from bibx.controls import CONTROLS_AS_SPACES
 from bibx.model import Report
 
 STDIN_NAME = "<stdin>"
@@ -36,9 +37,9 @@ BYTE_ORDER_MARKS = (
 # Zero-width characters vanish; no-break and other odd spaces become plain spaces.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
-# Control characters never belong to a listing, and raw they would reach terminals and files (an
-# ESC starts a terminal command): those that separate (VT, FF, NEL, ...) become spaces, the rest vanish.
-CONTROLS = {code: " " if chr(code).isspace() else None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(code) not in "\n\r"}
+# Control characters never belong to a listing (bibx.controls): separating ones become spaces, the rest
+# vanish. CR and LF end the line before it is cleaned.
+CONTROLS = {code: value for code, value in CONTROLS_AS_SPACES.items() if chr(code) not in "\n\r"}
 CLEAN_LINE = str.maketrans({**CONTROLS, **INVISIBLE, **SPACES})
 
 

@@ -1,12 +1,11 @@
 """The listing corpus: real paper records rendered into the three listing layouts, with the truth kept beside.
 
-``tests/corpus/listings/{dev,measure2,measure3}.json`` hold the facts of real papers (title, full author
-list, date, arXiv category, arXiv id where there is one, and the public repository they were taken
-from). This module renders them, deterministically, into author-profile pages, compact listings and
-Daily Papers pages with the variations real copied pages show (records without an abstract, author
-lists cut to "et al.", affiliation tails, scores and "Code" marks, dates without the current year,
-indentation, tabs, no-break spaces, doubled and missing blank lines, CRLF, page furniture before,
-between and after the records), reads them back with bibx, and measures every record:
+``tests/corpus/listings/*.json`` hold the facts of real papers (title, full author list, date, arXiv category,
+arXiv id where there is one, and the public repository they were taken from). This module renders them,
+deterministically, into author-profile pages, compact listings and Daily Papers pages with the variations
+real copied pages show (records without an abstract, author lists cut to "et al.", affiliation tails,
+scores and "Code" marks, dates without the current year, indentation, tabs, no-break spaces, doubled and
+missing blank lines, CRLF, page furniture around the records), reads them back, and measures every record:
 
 - exact: title and the author list as the page shows it (and "et al.") read exactly;
 - reported: no paper, but an error naming a line of the record;
@@ -16,15 +15,13 @@ between and after the records), reads them back with bibx, and measures every re
 Parts, in the order they were drawn, each from repositories none of the earlier ones came from:
 
 - ``dev`` (1,548 records) is for looking at failures; it holds the first held-out part too.
-- ``measure2`` (659 records) was held out until its first figure had been taken (99.24%); it has since
-  been looked at, record by record, and the readers were tuned on it as on dev.
-- ``measure3`` (1,197 records: 1,140 arXiv records from HeXuPKU/daily-paper-reader, 40 Japanese and
-  English records from keyakkie/keyaki-lab, 17 from RebelsNLU-jaist/rebelsnlu-jaist.github.io) is the
-  held-out part: only measured, in aggregate, never listed record by record. Its first figure (99.03%,
-  2 silently wrong) was taken before any reader change made after it was drawn.
+- ``measure2`` (659 records, first figure 99.24%) and ``measure3`` (1,197 records, first figure 99.03%)
+  were held out until their first figures were taken; they have since been looked at and tuned on.
+- ``measure4`` (1,280 records: 1,238 arXiv records from PanagiotaGr/robotics-arxiv-daily, 32 Korean and English
+  ones from AhnAILab/ahnailab.github.io, 10 workshop papers from NFDI4DS/nslp2025) is held out: measured in
+  aggregate only. First figure, before any reader change after it was drawn (8cc56bb): 99.77% exact, 0 silent.
 
-Figures: ``python -m tests.listing_corpus [part]``; ``-v`` lists every record that is not exact, for
-dev and measure2 only (never for the held-out part).
+Figures: ``python -m tests.listing_corpus [part]``; ``-v`` lists the records not read exactly (not the held-out part's).
 """
 
 from __future__ import annotations
@@ -39,12 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibx.model import Creator, Organization, Paper
-from bibx.names import is_east_asian
+from bibx.names import inverted_name, is_east_asian
 from bibx.richtext import from_latex
 from bibx.testing import collect_papers
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "listings"
-PARTS = ("dev", "measure2", "measure3")
+PARTS = ("dev", "measure2", "measure3", "measure4")
+HELD_OUT = "measure4"  # measured in aggregate only: its failures are never listed
 AS_OF = dt.date(2026, 11, 25)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RECORDS_PER_PAGE = 23
@@ -308,6 +306,8 @@ def printed_as(creator: Creator, name: str) -> bool:
         return creator.name == name
     if is_east_asian(name):
         return name in {f"{creator.family} {creator.given}", f"{creator.family}{creator.given}"} and name.startswith(creator.family)
+    if inverted_name(name):
+        return name == f"{creator.family}, {creator.given}"
     return f"{creator.given} {creator.family}".strip() == name
 
 
@@ -391,7 +391,7 @@ def main(argv: Sequence[str]) -> None:
             print(f"{part:8} {layout:8} {figures}")
             total.add(figures)
         print(f"{part:8} {'all':8} {total}")
-        if "-v" in argv:
+        if "-v" in argv and part != HELD_OUT:
             print("\n".join(f"  {failure}" for failure in total.failures))
 
 

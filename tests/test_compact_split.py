@@ -177,3 +177,58 @@ def test_a_cut_that_moves_many_names_into_the_title_is_warned_about(tmp_path, ti
     papers, reports = read_text(tmp_path, f"AIMar 3, 2023\n{record['title']}{', '.join(record['authors'])}\nAn abstract.\n")
     assert len(papers) == 1 and [(report.line, report.rejected) for report in reports] == [(1, False)]
     assert "line 2" in reports[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "first"),
+    [
+        # a Japanese subtitle between dashes: the closing dash ends the title
+        ("街角コメントは経済変動を予測するか？- 埋め込み表現を活用したアプローチの提案とその応用 -宍戸 直樹, 渡部 敏明, 吉田 光男",
+         "街角コメントは経済変動を予測するか？- 埋め込み表現を活用したアプローチの提案とその応用 -", "宍戸 直樹"),
+        ("自然言語処理×教育における説明能力 -説明できるライティング評価技術への新しい展開-乾 健太郎, 石井 雄隆, 松林 優一郞",
+         "自然言語処理×教育における説明能力 -説明できるライティング評価技術への新しい展開-", "乾 健太郎"),
+        # Latin words and Japanese in one "name" are a title's end ("AI" makes no organisation of it)
+        ("一般性を考慮した言語処理モデルのShortcut Reasoningの自動検出原口大地, 白井清昭, 井之上直也",
+         "一般性を考慮した言語処理モデルのShortcut Reasoningの自動検出", "原口大地"),
+        ("生成系 AI のファクトチェックのための述語論理に基づく検索システムの構想欅 惇志, 欅 リベカ",
+         "生成系 AI のファクトチェックのための述語論理に基づく検索システムの構想", "欅 惇志"),
+    ],
+)
+def test_japanese_title_ends_subtitle_dashes_and_mixed_script(line: str, title: str, first: str) -> None:
+    from bibx_plugins.listings.compact import split_title_and_authors
+
+    assert split_title_and_authors(line) == (title, split_title_and_authors(line)[1])
+    assert split_title_and_authors(line)[1].startswith(first)
+
+
+def test_a_word_hyphen_is_still_no_title_end_and_mixed_script_is_no_name() -> None:
+    from bibx.names import name_penalty
+    from bibx_plugins.listings.compact import _title_end_penalty
+
+    assert _title_end_penalty("Self-Supervised Post-", "Training Jane Doe") > _title_end_penalty("応用 -説明の展開-", "乾 健太郎") == 0.0
+    assert name_penalty("Reasoningの自動検出原口大地") is None and name_penalty("系 AI Lab") is None
+    assert name_penalty("Tencent AI Lab") is not None
+
+
+def test_japanese_authors_on_their_own_line_after_a_compact_title(tmp_path) -> None:
+    # Five-character names ("井之上直也") are common in Japanese: the line reads as authors, not as an abstract.
+    papers, reports = read_text(tmp_path, "CLMar 3, 2023\n論理的根拠に基づく頑健な機械読解に向けて\n原口大地, 白井清昭, 井之上直也\n")
+    assert [paper.title for paper in papers] == ["論理的根拠に基づく頑健な機械読解に向けて"] and reports == []
+    assert [creator.family for creator in papers[0].creators][:2] == ["原口", "白井"] and len(papers[0].creators) == 3
+
+
+def test_inverted_names_with_initials_pair_up(tmp_path) -> None:
+    # bioRxiv prints "Family, I.": the commas inside names are no separators between authors.
+    line = "MultiPopPred: A Trans-Ethnic Disease Risk Prediction MethodKamal, R., Narayanan, M."
+    papers, reports = read_text(tmp_path, f"bioinformaticsMar 11\n{line}\n")
+    assert [paper.title for paper in papers] == ["MultiPopPred: A Trans-Ethnic Disease Risk Prediction Method"] and reports == []
+    assert papers[0].creators == (Person("Kamal", "R."), Person("Narayanan", "M."))
+    papers, _ = read_text(tmp_path, "CVMar 11\nA TitleAng, Li, Alexander Yin\n")
+    assert len(papers[0].creators) == 3  # mononyms are not initials
+
+
+def test_archives_without_subject_classes_are_full_categories(tmp_path) -> None:
+    papers, reports = read_text(tmp_path, "hep-phMar 11\nA Title About QuarksAnna Rossi, Ben Li\n")
+    assert reports == [] and (papers[0].category, papers[0].category_raw) == ("hep-ph", "hep-ph")
+    papers, _ = read_text(tmp_path, "bioinformaticsMar 11\nA TitleAnna Rossi\n")
+    assert (papers[0].category, papers[0].category_raw) == (None, "bioinformatics")  # not an arXiv category: kept as printed

@@ -8,7 +8,7 @@ from citeproc.string import MixedString, NoCase, String, join
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bibx_plugins.refs.join import seam_join
+from bibx_plugins.refs.citeproc_overrides.join import seam_join
 
 # Short texts over the characters the seam check looks at, so that seams collide often.
 _TEXT = st.text(alphabet=" .,;:!?ab<", max_size=4)

@@ -17,9 +17,10 @@ import pytest
 
 import bibx_plugins.csl
 from bibx import Paper, PartialDate, WriteContext, WriterSpec
+from bibx.csl_items import csl_item
 from bibx.specs import ReadContext
 from bibx.testing import host_with, run_cli, seed_files
-from bibx_plugins.csl.writer import CslJsonWriter, NdjsonWriter, csl_item
+from bibx_plugins.csl.writer import CslJsonWriter, NdjsonWriter
 from tests.corpus import EDGE_PAPERS, HOSTILE
 from tests.helpers import output_before_each, require_shared_file
 

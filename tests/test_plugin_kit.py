@@ -287,3 +287,10 @@ def test_a_writer_passing_control_characters_on_fails() -> None:
     message = failures(lambda: check_writer(line_writer(lambda paper: " ".join(paper.title.split()) + "\n"), reader=LINES))
     assert "wrote the control character '\\x00' (from the hostile papers)" in message
     assert "read back 0 papers and 1 rejected records (binary data (NUL bytes), not a text listing)" in message
+
+
+def test_a_report_about_a_paper_is_placed_where_the_paper_was_read() -> None:
+    read = Paper("Read", sources=(Provenance("dump.txt", 12, "profile"),), key="k1")
+    assert Report.about(read, "odd", rejected=True) == Report("odd", "dump.txt", 12, rejected=True, raw="Read")
+    assert str(Report.about(Paper("Made", key="k2"), "odd")) == "k2: warning: odd"
+

@@ -21,8 +21,11 @@ from bibx import Organization, Paper, PartialDate, Person, Report, WriteContext,
 from bibx.testing import host_with, run_cli
 from bibx_plugins.refs import styles as csl_styles
 from bibx_plugins.refs import writer as refs
-from bibx_plugins.refs.text import collation_key, js_text_case, punctuation_into_quotes, typeset_quotes, year_suffixes
-from bibx_plugins.refs.writer import RefsWriter, escape_markdown
+from bibx_plugins.refs.output_formats import escape_markdown
+from bibx_plugins.refs.sorting import collation_key, year_suffixes
+from bibx_plugins.refs.text import punctuation_into_quotes, typeset_quotes
+from bibx_plugins.refs.text_case import js_text_case
+from bibx_plugins.refs.writer import RefsWriter
 from tests.corpus import EDGE_PAPERS
 
 

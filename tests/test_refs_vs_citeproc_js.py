@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from bibx import Organization, Paper, PartialDate, Person, WriteContext
+from bibx.csl_items import csl_item
 from bibx.richtext import from_latex, scripts_to_unicode
-from bibx_plugins.csl.writer import csl_item
 from bibx_plugins.refs.styles import locale_path, resolve_style
 from bibx_plugins.refs.writer import RefsWriter
 from tests.corpus import EDGE_PAPERS
@@ -103,8 +103,20 @@ NAMES_AND_LATEX = (
     _paper("Is attention all you need?", Person("Paeng", "Won-gi"), Person("Kim", "Jean-Paul"), date=PartialDate(2023), key="name1"),
     _paper("大規模言語モデルの評価", Person("高瀬", "翔"), Person("鈴木", "潤"), date=PartialDate(2024, 5), key="name2"),
     _paper("中文预训练模型", Person("张", "伟"), Person("欧阳", "娜娜"), date=PartialDate(2022), key="name3", arxiv_id="2201.00003"),
-    _paper("Kim and Пушкин", Person("김", "민준"), Person("Пушкин", "Александр"), Person("Müller-Lüdenscheidt", "Hans-Jürgen"), date=PartialDate(2021), key="name4"),
-    _paper(from_latex(r"AntM$^{2}$C: A Large Scale Dataset For Multi-Scenario CTR Prediction"), Person("Zhou", "Jun"), date=PartialDate(2023, 8), key="latex1"),
+    _paper(
+        "Kim and Пушкин",
+        Person("김", "민준"),
+        Person("Пушкин", "Александр"),
+        Person("Müller-Lüdenscheidt", "Hans-Jürgen"),
+        date=PartialDate(2021),
+        key="name4",
+    ),
+    _paper(
+        from_latex(r"AntM$^{2}$C: A Large Scale Dataset For Multi-Scenario CTR Prediction"),
+        Person("Zhou", "Jun"),
+        date=PartialDate(2023, 8),
+        key="latex1",
+    ),
     _paper(from_latex(r"DiM\textsuperscript{3}: gains of 8.6\% when $2\le p\le m$"), Person("Li", "Wei"), date=PartialDate(2024), key="latex2"),
     _paper(from_latex(r"What is \textbf{bold} and \emph{new} in {BERT}?"), Person("O'Neil", "Cathy"), date=PartialDate(2020), key="latex3"),
 )

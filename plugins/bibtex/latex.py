@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+from bibx.controls import printable_only
 from bibx.richtext import Node, Span, from_latex, is_plain, parse, render, text_of
 
 # Backslash and braces become commands without a brace character of their own.
@@ -190,7 +191,7 @@ def _collapse_any_whitespace(text: str) -> str:
     """:func:`_collapse_whitespace` without the shortcut for text that is already one spaced line."""
     text = " ".join(text.split())
     if not text.isprintable():
-        text = " ".join("".join(char for char in text if char.isprintable()).split())
+        text = " ".join(printable_only(text).split())
     return text
 
 

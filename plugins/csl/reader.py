@@ -74,7 +74,9 @@ def _csl_creators(authors: Any, record: RecordFields) -> list[Creator]:
         else:
             left_out.append(name)
     if left_out:
-        record.warnings.append(f"{len(left_out)} of {len(authors)} author entries are not CSL names and are left out: {_quoted(json.dumps(left_out))}")
+        record.warnings.append(
+            f"{len(left_out)} of {len(authors)} author entries are not CSL names and are left out: {_quoted(json.dumps(left_out))}"
+        )
     return creators
 
 
@@ -96,14 +98,16 @@ def _csl_date(issued: Any) -> PartialDate:
         parts = [int(part) for part in issued["date-parts"][0]]
         if not parts:
             raise ValueError("empty date-parts")
-        return PartialDate(*parts[:3])
+        month = parts[1] if len(parts) > 1 else None
+        day = parts[2] if len(parts) > 2 else None
+        return PartialDate(parts[0], month, day)
     if isinstance(issued, dict) and (text := _text(issued.get("raw")) or _text(issued.get("literal"))):
         return partial_date_from_text(text)
     return partial_date_from_text(_text(issued))
 
 
 def csl_record(item: dict[str, Any], line: int, raw: str) -> RecordFields:
-    """The fields of one CSL item (see the writer's :func:`bibx_plugins.csl.writer.csl_item`)."""
+    """The fields of one CSL item (the inverse of :func:`bibx.csl_items.csl_item`)."""
     record = RecordFields(line=line, raw=raw, note_field="note", keyword_field="keyword")
     record.title = _text(item.get("title"))
     record.key = _text(item.get("citation-key")) or _text(item.get("id")) or None

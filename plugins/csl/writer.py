@@ -4,9 +4,8 @@ CSL-JSON is the format that reaches Zotero intact: ``type: "article"`` imports a
 ``publisher`` as Repository, ``number`` as Archive ID, ``citation-key`` as Citation Key and
 ``note`` as Extra. Pandoc and citeproc-js read the same items.
 
-:func:`csl_item` is the only mapping from a :class:`Paper` to a CSL item: the formatted-references
-writer feeds citeproc-py exactly these dicts. What every format says besides (links, DOI, listing
-facts) comes from :mod:`bibx.facts`.
+The items come from :func:`bibx.csl_items.csl_item`, the one mapping from a :class:`Paper` to a
+CSL item, which the formatted-references writer feeds citeproc-py too.
 """
 
 from __future__ import annotations
@@ -15,90 +14,14 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from bibx import Organization, Paper, PartialDate, WriterSpec
-from bibx.arxiv import ARXIV
-from bibx.facts import FACT_AFFILIATION, FACT_LINK, fact_fields, item_id, paper_doi, primary_url
-from bibx.model import Creator
+from bibx import Paper, WriterSpec
+from bibx.csl_items import csl_item
 from bibx.specs import rendered
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
 _LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-ET_AL_SUFFIX = "et al."
-_LIST_FACTS = frozenset({FACT_AFFILIATION, FACT_LINK})
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
-def csl_item(paper: Paper) -> dict[str, Any]:
-    """The CSL-JSON item for ``paper``: every known value, never a None or an empty value.
-
-    Everything is ``type: "article"`` (a preprint): the model knows no journal or proceedings.
-    The listing facts (no authors, "et al.", an inferred year, the listing date, affiliations,
-    further links) go to ``custom``, the CSL-JSON object for data without a CSL variable, which
-    no style prints. Not to ``note``, which styles may print and Zotero shows as Extra, nor to
-    a date variable: CSL's ``available-date`` means when the work was first made available,
-    which a feed's listing date is not.
-    """
-    item_key = item_id(paper)
-    item: dict[str, Any] = {
-        "id": item_key,
-        "type": "article",
-        "citation-key": item_key,
-        "title": paper.title,
-        "author": csl_authors(paper),
-        "issued": csl_date(paper.date) if paper.date else None,
-        "publisher": ARXIV if paper.arxiv_id else None,
-        # Zotero's own arXiv translator stores the Archive ID in this prefixed form.
-        "number": f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else None,
-        "DOI": paper_doi(paper),
-        # The published version as arXiv records it (--resolve).
-        "container-title": paper.journal_ref,
-        "URL": primary_url(paper),
-        "abstract": paper.abstract,
-        "keyword": paper.category,
-        "custom": csl_custom(paper),
-    }
-    return {name: value for name, value in item.items() if value}
-
-
-def csl_custom(paper: Paper) -> dict[str, str | list[str]]:
-    """The listing facts as CSL-JSON ``custom`` pairs; affiliations and links as lists."""
-    custom: dict[str, str | list[str]] = {}
-    for name, value in fact_fields(paper):
-        if name in _LIST_FACTS:
-            custom.setdefault(name, [])
-            custom[name].append(value)  # type: ignore[union-attr]
-        else:
-            custom[name] = value
-    return custom
-
-
-def csl_authors(paper: Paper) -> list[dict[str, str]]:
-    """The names; a list the listing truncated ends with the name suffix ``et al.`` on its last person.
-
-    CSL has no variable for "the list goes on", and a name ``{"literal": "others"}`` is an invented
-    author to citeproc-js and Zotero (only pandoc reads it as "et al."). A name suffix is real CSL:
-    citeproc-js and pandoc print it after the last name ("Yuan, S., & Zhao, H., et al." in APA,
-    "S. Yuan and H. Zhao et al." in IEEE), and no author is added. An organisation last keeps its
-    literal name; there the fact stays in ``custom`` alone.
-    """
-    names = [csl_name(creator) for creator in paper.creators]
-    if paper.authors_truncated and names and "family" in names[-1]:
-        names[-1] = {**names[-1], "suffix": ET_AL_SUFFIX}
-    return names
-
-
-def csl_name(creator: Creator) -> dict[str, str]:
-    """A person as family/given; an organisation as one literal name that no processor splits."""
-    if isinstance(creator, Organization):
-        return {"literal": creator.name}
-    name = {"family": creator.family, "given": creator.given}
-    return {part: value for part, value in name.items() if value}
-
-
-def csl_date(date: PartialDate) -> dict[str, list[list[int]]]:
-    """Only the known parts: a month-only date stays ``[[2022, 3]]``, never gains an invented day."""
-    return {"date-parts": [list(date.parts)]}
 
 
 def encode_item(item: dict[str, Any]) -> str:

@@ -85,6 +85,10 @@ SHORT_HUMP_END_PENALTY = 0.5
 # particle after a noun ("…の関係の|再考中石海"): the title runs on.
 BROKEN_JAPANESE_END = re.compile("(?:[\u3040-\u30ff][\u3400-\u9fff]|[\u3400-\u9fff\u30a0-\u30ff][のをがはへ])$")
 BROKEN_JAPANESE_END_PENALTY = 0.7
+# "…の提案とその応用 -|宍戸 直樹", "…能力 -説明できる…新しい展開-|乾 健太郎": a Japanese subtitle sits
+# between two dashes, so a title may end in a dash that closes one opened earlier. A dash that joins
+# two letters or digits ("Fine-|Tuning", "Post-|Training") is a word's hyphen and still no title's end.
+SUBTITLE_DASH = re.compile(r"(?<![A-Za-z0-9])[-－―‐–—~～](?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +295,7 @@ def _later_penalties(text: str, segments: list[tuple[int, int]], japanese: bool)
 
 
 def _title_end_penalty(title: str, author: str) -> float:
-    if len(title.strip()) < 2 or title.endswith(BAD_TITLE_ENDINGS):
+    if len(title.strip()) < 2 or (title.endswith(BAD_TITLE_ENDINGS) and not _closes_a_subtitle(title)):
         return BAD_TITLE_END_PENALTY
     if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
         return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
@@ -304,6 +308,13 @@ def _title_end_penalty(title: str, author: str) -> float:
     if BROKEN_JAPANESE_END.search(title):
         return BROKEN_JAPANESE_END_PENALTY
     return 0.0
+
+
+def _closes_a_subtitle(title: str) -> bool:
+    """The title ends in a dash that stands apart from letters, after another such dash."""
+    title = title.rstrip()
+    last = len(title) - 1
+    return not title.isascii() and SUBTITLE_DASH.match(title, last) is not None and SUBTITLE_DASH.search(title, 0, last) is not None
 
 
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:

@@ -21,12 +21,14 @@ from typing import NamedTuple
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
-from bibx.names import listed_name_penalty, name_penalty, parse_creator, split_et_al
+from bibx.names import inverted_name, listed_name_penalty, name_penalty, parse_creator, split_et_al
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 
+# The category: a cs class ("CV"), a qualified one ("stat.ML"), an archive without subject classes
+# ("hep-ph", "quant-ph", "gr-qc") or a preprint server's subject ("bioinformatics").
 META_LINE = re.compile(
-    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?\s*(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+)\s*"
+    rf"^(?P<score>\d{{1,3}}(?:\.\d+)?)?\s*(?P<category>[A-Z]{{2,}}|[a-z-]+\.[A-Za-z-]+|[a-z]+-[a-z]+|[a-z]{{4,}})\s*"
     rf"(?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?\s*(?P<code>Code)?$"
 )
 # A short line ending in a month and day that META_LINE rejects: a mistyped opening line. It still
@@ -199,7 +201,11 @@ class AuthorLine(NamedTuple):
 
 
 def split_names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    # "Kamal, R., Narayanan, M.": family names and initials alternate, each name is a pair of parts.
+    if len(names) % 2 == 0 and all(inverted_name(f"{family}, {given}") for family, given in zip(names[::2], names[1::2], strict=True)):
+        return tuple(f"{family}, {given}" for family, given in zip(names[::2], names[1::2], strict=True))
+    return names
 
 
 def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:

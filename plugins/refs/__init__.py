@@ -1,8 +1,15 @@
 """Formatted reference lists in any CSL style (writer.py) and the ``bibx styles`` command.
 
-The writer renders through citeproc-py with bibx's engine (engine.py), whose style elements
-(element_base.py, elements.py, names.py, join.py, render_state.py, disambiguation.py) render as
-citeproc-js does; text.py holds citeproc-js's typographic rules, styles.py finds styles and locales.
+* writer.py: the ``refs`` writer: options, bibliography order, reports; the ``styles`` command.
+* output_formats.py: text, HTML and Markdown: escaping, formatting markup, the entry's layout.
+* workers.py: rendering chunks of items in worker processes (``-O jobs=N``).
+* engine.py: one style in one locale rendering CSL-JSON items (:mod:`bibx.csl_items`) with citeproc-py.
+* citeproc_overrides/: every place bibx replaces citeproc-py's behaviour (pinned ``==0.11.1``) so
+  that it renders as citeproc-js does, each with the citeproc-py method it replaces and why (the
+  package docstring lists them).
+* text.py, text_case.py, sorting.py: citeproc-js's rules in plain Python, no citeproc-py: how it reads
+  values (quotes, markup, names) and punctuates, its text-case engine, its sort order and year suffixes.
+* styles.py: finding styles and locales by name.
 """
 
 from __future__ import annotations

@@ -1,29 +1,30 @@
 """Rendering CSL-JSON items with citeproc-py as citeproc-js renders them: bibx's engine.
 
 An :class:`Engine` holds one independent style in one locale, parsed once with bibx's element
-classes (:mod:`bibx_plugins.refs.elements`). It feeds citeproc-py the CSL-JSON writer's own items,
-typeset as citeproc-js reads them (:mod:`bibx_plugins.refs.text`), computes sort keys and renders
-entries; it holds no list, so worker processes can each run one on their share of the items.
+classes (:mod:`bibx_plugins.refs.citeproc_overrides`). It feeds citeproc-py the CSL-JSON items of
+:mod:`bibx.csl_items`, typeset as citeproc-js reads them (:mod:`bibx_plugins.refs.text`), computes
+sort keys and renders entries; it holds no list, so worker processes can each run one on their
+share of the items.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from citeproc import formatter as citeproc_formatters
-from citeproc.source import CitationItem, VariableError
+from citeproc.source import VariableError
 from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
-from bibx_plugins.refs.disambiguation import AddNamesRule
-from bibx_plugins.refs.elements import load_style, reset_render_state
+from bibx_plugins.refs.citeproc_overrides.cite import Cite
+from bibx_plugins.refs.citeproc_overrides.disambiguation import AddNamesRule, YearSuffixRule
+from bibx_plugins.refs.citeproc_overrides.elements import load_style, reset_render_state
+from bibx_plugins.refs.sorting import SortKey, sort_text_key
 from bibx_plugins.refs.styles import CSL_NS
 from bibx_plugins.refs.text import (
     INNER_CLOSE,
@@ -32,13 +33,11 @@ from bibx_plugins.refs.text import (
     OUTER_OPEN,
     VERBATIM_VARIABLES,
     WHOLE_GIVEN_NAME,
-    SortKey,
     joined_non_romanesque,
     one_line,
     one_period_across_markup,
     plain_text,
     punctuation_into_quotes,
-    sort_text_key,
     split_particles,
     typeset_quotes,
     whole_when_initials_clash,
@@ -48,30 +47,6 @@ Encode = Callable[[str], str]
 LEADING_SORT_KEYS = 3
 NAMES_SHOWN = "bibx-names-shown"  # an item's key for the names disambiguation adds (not a CSL variable)
 _plain = citeproc_formatters.plain
-
-
-class _Cite(CitationItem):
-    """One reference with its bibliography number fixed by bibx (citeproc-py searches a list for it)."""
-
-    def __init__(self, reference: Any, number: int, formatter: Any) -> None:
-        super().__init__(reference.key)
-        # Plain attributes: CitationItem's own attribute assignment stores dictionary items, and
-        # ``reference`` is read a few hundred times per entry.
-        object.__setattr__(self, "_reference", reference)
-        object.__setattr__(self, "_number", number)
-        object.__setattr__(self, "_bibliography", SimpleNamespace(formatter=formatter))
-
-    @property
-    def reference(self) -> Any:
-        return self._reference
-
-    @property
-    def number(self) -> int:
-        return self._number
-
-    @property
-    def bibliography(self) -> Any:
-        return self._bibliography
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +98,7 @@ class Engine:
         self.variables = _referenced_variables(self.root)
         self.marks = self._quote_marks() | str.maketrans(dict(marks or {})) | {ord(WHOLE_GIVEN_NAME): None}
         self.close_quote = self._close_quote()
-        self.disambiguation = _YearSuffixRule.of(self.root.citation)
+        self.disambiguation = YearSuffixRule.of(self.root.citation)
         self.add_names = AddNamesRule.of(self.root)
         self.author_substitute = bibliography.get("subsequent-author-substitute")
         self.previous_names: tuple[int, str] = (0, "")  # the last entry rendered: its number, its names
@@ -228,11 +203,11 @@ class Engine:
                 # citeproc-py warns once per item and key it does not know, even for CSL variables.
                 warnings.simplefilter("ignore")
                 source = CiteProcJSON([item])
-            return step(_Cite(source["item"], number, formatter))
+            return step(Cite(source["item"], number, formatter))
         except Exception as error:  # a style that breaks citeproc-py must cost one item, not the list
             return Failure(f"{type(error).__name__}: {error}")
 
-    def _sort_key(self, cite: _Cite, upto: int | None = None) -> SortKey:
+    def _sort_key(self, cite: Cite, upto: int | None = None) -> SortKey:
         values = []
         for key in self.keys[:upto]:
             reset_render_state(self.root)
@@ -240,7 +215,7 @@ class Engine:
             values.append(None if value is None else sort_text_key(str(value)))
         return tuple(values)
 
-    def _entry(self, number: int, names_shown: int | None, cite: _Cite) -> Entry:
+    def _entry(self, number: int, names_shown: int | None, cite: Cite) -> Entry:
         text = self._layout_text(cite, names_shown)
         state = self.root.bibx_state
         names = repr(state.first_names_key) if state.first_names_key else str(state.first_names or "")
@@ -255,7 +230,7 @@ class Engine:
         substituted = self._body(self._layout_text(cite, names_shown, self.author_substitute), margin)
         return Entry(margin, body, names, substituted)
 
-    def _layout_text(self, cite: _Cite, names_shown: int | None, substitute: str | None = None) -> str:
+    def _layout_text(self, cite: Cite, names_shown: int | None, substitute: str | None = None) -> str:
         reset_render_state(self.root)
         self.root.bibx_state.names_shown = names_shown
         self.root.bibx_state.names_substitute = substitute
@@ -271,7 +246,7 @@ class Engine:
         # A layout suffix ending in a space (ACM's ". ") leaves none at the end of citeproc-js's entries.
         return body.rstrip()
 
-    def _margin(self, cite: _Cite, text: str) -> str:
+    def _margin(self, cite: Cite, text: str) -> str:
         """The first field of the entry, which second-field-align styles print in a margin."""
         first = next(self.layout.iterchildren(), None)
         reset_render_state(self.root)
@@ -280,49 +255,6 @@ class Engine:
         except VariableError:
             return ""
         return margin if margin and text.startswith(margin) else ""
-
-
-@dataclass(frozen=True, slots=True)
-class _YearSuffixRule:
-    """What an author-date style's citation compares before it resorts to year suffixes."""
-
-    givenname_rule: str
-    add_givenname: bool
-    add_names: bool
-    et_al_min: int
-    et_al_use_first: int
-
-    @classmethod
-    def of(cls, citation: Any) -> _YearSuffixRule | None:
-        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
-            return None
-        return cls(
-            citation.get("givenname-disambiguation-rule", "by-cite"),
-            citation.get("disambiguate-add-givenname") == "true",
-            citation.get("disambiguate-add-names") == "true",
-            int(citation.get("et-al-min", 0)),
-            int(citation.get("et-al-use-first", 1)),
-        )
-
-    def key(self, item: dict[str, Any]) -> tuple[Any, ...]:
-        issued = item.get("issued", {}).get("date-parts", [[None]])
-        year = issued[0][0] if issued and issued[0] else None
-        names = item.get("author") or item.get("editor") or []
-        if not names:
-            return ("title", item.get("title", "").casefold(), year)
-        if not self.add_names and self.et_al_min and len(names) >= self.et_al_min:
-            names = names[: self.et_al_use_first]
-        return ("names", tuple(self._name(position, name) for position, name in enumerate(names)), year)
-
-    def _name(self, position: int, name: dict[str, str]) -> tuple[str, str]:
-        if "literal" in name:
-            return (name["literal"].casefold(), "")
-        given = name.get("given", "")
-        if not self.add_givenname or (self.givenname_rule.startswith("primary-name") and position > 0):
-            given = ""
-        elif self.givenname_rule.endswith("with-initials"):
-            given = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
-        return (name.get("family", "").casefold(), given.casefold())
 
 
 def _referenced_variables(root: Any) -> frozenset[str]:

@@ -9,9 +9,9 @@ The output matches citeproc-js (Zotero's processor) entry for entry on bibx's se
 IEEE, Chicago author-date, Nature, Vancouver, Harvard, Elsevier Harvard and ACM (not yet MLA:
 tests/test_refs_vs_citeproc_js.py), except that plain text prints AntM²C where citeproc-js drops
 the superscript tag (AntM2C). Titles are rich text (:mod:`bibx.richtext`), as in CSL-JSON. bibx renders
-with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.refs.elements`,
-:mod:`bibx_plugins.refs.text`), and feeds it the CSL-JSON writer's own items
-(:mod:`bibx_plugins.refs.engine`). The list is ordered as the style says: a style that sorts its
+with citeproc-py, corrected where it departs from citeproc-js (:mod:`bibx_plugins.refs.citeproc_overrides`,
+:mod:`bibx_plugins.refs.text`), and feeds it the CSL-JSON writer's own items (:mod:`bibx.csl_items`,
+:mod:`bibx_plugins.refs.engine`). The list is ordered as the style says: a style that sorts its
 bibliography needs every paper before the first line; a numeric style in citation order is written
 as the papers arrive. Large inputs are rendered in chunks by worker processes (``-O jobs=N``), each
 parsing the style once.
@@ -22,166 +22,26 @@ citeproc is imported when a ``refs`` writer is built, so other formats never pay
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import chain, islice
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec
-from bibx.richtext import scripts_to_unicode
-from bibx_plugins.csl.writer import csl_item
-from bibx_plugins.refs.text import ITALIC_CLOSE, ITALIC_OPEN, rich_text
+from bibx.csl_items import csl_item
+from bibx_plugins.refs.output_formats import LIST_CLOSING, LIST_OPENING, OUTPUT_FORMATS, format_entry
+from bibx_plugins.refs.workers import CHUNK_SIZE, Parallel, RenderSetup, Runner, Serial, in_chunks, start_worker
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
-    from bibx_plugins.refs.engine import Engine, Entry, Failure
-    from bibx_plugins.refs.text import SortKey
+    from bibx_plugins.refs.engine import Entry, Failure
+    from bibx_plugins.refs.sorting import SortKey
 
 DEFAULT_STYLE = "apa"
-OUTPUT_FORMATS = ("text", "html", "markdown")
 # Fewer papers than this render faster in one process than in workers that must each load the style.
 PARALLEL_MIN_PAPERS = 300
-CHUNK_SIZE = 100
 _Job = tuple[Paper, dict[str, Any]]  # a paper and the CSL item rendered for it
-
-
-@dataclass(frozen=True, slots=True)
-class RenderSetup:
-    """Everything a process needs to build its own engine: passed to workers, so plain strings."""
-
-    style_path: str
-    locale: str
-    output_format: str
-
-    def engine(self) -> Engine:
-        from pathlib import Path
-
-        from bibx_plugins.refs.engine import Engine
-
-        spelling = output_spelling(self.output_format)
-        return Engine(Path(self.style_path), self.locale, spelling.formatter, spelling.encode, spelling.marks)
-
-
-@dataclass(frozen=True)
-class OutputSpelling:
-    """How an output format spells the style's formatting and the inline markup of CSL-JSON values.
-
-    ``inline`` maps ``i``, ``b``, ``sup``, ``sub`` and ``sc`` to opening and closing strings; an
-    italic value is first written with placeholders, so that italics inside an italic title turn
-    roman as in citeproc-js, and ``marks`` spells what is left of them at the end.
-    """
-
-    formatter: Any
-    escape: Callable[[str], str]
-    inline: dict[str, tuple[str, str]] = field(default_factory=dict)
-    marks: dict[str, str] = field(default_factory=dict)
-    scripts_as_unicode: bool = False
-
-    def encode(self, text: str) -> str:
-        return rich_text(scripts_to_unicode(text) if self.scripts_as_unicode else text, self.escape, self.inline)
-
-
-def output_spelling(output_format: str) -> OutputSpelling:
-    if output_format == "html":
-        return OutputSpelling(HTML_FORMATTER, escape_html, HTML_INLINE, {ITALIC_OPEN: "<i>", ITALIC_CLOSE: "</i>"})
-    if output_format == "markdown":
-        return OutputSpelling(MARKDOWN_FORMATTER, escape_markdown, MARKDOWN_INLINE, {ITALIC_OPEN: "*", ITALIC_CLOSE: "*"})
-    from citeproc.formatter import plain
-
-    # Plain text cannot raise a character: AntM²C rather than citeproc-js's AntM2C.
-    return OutputSpelling(plain, str, scripts_as_unicode=True)
-
-
-def escape_html(text: str) -> str:
-    """Escaped as citeproc-js escapes (numeric references survive text-case changes: ``&#38;``)."""
-    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
-# Left as they are: TeX math in arXiv titles ($x_i$), which Markdown renderers typeset, and links.
-_MARKDOWN_VERBATIM = re.compile(r"(\$[^$]+\$|https?://\S+)")
-
-
-def escape_markdown(text: str) -> str:
-    """Markdown's active characters escaped, except in ``$...$`` math and in links."""
-    parts = _MARKDOWN_VERBATIM.split(text)
-    return "".join(part if index % 2 else _MARKDOWN_SPECIAL.sub(r"\\\1", part) for index, part in enumerate(parts))
-
-
-def _wrap(before: str, after: str) -> Callable[[Any], str]:
-    return lambda text: f"{before}{text}{after}"
-
-
-def _italic(before: str, after: str, roman: tuple[str, str]) -> Callable[[Any], str]:
-    """Italics whose own italic values (placeholders still) turn roman."""
-    return lambda text: before + str(text).replace(ITALIC_OPEN, roman[0]).replace(ITALIC_CLOSE, roman[1]) + after
-
-
-# The markup citeproc-js's "html" output format uses, so the same CSS works on both.
-HTML_INLINE = {
-    "i": (ITALIC_OPEN, ITALIC_CLOSE),
-    "b": ("<b>", "</b>"),
-    "sup": ("<sup>", "</sup>"),
-    "sub": ("<sub>", "</sub>"),
-    "sc": ('<span style="font-variant:small-caps;">', "</span>"),
-}
-HTML_FORMATTER = SimpleNamespace(
-    preformat=escape_html,
-    Italic=_italic("<i>", "</i>", ('<span style="font-style:normal;">', "</span>")),
-    Oblique=_italic("<em>", "</em>", ('<span style="font-style:normal;">', "</span>")),
-    Bold=_wrap("<b>", "</b>"),
-    Light=str,
-    Underline=_wrap('<span style="text-decoration:underline;">', "</span>"),
-    Superscript=_wrap("<sup>", "</sup>"),
-    Subscript=_wrap("<sub>", "</sub>"),
-    SmallCaps=_wrap('<span style="font-variant:small-caps;">', "</span>"),
-)
-# Markdown cannot set roman inside italics; an italic word in an italic title stays italic.
-MARKDOWN_INLINE = {"i": (ITALIC_OPEN, ITALIC_CLOSE), "b": ("**", "**"), "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
-MARKDOWN_FORMATTER = SimpleNamespace(
-    preformat=escape_markdown,
-    Italic=_italic("*", "*", ("", "")),
-    Oblique=_italic("*", "*", ("", "")),
-    Bold=_wrap("**", "**"),
-    Light=str,
-    Underline=str,
-    Superscript=_wrap("<sup>", "</sup>"),
-    Subscript=_wrap("<sub>", "</sub>"),
-    SmallCaps=str,
-)
-
-
-# Terminal and control characters (ESC starts a terminal command) have no place in a reference
-# list meant for pasting; data from JSON, CSL-JSON or RIS input may still carry them.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def format_entry(entry: Entry, output_format: str) -> str:
-    """One entry as the output format writes it, number margin included, control characters removed."""
-    return _CONTROLS.sub("", _laid_out(entry, output_format))
-
-
-def _laid_out(entry: Entry, output_format: str) -> str:
-    if output_format == "html":
-        if entry.margin:
-            return (
-                '  <div class="csl-entry">\n'
-                f'    <div class="csl-left-margin">{entry.margin}</div><div class="csl-right-inline">{entry.body}</div>\n'
-                "  </div>\n"
-            )
-        return f'  <div class="csl-entry">{entry.body}</div>\n'
-    text = f"{entry.margin} {entry.body}" if entry.margin else entry.body
-    return f"{text}\n\n" if output_format == "markdown" else f"{text}\n"
-
-
-_OPENING = {"html": '<div class="csl-bib-body">\n', "text": "", "markdown": ""}
-_CLOSING = {"html": "</div>\n", "text": "", "markdown": ""}
 
 
 class RefsWriter:
@@ -209,7 +69,7 @@ class RefsWriter:
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
         from bibx_plugins.refs.engine import Failure
 
-        out.write(_OPENING[self.output_format])
+        out.write(LIST_OPENING[self.output_format])
         truncated: list[Paper] = []
         for paper, result in self.engine.substitute_authors(self._rendered(iter(papers))):
             # The CSL mapping marks a truncated list with an "et al." suffix on its last person, not on an organisation.
@@ -219,7 +79,7 @@ class RefsWriter:
                 self._reject(paper, result)
             else:
                 out.write(format_entry(result, self.output_format))
-        out.write(_CLOSING[self.output_format])
+        out.write(LIST_CLOSING[self.output_format])
         if truncated:
             self._warn_truncated(truncated)
 
@@ -229,52 +89,52 @@ class RefsWriter:
         workers = min(self.workers, -(-len(head) // CHUNK_SIZE))  # no more workers than chunks (a fork each)
         stream = chain(head, papers)
         if workers < 2 or len(head) < PARALLEL_MIN_PAPERS:
-            yield from self._in_order(stream, _Serial(self.engine))
+            yield from self._in_order(stream, Serial(self.engine))
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.setup,)) as pool:
-            yield from self._in_order(stream, _Parallel(pool, workers))
+        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(self.setup,)) as pool:
+            yield from self._in_order(stream, Parallel(pool, workers))
 
-    def _in_order(self, papers: Iterator[Paper], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
+    def _in_order(self, papers: Iterator[Paper], runner: Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
         from bibx_plugins.refs.engine import Failure
-        from bibx_plugins.refs.text import bibliography_order, year_suffixes
+        from bibx_plugins.refs.sorting import bibliography_order, year_suffixes
 
         if not self.engine.keys:
             # Citation order: number the papers as they come and write each chunk when rendered.
-            yield from self._render(_chunks((paper, self._trimmed(paper)) for paper in papers), runner)
+            yield from self._render(in_chunks((paper, self._trimmed(paper)) for paper in papers), runner)
             return
         listed = [(paper, self._trimmed(paper)) for paper in papers]
         keys = self._sort_keys([item for _, item in listed], runner)
         for (paper, _), key in zip(listed, keys, strict=True):
             if isinstance(key, Failure):
                 yield paper, key
-        sortable = [index for index, key in enumerate(keys) if not isinstance(key, Failure)]
-        order = bibliography_order([keys[index] for index in sortable], self.engine.descending)
-        ordered = [listed[sortable[rank]] for rank in order]
+        sortable = [(index, key) for index, key in enumerate(keys) if not isinstance(key, Failure)]
+        order = bibliography_order([key for _, key in sortable], self.engine.descending)
+        ordered = [listed[sortable[rank][0]] for rank in order]
         suffixes = year_suffixes([self.engine.ambiguity_key(item) for _, item in ordered])
         for (_, item), suffix in zip(ordered, suffixes, strict=True):
             if suffix:
                 item["year-suffix"] = suffix
         self.engine.disambiguate_names([item for _, item in ordered])
-        yield from self._render(_chunks(ordered), runner)
+        yield from self._render(in_chunks(ordered), runner)
 
-    def _sort_keys(self, items: list[dict[str, Any]], runner: _Runner) -> list[SortKey | Failure]:
+    def _sort_keys(self, items: list[dict[str, Any]], runner: Runner) -> list[SortKey | Failure]:
         """Every item's sort key: the leading parts for all, the rest only where those tie."""
         from bibx_plugins.refs.engine import LEADING_SORT_KEYS, Failure
 
         numbered = list(enumerate(items, 1))
-        keys = list(chain.from_iterable(runner.map("leading_sort_keys", _chunks(numbered))))
+        keys = list(chain.from_iterable(runner.map("leading_sort_keys", in_chunks(numbered))))
         if len(self.engine.keys) <= LEADING_SORT_KEYS:
             return keys
         counts = Counter(key for key in keys if not isinstance(key, Failure))
         tied = [index for index, key in enumerate(keys) if not isinstance(key, Failure) and counts[key] > 1]
-        complete = chain.from_iterable(runner.map("sort_keys", _chunks(numbered[index] for index in tied)))
+        complete = chain.from_iterable(runner.map("sort_keys", in_chunks(numbered[index] for index in tied)))
         for index, key in zip(tied, complete, strict=True):
             keys[index] = key
         return keys
 
-    def _render(self, chunks: Iterable[list[_Job]], runner: _Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
+    def _render(self, chunks: Iterable[list[_Job]], runner: Runner) -> Iterator[tuple[Paper, Entry | Failure]]:
         """Entries numbered in the order the chunks come; each chunk's papers are held until rendered."""
         waiting: deque[list[Paper]] = deque()
 
@@ -293,7 +153,7 @@ class RefsWriter:
 
     def _reject(self, paper: Paper, failure: Failure) -> None:
         message = f"style {self.style} ({self.locale}) cannot format this paper: {failure.message}"
-        self.report(_report(paper, message, rejected=True))
+        self.report(Report.about(paper, message, rejected=True))
 
     def _warn_truncated(self, papers: Sequence[Paper]) -> None:
         # One warning per paper, at its own line and naming it: a count pinned to the first one's line misleads.
@@ -302,19 +162,7 @@ class RefsWriter:
                 f'"{paper.title}": the listing cut its author list short ("et al."); the reference names only the '
                 f"{len(paper.creators)} given (--resolve completes them; CSL-JSON and BibTeX keep the truncation)"
             )
-            self.report(_report(paper, message))
-
-
-def _report(paper: Paper, message: str, rejected: bool = False) -> Report:
-    origin = paper.origin
-    path, line = (origin.path, origin.line) if origin else ("<paper>", None)
-    return Report(message, path, line, rejected=rejected, raw=paper.title)
-
-
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    values = iter(values)
-    while chunk := list(islice(values, CHUNK_SIZE)):
-        yield chunk
+            self.report(Report.about(paper, message))
 
 
 def _jobs(value: str | None) -> int:
@@ -329,50 +177,6 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-class _Runner(Protocol):
-    """Runs an engine method (``sort_keys`` or ``render``) over chunks, results in chunk order."""
-
-    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]: ...
-
-
-class _Serial:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]:
-        return (getattr(self.engine, method)(chunk) for chunk in chunks)
-
-
-class _Parallel:
-    """Chunks go to worker processes; a few per worker are in flight, so input is not all held."""
-
-    def __init__(self, pool: Executor, workers: int) -> None:
-        self.pool = pool
-        self.ahead = 4 * workers
-
-    def map(self, method: str, chunks: Iterable[list[Any]]) -> Iterator[list[Any]]:
-        pending: deque[Any] = deque()
-        for chunk in chunks:
-            pending.append(self.pool.submit(_in_worker, method, chunk))
-            if len(pending) >= self.ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-_worker_engine: Engine | None = None
-
-
-def _start_worker(setup: RenderSetup) -> None:
-    global _worker_engine
-    _worker_engine = setup.engine()
-
-
-def _in_worker(method: str, chunk: list[Any]) -> list[Any]:
-    assert _worker_engine is not None, "worker started without its engine"
-    return getattr(_worker_engine, method)(chunk)
 
 
 @click.command("styles")

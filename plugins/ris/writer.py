@@ -15,6 +15,7 @@ import rispy
 
 from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec
 from bibx.arxiv import ARXIV
+from bibx.controls import replace_controls
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import to_plain
@@ -30,12 +31,12 @@ RECORD_TYPE = "JOUR"
 
 # Line ends to some reader (\r, \n, VT, FF, the file/group/record separators, NEL, U+2028 and
 # U+2029 all split lines for Python's str.splitlines): text after one could read as a new tag, and
-# "ER  - " would end the record early. Runs of spaces go too: citation-js cuts a value at the
-# first "  - " inside it, taking it for the tag separator.
+# "ER  - " would end the record early. The control characters among them are spaces by then
+# (bibx.controls.replace_controls, which drops the other controls); U+2028 and U+2029 become one
+# here. Runs of spaces go too: citation-js cuts a value at the first "  - " inside it, taking it
+# for the tag separator.
 # (A lone space is left alone: matching it too would rewrite every word gap, at a third of the speed.)
-_BREAKS_AND_SPACES = re.compile(r"[ \t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]{2,}|[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]")
-# The other control characters carry no text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_BREAKS_AND_SPACES = re.compile(r"[ \u2028\u2029]{2,}|[\u2028\u2029]")
 
 
 class _RecordWriter(rispy.RisWriter):
@@ -55,7 +56,7 @@ def single_line(text: str) -> str:
 
 def _single_line_any(text: str) -> str:
     """:func:`single_line` without the shortcut for printable text without double spaces."""
-    return _BREAKS_AND_SPACES.sub(" ", _CONTROLS.sub("", text)).strip()
+    return _BREAKS_AND_SPACES.sub(" ", replace_controls(text)).strip()
 
 
 def ris_name(creator: Creator) -> str:
@@ -130,14 +131,8 @@ class RisWriter:
         # comma into a family and a given name.
         for creator in paper.creators:
             if isinstance(creator, Organization) and "," in creator.name:
-                origin = paper.origin
-                self._report(
-                    Report(
-                        f"RIS: corporate author {creator.name!r} contains a comma; RIS readers split it into family and given name",
-                        path=origin.path if origin else item_id(paper),
-                        line=origin.line if origin else None,
-                    )
-                )
+                message = f"RIS: corporate author {creator.name!r} contains a comma; RIS readers split it into family and given name"
+                self._report(Report.about(paper, message))
 
 
 def register_writers(register: Callable[[WriterSpec], None]) -> None:

@@ -1,9 +1,10 @@
 """What one entry has rendered so far, kept as citeproc-js keeps it: groups and substitution.
 
-citeproc-py decides whether a ``cs:group`` prints from whether its children *could* call a
-variable; citeproc-js (``group_context``) decides from what they did print. bibx's element classes
-(:mod:`bibx_plugins.refs.elements`) report every variable and term to a :class:`RenderState`, which
-also remembers the variables a ``cs:substitute`` printed, so that they are not printed again.
+citeproc-py (``citeproc.model.Group.process``) decides whether a ``cs:group`` prints from whether
+its children *could* call a variable (``Parent.calls_variable``); citeproc-js (``group_context``)
+decides from what they did print. bibx's element classes (:mod:`.elements`) report every variable
+and term to a :class:`RenderState`, which also remembers the variables a ``cs:substitute`` printed,
+so that they are not printed again (in place of citeproc-py's ``Layout.repressed``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class RenderState:
     """
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.groups = [_GroupFlags()]
         self.rendered: list[str] = []
         self.suppressed: set[str] = set()
@@ -46,9 +50,6 @@ class RenderState:
         self.names_depth = 0
         self.names_shown: int | None = None
         self.names_substitute: str | None = None
-
-    def reset(self) -> None:
-        self.__init__()
 
     def variable(self, name: str, text: Any) -> None:
         if text:

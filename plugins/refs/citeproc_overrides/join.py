@@ -106,7 +106,8 @@ class SeamJoins:
     """Mixin for style elements: citeproc-py's two callers of ``join``, calling :func:`seam_join`."""
 
     def join(self, strings: Iterable[Any], default_delimiter: str = "") -> Any:
-        # citeproc.model.Delimited.join, with its catch-all kept: any failure joins to ''.
+        # citeproc.model.Delimited.join (quadratic citeproc.string.join), with its catch-all kept:
+        # any failure joins to ''.
         delimiter = self.get("delimiter", default_delimiter)  # type: ignore[attr-defined]
         try:
             return seam_join((string for string in strings if string is not None), delimiter)

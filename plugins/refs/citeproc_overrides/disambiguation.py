@@ -1,6 +1,10 @@
-"""How many names citeproc-js shows for each item of a style with ``disambiguate-add-names``.
+"""Cite disambiguation as citeproc-js does it: the names it adds, and which items get year suffixes.
 
-citeproc-py has no cite disambiguation. citeproc-js (2.4.63, ``CSL.Disambiguation``) groups items
+citeproc-py has no cite disambiguation (``citeproc.model.If.render``: "TODO disambiguate").
+:class:`YearSuffixRule` says which items of an author-date style citeproc-js tells apart by year
+suffixes (2019a, 2019b): those whose citations stay alike after disambiguation by names.
+:class:`AddNamesRule` says how many names it shows for each item of a style with
+``disambiguate-add-names``. citeproc-js (2.4.63, ``CSL.Disambiguation``) groups items
 whose citations print alike, then steps a shared configuration forward (expand the first name's
 given name, then add names one by one), registering an item with the best configuration reached
 when its citation no longer clashes. The names it adds show in the bibliography as well ("Jiang,
@@ -89,8 +93,56 @@ class AddNamesRule:
         return ("names", parts, shown < len(names), extra)
 
 
+@dataclass(frozen=True, slots=True)
+class YearSuffixRule:
+    """What an author-date style's citation compares before it resorts to year suffixes."""
+
+    givenname_rule: str
+    add_givenname: bool
+    add_names: bool
+    et_al_min: int
+    et_al_use_first: int
+
+    @classmethod
+    def of(cls, citation: Any) -> YearSuffixRule | None:
+        if citation is None or citation.get("disambiguate-add-year-suffix") != "true":
+            return None
+        return cls(
+            citation.get("givenname-disambiguation-rule", "by-cite"),
+            citation.get("disambiguate-add-givenname") == "true",
+            citation.get("disambiguate-add-names") == "true",
+            int(citation.get("et-al-min", 0)),
+            int(citation.get("et-al-use-first", 1)),
+        )
+
+    def key(self, item: dict[str, Any]) -> tuple[Any, ...]:
+        issued = item.get("issued", {}).get("date-parts", [[None]])
+        year = issued[0][0] if issued and issued[0] else None
+        names = item.get("author") or item.get("editor") or []
+        if not names:
+            return ("title", item.get("title", "").casefold(), year)
+        if not self.add_names and self.et_al_min and len(names) >= self.et_al_min:
+            names = names[: self.et_al_use_first]
+        return ("names", tuple(self._name(position, name) for position, name in enumerate(names)), year)
+
+    def _name(self, position: int, name: dict[str, str]) -> tuple[str, str]:
+        if "literal" in name:
+            return (name["literal"].casefold(), "")
+        given = name.get("given", "")
+        if not self.add_givenname or (self.givenname_rule.startswith("primary-name") and position > 0):
+            given = ""
+        elif self.givenname_rule.endswith("with-initials"):
+            given = _initials(given)
+        return (name.get("family", "").casefold(), given.casefold())
+
+
 def _names(item: dict[str, Any]) -> list[dict[str, Any]]:
     return next((item[name] for name in NAME_VARIABLES if item.get(name)), [])
+
+
+def _initials(given: str) -> str:
+    """"Jean-Paul M." as "JPM": the given name at citeproc-js's first level of disambiguation."""
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
 
 
 def _name_key(name: dict[str, Any], level: int) -> tuple[str, ...]:
@@ -98,7 +150,7 @@ def _name_key(name: dict[str, Any], level: int) -> tuple[str, ...]:
         return (name["literal"],)
     given = name.get("given", "")
     if level == 1:
-        given = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
+        given = _initials(given)
     return (name.get("family", ""), given if level else "")
 
 
@@ -172,7 +224,7 @@ class _Run:
     def _scan(self, members: list[int]) -> None:
         first = self._cite(members[0])
         self.partners = [members[0]]
-        self.nonpartners = []
+        self.nonpartners: list[int] = []
         for other in members[1:]:
             (self.partners if self._cite(other) == first else self.nonpartners).append(other)
         self.clashes = [self.clashes[1], len(self.partners) - 1]

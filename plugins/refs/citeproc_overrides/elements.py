@@ -1,21 +1,10 @@
 """citeproc-py's style elements, subclassed to render as citeproc-js does, and made fast.
 
-citeproc-py (pinned to 0.11.1 in pyproject.toml) parses a CSL style into lxml elements whose classes
-do the rendering. bibx parses styles with subclasses of those classes (:func:`load_style`) that
-change what citeproc-js (the processor behind Zotero and Mendeley) does differently:
-
-* groups print or vanish by citeproc-js's rules, decided by what was rendered, not by whether a
-  child could call a variable ("Preprint at." with no link); a ``<text macro>`` is a group too;
-* names print as citeproc-js prints them (:mod:`bibx_plugins.refs.names`); sort keys keep sort
-  order in nested macros;
-* text-case follows citeproc-js (:func:`bibx_plugins.refs.text.js_text_case`): "arXiv" stays, title
-  case splits on hyphens, ``nocase`` spans are left alone; quotes inside quotes flip to inner marks;
-* a year suffix goes after the first issued year when the style never prints ``year-suffix``.
-
-Speed: the style tree never changes while rendering, so every XPath answer, macro and locale term
-is looked up once (:mod:`bibx_plugins.refs.element_base`; citeproc-py spends most of its time
-re-running the same XPath queries), joins are linear (:mod:`bibx_plugins.refs.join`), and a
-condition on an item's type and variables is decided once per kind of item.
+:func:`load_style` parses a style with these classes in place of ``citeproc.model``'s (the list of
+overrides and their reasons is the package's docstring, :mod:`bibx_plugins.refs.citeproc_overrides`):
+groups and ``<text macro>`` print or vanish by what was rendered (:mod:`.render_state`), names print
+as citeproc-js prints them (:mod:`.names`), a condition on an item's type and variables is decided
+once per kind of item, and every element keeps its lookups (:mod:`.element_base`).
 """
 
 from __future__ import annotations
@@ -29,29 +18,35 @@ from citeproc.source import VariableError
 from citeproc.string import String
 from lxml import etree
 
-from bibx_plugins.refs import names as csl_names
-from bibx_plugins.refs.element_base import FORMATTING, Element, JsTextCase, LocaleLookups, state_of
-from bibx_plugins.refs.render_state import RenderState, as_group, tracked
+from bibx_plugins.refs.citeproc_overrides import names as csl_names
+from bibx_plugins.refs.citeproc_overrides.element_base import FORMATTING, Element, JsTextCase, LocaleLookups, state_of
+from bibx_plugins.refs.citeproc_overrides.render_state import RenderState, as_group, tracked
 from bibx_plugins.refs.styles import CSL_NS
 from bibx_plugins.refs.text import INNER_CLOSE, INNER_OPEN, OUTER_CLOSE, OUTER_OPEN
 
 
 class _Text(JsTextCase, LocaleLookups, Element, csl.Text):
+    """``citeproc.model.Text``: reports what it prints to the render state, flips nested quotes."""
+
     def _variable(self, item: Any, context: Any) -> Any:
+        # Text._variable, whose result now also tells the enclosing group whether it printed.
         return tracked(state_of(self), self.get("variable"), lambda: super(_Text, self)._variable(item, context))
 
     def quote(self, string: Any) -> Any:
         if self.get("quotes", "false").lower() == "true":
-            # Inside quotation marks, a quoted phrase takes the inner marks (citeproc-js's flip-flop).
+            # citeproc.model.Quoted.quote wraps the text as it is; inside quotation marks a quoted
+            # phrase takes the inner marks (citeproc-js's flip-flop).
             string = string.replace(OUTER_OPEN, INNER_OPEN).replace(OUTER_CLOSE, INNER_CLOSE)
         return super().quote(string)
 
     def _term(self, item: Any) -> Any:
+        # Text._term, whose printed term counts for the enclosing group.
         text = super()._term(item)
         state_of(self).term(text)
         return text
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        # citeproc.model.Text.process, keeping the sort options and looking the language up lazily.
         context = self if context is None else context
         text = None
         if "variable" in self.attrib:
@@ -69,7 +64,8 @@ class _Text(JsTextCase, LocaleLookups, Element, csl.Text):
         return text, self._language(item) if self.get("text-case") == "title" else None
 
     def _language(self, item: Any) -> str:
-        # An item without a language is in the output locale's (citeproc-js), not the style's.
+        # An item without a language is in the output locale's (citeproc-js), not in the style's
+        # default-locale (Text.process).
         try:
             return item.reference.language[:2]
         except VariableError:
@@ -77,16 +73,22 @@ class _Text(JsTextCase, LocaleLookups, Element, csl.Text):
 
 
 class _Macro(LocaleLookups, Element, csl.Macro):
+    """``citeproc.model.Macro.render`` joins its children; citeproc-js suppresses a macro as a group."""
+
     def render(self, item: Any, context: Any = None, sort_options: Any = None) -> Any:
         return as_group(state_of(self), lambda: super(_Macro, self).render(item, context, sort_options))
 
 
 class _Number(JsTextCase, LocaleLookups, Element, csl.Number):
+    """``citeproc.model.Number.process``, telling the enclosing group whether the number printed."""
+
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         return tracked(state_of(self), self.get("variable"), lambda: super(_Number, self).process(item, context, **kwargs))
 
 
 class _Date(LocaleLookups, Element, csl.Date):
+    """``citeproc.model.Date.process``: reports to the group; adds the implicit year suffix."""
+
     def process(self, item: Any, variable: str | None = None, show_parts: Any = None, context: Any = None, **kwargs: Any) -> Any:
         name = variable or self.get("variable")
         render = lambda: super(_Date, self).process(item, variable, show_parts, context, **kwargs)  # noqa: E731
@@ -107,7 +109,7 @@ class _Date(LocaleLookups, Element, csl.Date):
 
 
 class _Group(LocaleLookups, Element, csl.Group):
-    """Printed or suppressed as citeproc-js decides (see :class:`bibx_plugins.refs.render_state.RenderState`)."""
+    """``citeproc.model.Group.process``, printed or suppressed as citeproc-js decides (:class:`.render_state.RenderState`)."""
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         text = as_group(state_of(self), lambda: self._children(item, context, **kwargs))
@@ -136,6 +138,8 @@ class _DatePart(JsTextCase, LocaleLookups, Element, csl.Date_Part):
 
 
 class _Label(JsTextCase, LocaleLookups, Element, csl.Label):
+    """``citeproc.model.Label.process``, whose printed term counts for the enclosing group."""
+
     def process(self, item: Any, *args: Any, **kwargs: Any) -> Any:
         text = super().process(item, *args, **kwargs)
         state_of(self).term(text)
@@ -143,7 +147,10 @@ class _Label(JsTextCase, LocaleLookups, Element, csl.Label):
 
 
 class _If(LocaleLookups, Element, csl.If):
-    """A condition on the item's type and the variables it has is decided once per such shape."""
+    """A condition on the item's type and the variables it has is decided once per such shape.
+
+    ``citeproc.model.If.render`` evaluates every condition on every render.
+    """
 
     def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if not self.bibx_shape_condition:
@@ -187,7 +194,8 @@ _OVERRIDES: dict[type, type] = {
 
 
 def _element_classes() -> dict[str | None, type]:
-    """Tag -> class, as citeproc-py maps them, each class swapped for bibx's subclass."""
+    """Tag -> class, as citeproc-py maps them (``citeproc.frontend.CitationStylesXML``), each class
+    swapped for bibx's subclass; the others get the kept lookups."""
     originals = [cls for cls in csl.CitationStylesElement.__subclasses__() if cls.__module__ == csl.__name__]
     classes: dict[str | None, type] = {None: type("CitationStylesElement", (Element, csl.CitationStylesElement), {})}
     for original in originals:
@@ -215,7 +223,7 @@ def _parser() -> etree.XMLParser:
 def _prepare(root: Any) -> None:
     """Give every element its caches, and pin the proxies so the caches survive between visits."""
     for names in root.iterfind(f".//{{{CSL_NS}}}names"):
-        # citeproc-py inserts a stray cs:name into such cs:names on every render (a slow leak);
+        # citeproc.model.Names.process inserts a stray cs:name into such cs:names on every render (a slow leak);
         # shorthand cs:names inside cs:substitute inherit their parent's cs:name instead.
         if names.find(f"{{{CSL_NS}}}name") is None and names.getparent().tag != f"{{{CSL_NS}}}substitute":
             names.insert(0, names.makeelement(f"{{{CSL_NS}}}name"))

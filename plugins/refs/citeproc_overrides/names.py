@@ -1,10 +1,11 @@
-"""citeproc-py's name elements, subclassed to print names as citeproc-js does.
+"""citeproc-py's name elements (``citeproc.model.Names``, ``Substitute``, ``Name``, ``Name_Part``),
+subclassed to print names as citeproc-js does.
 
 * a variable substituted for missing authors is not printed again (the title twice);
 * ``initialize="false"`` keeps given names whole (Chicago); a list ending in an organisation is
   joined as citeproc-js joins it; sort keys carry no "and" and no "et al.";
-* names added by cite disambiguation (:mod:`bibx_plugins.refs.disambiguation`) are printed, and the
-  entry's first names are recorded (or replaced) for subsequent-author-substitute.
+* names added by cite disambiguation (:mod:`.disambiguation`) are printed, and the entry's first
+  names are recorded (or replaced) for subsequent-author-substitute, which citeproc-py lacks.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from citeproc import model as csl
 from citeproc.source import VariableError
 from citeproc.string import String
 
-from bibx_plugins.refs.element_base import Element, JsTextCase, LocaleLookups, state_of
+from bibx_plugins.refs.citeproc_overrides.element_base import Element, JsTextCase, LocaleLookups, state_of
 from bibx_plugins.refs.text import WHOLE_GIVEN_NAME
 
 _HYPHEN_IN_A_NAME = re.compile(r"-(?=[a-z])")  # citeproc-js's own pattern
 
 
 class Names(LocaleLookups, Element, csl.Names):
+    """``citeproc.model.Names.process``: substituted variables stay suppressed; the first names are kept."""
+
     def process(self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
         state = state_of(self)
         present = [name for name in self.get("variable").split() if name in item.reference]
@@ -46,7 +49,11 @@ class Names(LocaleLookups, Element, csl.Names):
 
 
 class Substitute(LocaleLookups, Element, csl.Substitute):
-    """The first child that renders stands in for the names; what it printed is not printed again."""
+    """The first child that renders stands in for the names; what it printed is not printed again.
+
+    ``citeproc.model.Substitute.render`` represses only the child's own ``variable`` attribute, and
+    only ``<text>`` reads it: a title substituted through a macro printed twice.
+    """
 
     def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         state = state_of(self)
@@ -67,10 +74,13 @@ class Substitute(LocaleLookups, Element, csl.Substitute):
 
 
 class Name(LocaleLookups, Element, csl.Name):
+    """``citeproc.model.Name``: citeproc-js's delimiters, sort keys, disambiguation and initials."""
+
     bibx_institution_last = 0
     bibx_sorting = False
 
     def process(self, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
+        # Name.process, given citeproc-js's options for this list (see get_option and et_al).
         names = item.reference.get(variable, [])
         # citeproc-js joins a list that ends with an organisation without the delimiter before
         # "and" when there are two names, and with it when there are more, whatever the style says.
@@ -92,16 +102,18 @@ class Name(LocaleLookups, Element, csl.Name):
         return tuple(name.parts() for name in names)
 
     def et_al(self) -> Any:
-        # ... nor "et al." ("Smith, John, et al." sorts before "Smith, John and Acme Lab").
+        # Name.et_al's term is in citeproc-py's sort keys; citeproc-js's sort keys have no "and"
+        # (see process) nor "et al." ("Smith, John, et al." sorts before "Smith, John and Acme Lab").
         return String("") if self.bibx_sorting else super().et_al()
 
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        # Name.get_option reads each option as the style writes it; citeproc-js reads three otherwise.
         if name == "delimiter-precedes-last" and self.bibx_institution_last:
             return "always" if self.bibx_institution_last > 2 else "never"
         value = super().get_option(name, context, sort_options)
         shown = state_of(self).names_shown
         if shown and sort_options is None and state_of(self).first_names is None:
-            # Names citeproc-js added to tell citations apart (bibx_plugins.refs.disambiguation):
+            # Names citeproc-js added to tell citations apart (.disambiguation):
             # up to that many are printed, and a list of no more than that is printed whole.
             if name == "et-al-use-first":
                 return max(value, shown)
@@ -112,7 +124,7 @@ class Name(LocaleLookups, Element, csl.Name):
         return value
 
     def initialize(self, given: str, mark: str, context: Any) -> str:
-        # initialize="false" (CSL 1.0.1): keep given names whole; initialize-with then only
+        # Name.initialize ignores initialize="false" (CSL 1.0.1): keep given names whole; initialize-with then only
         # punctuates names that are initials already, which listings do not give.
         if self._inherited("initialize", context) == "false":
             return given
