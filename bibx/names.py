@@ -138,6 +138,7 @@ def inverted_name(name: str) -> tuple[str, str] | None:
     return (family, given) if comma and family and INVERTED_INITIALS.match(given) else None
 
 
+@lru_cache(maxsize=4096)  # a pure function of a name, and names recur across a listing's papers
 def parse_creator(name: str) -> Creator:
     """One creator from a name as a listing prints it; corporate names stay whole."""
     name = " ".join(name.split())

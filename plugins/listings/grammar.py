@@ -76,9 +76,18 @@ def clean(line: str) -> str:
 
 def is_furniture(line: str) -> bool:
     """A button label, banner, navigation or footer line: part of the page, not of a paper."""
-    if len(line) <= COOKIE_BANNER_MAX_LENGTH and COOKIE_BANNER.search(line):
+    if len(line) <= COOKIE_BANNER_MAX_LENGTH and may_mention_cookies(line) and COOKIE_BANNER.search(line):
         return True
     return len(line) <= 100 and FURNITURE.match(line) is not None
+
+
+def may_mention_cookies(line: str) -> bool:
+    """False only where COOKIE_BANNER cannot match: both its branches need "cookie" in any case.
+
+    A quick test for every title and author line. ``str.lower`` maps every letter the pattern's
+    IGNORECASE matches to c, o, k, i or e, save the Turkish dotted and dotless i, which keep the pattern.
+    """
+    return "cookie" in line.lower() or "ı" in line or "İ" in line
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +226,9 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     names_text, organizations = split_organizations(line)
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
-    penalties = [listed_name_penalty(name) for name in names]
-    unreadable = penalties.count(None)
-    if not names or unreadable > MAX_UNREADABLE_NAMES or (unreadable and len(names) < MIN_NAMES_BESIDE_UNREADABLE):
+    scores = _name_scores(names, typical)
+    if scores is None:
         return None
-    scores = [UNREADABLE_NAME_PENALTY if penalty is None else penalty for penalty in penalties]
     # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
     if 2 * sum(score <= MAX_NAME_PENALTY for score in scores) <= len(names) and len(names) > 1:
         return None
@@ -230,6 +237,38 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     if typical and sum(scores) / len(scores) > TYPICAL_NAME_PENALTY:
         return None
     return AuthorLine(names, truncated, organizations)
+
+
+def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
+    """Each name's penalty (an unreadable one counts UNREADABLE_NAME_PENALTY), or None once the line is known to be no author line.
+
+    Scores are never negative, so the sums and counts only grow: as soon as one of
+    :func:`parse_author_line`'s rejections holds for the names scored so far, it holds for all of
+    them, and the rest (dozens of parts when the line is an abstract's first sentence) are not scored.
+    """
+    count = len(names)
+    if not count:
+        return None
+    scores: list[float] = []
+    unreadable = poor = 0
+    total = 0.0
+    for name in names:
+        penalty = listed_name_penalty(name)
+        if penalty is None:
+            unreadable += 1
+            if unreadable > MAX_UNREADABLE_NAMES or count < MIN_NAMES_BESIDE_UNREADABLE:
+                return None
+            penalty = UNREADABLE_NAME_PENALTY
+        if penalty > MAX_NAME_PENALTY:
+            poor += 1
+            if 2 * (count - poor) <= count and count > 1:
+                return None
+        total += penalty
+        # The margin keeps the early answer that of the final check however sum() rounds (3.12 compensates).
+        if typical and total / count > TYPICAL_NAME_PENALTY + 1e-9:
+            return None
+        scores.append(penalty)
+    return scores
 
 
 def unusual_names_report(authors: AuthorLine, record: Record, context: ReadContext) -> Report | None:
