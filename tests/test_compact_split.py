@@ -158,7 +158,8 @@ def test_one_unreadable_name_among_many_is_read_and_reported_not_the_whole_line_
 
 
 def test_japanese_name_lengths_apply_on_japanese_lines_only() -> None:
-    from bibx.names import has_kana, japanese_name_penalty, name_penalty
+    from bibx.name_shapes import japanese_name_penalty, name_penalty
+    from bibx.names import has_kana
 
     assert has_kana("統語変形は") and not has_kana("朱中元") and not has_kana("Scaling LLM")
     assert japanese_name_penalty("梶川康平") < japanese_name_penalty("川康平") < japanese_name_penalty("康平")
@@ -202,8 +203,8 @@ def test_japanese_title_ends_subtitle_dashes_and_mixed_script(line: str, title: 
 
 
 def test_a_word_hyphen_is_still_no_title_end_and_mixed_script_is_no_name() -> None:
-    from bibx.names import name_penalty
-    from bibx_plugins.listings.compact import _title_end_penalty
+    from bibx.name_shapes import name_penalty
+    from bibx_plugins.listings.title_split import _title_end_penalty
 
     assert _title_end_penalty("Self-Supervised Post-", "Training Jane Doe") > _title_end_penalty("応用 -説明の展開-", "乾 健太郎") == 0.0
     assert name_penalty("Reasoningの自動検出原口大地") is None and name_penalty("系 AI Lab") is None

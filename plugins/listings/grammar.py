@@ -21,7 +21,8 @@ from typing import NamedTuple
 from bibx.arxiv import find_urls, normalise_category
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Creator, Paper, PartialDate, Provenance, Report
-from bibx.names import inverted_name, listed_name_penalty, name_penalty, parse_creator, split_et_al
+from bibx.name_shapes import listed_name_penalty, name_penalty
+from bibx.names import inverted_name, parse_creator, split_et_al
 from bibx.richtext import from_latex
 from bibx.specs import ReadContext
 
