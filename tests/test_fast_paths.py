@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 import re
 
 import bibtexparser
+import pytest
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from hypothesis import given
@@ -21,6 +23,7 @@ from bibx.citekeys import ascii_fold, fold_unicode
 from bibx.latex_to_rich import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
 from bibx.merge import title_letters, unicode_title_letters
 from bibx.model import Paper
+from bibx.name_shapes import listed_name_penalty
 from bibx.names import split_et_al
 from bibx_plugins.bibtex.latex import (
     _LIGATURE,
@@ -35,8 +38,28 @@ from bibx_plugins.bibtex.latex import (
 )
 from bibx_plugins.bibtex.writer import entry_text
 from bibx_plugins.bibx_json.codec import paper_to_json
+from bibx_plugins.listings import title_split
+from bibx_plugins.listings.grammar import (
+    COOKIE_BANNER,
+    COOKIE_BANNER_MAX_LENGTH,
+    FURNITURE,
+    MAX_NAME_PENALTY,
+    MAX_UNREADABLE_NAMES,
+    MIN_NAMES_BESIDE_UNREADABLE,
+    TYPICAL_NAME_PENALTY,
+    UNREADABLE_NAME_PENALTY,
+    AuthorLine,
+    is_furniture,
+    is_meta_line,
+    may_mention_cookies,
+    parse_author_line,
+    split_names,
+    split_organizations,
+)
+from bibx_plugins.listings.title_split import choose_split
 from bibx_plugins.ris.writer import _single_line_any, single_line
 from tests.corpus import EDGE_PAPERS
+from tests.listing_corpus import RENDERERS, load
 from tests.test_properties import papers
 
 ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F))
@@ -133,3 +156,109 @@ def test_ascii_titles_escape_alike_in_runs_and_piece_by_piece(text: str, ascii_o
             for index, piece in enumerate(pieces)
         )
         assert _protected_runs(pieces, ascii_only) == one_by_one
+
+
+# --- the listing readers' shortcuts, on the lines of the listing corpus's tuned parts -------------
+
+
+@pytest.fixture(scope="module")
+def listing_lines() -> list[str]:
+    """Every non-blank line of the corpus's compact and profile pages: glued lines, titles, author lines, abstracts."""
+    lines = []
+    for part in ("dev", "measure2", "measure3"):
+        records = load(part)
+        for layout in ("compact", "profile"):
+            rng = random.Random(f"{part}-{layout}-fast-paths")
+            text, _ = RENDERERS[layout](records, rng, f"{part}-{layout}.txt")
+            lines += [line.strip() for line in text.splitlines() if line.strip()]
+    return lines
+
+
+def _all_cuts_scanned(text: str, start: int, end: int) -> int:
+    return start
+
+
+def test_the_cut_scan_from_the_last_words_chooses_as_the_full_scan(listing_lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    glued = [line for line in listing_lines if not is_meta_line(line)]
+    fast = [repr(choose_split(line)) for line in glued]
+    monkeypatch.setattr(title_split, "_first_possible_cut", _all_cuts_scanned)
+    assert fast == [repr(choose_split(line)) for line in glued]
+
+
+def _slow_parse_author_line(line: str, typical: bool) -> AuthorLine | None:
+    """parse_author_line as it was: every name scored, then the rejections in order."""
+    names_text, organizations = split_organizations(line)
+    names_text, truncated = split_et_al(names_text)
+    names = split_names(names_text)
+    penalties = [listed_name_penalty(name) for name in names]
+    unreadable = penalties.count(None)
+    if not names or unreadable > MAX_UNREADABLE_NAMES or (unreadable and len(names) < MIN_NAMES_BESIDE_UNREADABLE):
+        return None
+    scores = [UNREADABLE_NAME_PENALTY if penalty is None else penalty for penalty in penalties]
+    if 2 * sum(score <= MAX_NAME_PENALTY for score in scores) <= len(names) and len(names) > 1:
+        return None
+    if len(names) == 1 and scores[0] > MAX_NAME_PENALTY:
+        return None
+    if typical and sum(scores) / len(scores) > TYPICAL_NAME_PENALTY:
+        return None
+    return AuthorLine(names, truncated, organizations)
+
+
+def test_author_lines_read_alike_when_scoring_stops_early(listing_lines: list[str]) -> None:
+    for line in listing_lines:
+        for typical in (False, True):
+            assert parse_author_line(line, typical) == _slow_parse_author_line(line, typical), line
+
+
+NAME_PIECES = st.sampled_from(
+    ["Yuze Zhao", "LEE", "ZhaoXin", "C.", "kunquan li", "We propose", "a b c d e f g h", "高瀬 翔", "Team Wan", "", " · org"]
+)
+
+
+@given(st.lists(NAME_PIECES, max_size=8).map(", ".join), st.booleans())
+def test_generated_author_lines_read_alike_when_scoring_stops_early(line: str, typical: bool) -> None:
+    assert parse_author_line(line, typical) == _slow_parse_author_line(line, typical)
+
+
+# The case pairs IGNORECASE knows beyond str.lower: the Kelvin sign, the Turkish dotted and dotless i, the long s.
+COOKIE_PIECES = st.sampled_from(
+    ["cookie", "Cookies", "COOKIE", "coo\u212aie", "cookıe", "cookİe", "cooſie", "we use", "accept", "this site", " ", "x", "k", "ı"]
+)
+
+
+@given(st.lists(COOKIE_PIECES, max_size=8).map("".join) | ANY_TEXT)
+def test_the_quick_cookie_test_never_hides_a_banner(line: str) -> None:
+    if not may_mention_cookies(line):
+        assert COOKIE_BANNER.search(line) is None
+
+
+def test_the_quick_cookie_test_never_hides_a_banner_on_the_corpus(listing_lines: list[str]) -> None:
+    assert [is_furniture(line) for line in listing_lines] == [_slow_is_furniture(line) for line in listing_lines]
+
+
+def _slow_is_furniture(line: str) -> bool:
+    if len(line) <= COOKIE_BANNER_MAX_LENGTH and COOKIE_BANNER.search(line):
+        return True
+    return len(line) <= 100 and FURNITURE.match(line) is not None
+
+
+TITLE_END_PIECES = ["Lo", "LoRA", "TransitionP", "SBC", "Use CaseJa", "CoT", " ", "  ", "\n", "-", "x", "ab", "磯", "の", "を考える", "Q.", "A"]
+TITLE_ENDS = st.lists(st.sampled_from(TITLE_END_PIECES), max_size=10).map("".join)
+
+
+def _title_end_windows_agree(title: str) -> None:
+    window = max(0, len(title) - title_split.END_PATTERNS_SPAN)
+    for pattern in (title_split.SHORT_WORD_BEFORE_CAPITALS, title_split.SHORT_HUMP_END, title_split.BROKEN_JAPANESE_END):
+        assert bool(pattern.search(title, window)) == bool(pattern.search(title)), (pattern, title)
+    assert bool(title_split.STRAY_CAPITALS.search(title, title_split._last_two_words_start(title))) == bool(title_split.STRAY_CAPITALS.search(title))
+
+
+@given(TITLE_ENDS | ANY_TEXT)
+def test_title_end_patterns_searched_from_their_window_find_what_a_full_search_finds(title: str) -> None:
+    _title_end_windows_agree(title)
+
+
+def test_title_end_patterns_searched_from_their_window_on_the_corpus(listing_lines: list[str]) -> None:
+    for line in listing_lines:
+        for cut in title_split.CUT_START.finditer(line):
+            _title_end_windows_agree(line[: cut.start()])
