@@ -98,6 +98,7 @@ def name_penalty(name: str) -> float | None:
     return total
 
 
+@lru_cache(maxsize=8192)  # asked for every listed name of every cut tried, and names recur
 def listed_name_penalty(name: str) -> float | None:
     """:func:`name_penalty`, but a few words of letters in no known shape count too, at a high penalty.
 
@@ -175,9 +176,12 @@ def _is_romanised_syllable(chunk: str) -> bool:
     return _PINYIN_SYLLABLE.fullmatch(chunk) is not None or _KOREAN_SYLLABLE.fullmatch(chunk) is not None
 
 
+_WORD_PARTS = re.compile(r"[-'’]")
+
+
 def _word_shape(word: str) -> str | None:
     """plain ("Yuze", "Chen-Wei", "Won-gi", "O'Reilly", "d'Amato"), camel ("ZhaoXin"), caps ("LEE"), lower, or None."""
-    parts = re.split(r"[-'’]", word)
+    parts = _WORD_PARTS.split(word)
     if any(not part.isalpha() for part in parts):
         return None
     first = parts[0]

@@ -61,7 +61,7 @@ INVERTED_INITIALS = re.compile(r"^(?:[A-Z]\.[- ]?)+$")
 def is_corporate(name: str) -> bool:
     """True for names such as "Tencent Hunyuan Team" that are organisations, not people."""
     # Case folding neither makes nor removes whitespace: the folded name's words are the folded words.
-    return not CORPORATE_WORDS.isdisjoint(name.casefold().split()) or _CORPORATE_AI.search(name) is not None
+    return not CORPORATE_WORDS.isdisjoint(name.casefold().split()) or ("AI" in name and _CORPORATE_AI.search(name) is not None)
 
 
 def is_east_asian(text: str) -> bool:

@@ -262,3 +262,12 @@ def test_title_end_patterns_searched_from_their_window_on_the_corpus(listing_lin
     for line in listing_lines:
         for cut in title_split.CUT_START.finditer(line):
             _title_end_windows_agree(line[: cut.start()])
+
+
+@given(st.lists(st.sampled_from([",", " ", "a", ", ", ",,", "Yuze Zhao"]), max_size=12).map("".join))
+def test_comma_parts_by_splitting_are_those_of_the_pattern(text: str) -> None:
+    bounds, start = [], 0
+    for match in re.finditer(",", text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    assert title_split._segments(text) == [*bounds, (start, len(text))]

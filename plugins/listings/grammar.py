@@ -211,7 +211,7 @@ class AuthorLine(NamedTuple):
 
 
 def split_names(text: str) -> tuple[str, ...]:
-    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    names = tuple(filter(None, map(str.strip, text.split(","))))
     # "Kamal, R., Narayanan, M.": family names and initials alternate, each name is a pair of parts.
     if len(names) % 2 == 0 and all(inverted_name(f"{family}, {given}") for family, given in zip(names[::2], names[1::2], strict=True)):
         return tuple(f"{family}, {given}" for family, given in zip(names[::2], names[1::2], strict=True))

@@ -242,10 +242,9 @@ def _longer_organization(best: Split, candidates: Sequence[Split]) -> Split | No
 def _segments(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each comma-separated part of ``text``."""
     bounds, start = [], 0
-    for match in re.finditer(",", text):
-        bounds.append((start, match.start()))
-        start = match.end()
-    bounds.append((start, len(text)))
+    for part in text.split(","):
+        bounds.append((start, start + len(part)))
+        start += len(part) + 1
     return bounds
 
 
