@@ -181,7 +181,7 @@ def choose_split(line: str) -> SplitChoice | None:
             first = (japanese_name_penalty if east_asian and japanese else name_penalty)(names_text[cut:end].strip())
             if first is None:
                 continue
-            own = first + _title_end_penalty(names_text[:cut], names_text[cut:])
+            own = first + _title_end_penalty(names_text[:cut], names_text[cut : cut + 2])  # it reads the author's first two characters
             prior = EARLIER_CUT_PENALTY * good_earlier + NAME_IN_TITLE_PENALTY * (k - first_good_part if first_good_part is not None else 0)
             good = not east_asian and own <= GOOD_CUT
             candidates.append(Split(line[:cut].strip(), line[cut:].strip(), own + later[k] + prior, k, east_asian, good))
