@@ -34,6 +34,8 @@ INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.-?)+[A-Z]\.?|[A-Z][a-z]?\.)$")
 GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z][a-z]+$")
 QUOTES = "'\"‘’“”"
 MAX_NAME_WORDS = 7
+# Names longer than this are few: only for them is the number of words worth counting up front.
+LONG_NAME = 40
 
 # Penalties: how much rarer than a plain "Given Family" each shape is.
 MONONYM = 1.0
@@ -71,7 +73,7 @@ def is_name_word(word: str) -> bool:
     return all(part.isalpha() and (len(part) == 1 or part[1:].islower()) for part in rest)
 
 
-@lru_cache(maxsize=4096)  # authors recur on a page: a profile's owner is on every paper
+@lru_cache(maxsize=16384)  # authors recur on a page (a profile's owner is on every paper), and cut candidates too
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
     if inverted := inverted_name(name):
@@ -98,13 +100,21 @@ def name_penalty(name: str) -> float | None:
     return total
 
 
-@lru_cache(maxsize=8192)  # asked for every listed name of every cut tried, and names recur
 def listed_name_penalty(name: str) -> float | None:
     """:func:`name_penalty`, but a few words of letters in no known shape count too, at a high penalty.
 
     Data has such names ("Dave deBronkart", "AndrÉ"); rejecting them would make the whole author
     list unreadable, where one odd name among good ones is worth a warning instead.
     """
+    # A part of a sentence (an abstract's first line is tried as an author line) is no name; judged
+    # here, it does not push the names that recur out of the caches.
+    if len(name) > LONG_NAME and len(name.split()) > MAX_NAME_WORDS:
+        return None
+    return _listed_name_penalty(name)
+
+
+@lru_cache(maxsize=8192)  # asked for every listed name of every cut tried, and names recur
+def _listed_name_penalty(name: str) -> float | None:
     penalty = name_penalty(name)
     if penalty is not None:
         return penalty

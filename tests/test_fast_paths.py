@@ -19,6 +19,7 @@ from bibtexparser.model import Entry, Field
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibx import name_shapes
 from bibx.citekeys import ascii_fold, fold_unicode
 from bibx.latex_to_rich import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
 from bibx.merge import title_letters, unicode_title_letters
@@ -52,6 +53,7 @@ from bibx_plugins.listings.grammar import (
     is_furniture,
     is_meta_line,
     may_mention_cookies,
+    opens_record,
     parse_author_line,
     split_names,
     split_organizations,
@@ -271,3 +273,17 @@ def test_comma_parts_by_splitting_are_those_of_the_pattern(text: str) -> None:
         bounds.append((start, match.start()))
         start = match.end()
     assert title_split._segments(text) == [*bounds, (start, len(text))]
+
+
+def test_a_blank_line_opens_no_record() -> None:
+    assert not opens_record("")
+
+
+def test_long_parts_are_judged_as_the_cached_path_judges_them(listing_lines: list[str]) -> None:
+    parts = {part.strip() for line in listing_lines for part in line.split(",")}
+    assert [listed_name_penalty(part) for part in parts] == [name_shapes._listed_name_penalty(part) for part in parts]
+
+
+@given(st.lists(NAME_PIECES | st.sampled_from(["Family, I. J.", "Kamal, R.", "\u00a0", "x\u2028y"]), max_size=10).map(" ".join))
+def test_generated_long_parts_are_judged_as_the_cached_path_judges_them(name: str) -> None:
+    assert listed_name_penalty(name) == name_shapes._listed_name_penalty(name)

@@ -129,7 +129,7 @@ def split_records(lines: Iterable[str], preamble: Callable[[int, str], None] = l
     record: Record | None = None
     for number, raw in enumerate(lines, start=1):
         line = clean(raw)
-        if opens_record(line):
+        if line and opens_record(line):  # a blank line opens nothing, and a copied page has one between every two
             if record:
                 yield record
             record = Record(number, line)
