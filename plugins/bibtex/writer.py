@@ -42,7 +42,7 @@ from bibx.arxiv import ARXIV_ID
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import parse, text_of
-from bibx.specs import rendered
+from bibx.specs import rendered, write_separated
 from bibx_plugins.bibtex.latex import latex_literal, latex_prose, unencodable_characters
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -81,11 +81,7 @@ class BibWriter(ABC):
         self.write_entries(rendered(self, papers), out)
 
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
-        separator = ""
-        for entry in entries:
-            out.write(separator)
-            out.write(entry)
-            separator = "\n"
+        write_separated(entries, out, "\n")
 
     @abstractmethod
     def entry_type(self, field_names: set[str]) -> str:
