@@ -14,6 +14,8 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>\S+)$", re.IGNORECASE)
 _ARXIV_ABS_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/abs/(?P<id>[^\s?#]+?)/?$", re.IGNORECASE)
 _DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 _VERSION = re.compile(r"v\d+$")
+# New-style ids (2203.14101) and old-style ones (hep-th/9901001, math.AG/0309136), with or without a version.
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 
 # Two-letter Computer Science classes; listings print them without the "cs." archive prefix.
 CS_CLASSES = frozenset(

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -29,6 +28,7 @@ from bibx.model import Report
 from bibx.output import OutputProblem
 from bibx.pipeline import ExportRequest, NotReplaced, ReadRequest, UsageProblem, WriterFailed, export
 from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
+from bibx.progress import progress_display, resolve_progress_display
 from bibx.selection import Selection, SelectionError
 from bibx.sources import InputError
 from bibx.specs import WriterOptionError
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
-PROGRESS_AFTER_SECONDS = 2.0
 OUTPUT_MARKUPS = tuple(dict.fromkeys(OUTPUT_FORMAT_BY_EXTENSION.values()))  # text, html, markdown
 
 
@@ -91,7 +90,8 @@ def _host(ctx: click.Context) -> PluginHost:
     if "host" not in root.meta:
         inline = (root.obj or {}).get("plugins", ())  # plugins registered in-process (bibx.testing.run_cli)
         root.meta["host"] = load_host(root.params.get("disable_plugin") or (), warn=warn, extra_plugins=inline)
-    return root.meta["host"]
+    host: PluginHost = root.meta["host"]
+    return host
 
 
 class PluginAwareGroup(click.Group):
@@ -107,27 +107,11 @@ class PluginAwareGroup(click.Group):
         return super().list_commands(ctx)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or (self._with_plugin_commands(ctx) or super().get_command(ctx, name))
-
-
-def progress_display() -> Callable[[int], None] | None:
-    """A running count on a terminal's stderr once an export takes more than a moment; None elsewhere."""
-    if not sys.stderr.isatty():
-        return None
-    started = time.monotonic()
-
-    def show(written: int) -> None:
-        if time.monotonic() - started > PROGRESS_AFTER_SECONDS:
-            click.echo(f"\rbibx: {written:,} papers…", err=True, nl=False)
-
-    return show
-
-
-def resolve_progress_display() -> Callable[[int], None] | None:
-    """A count of the papers looked up so far, on a terminal's stderr; None elsewhere."""
-    if not sys.stderr.isatty():
-        return None
-    return lambda done: click.echo(f"\rbibx: resolving: {done:,} papers looked up…", err=True, nl=False)
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._with_plugin_commands(ctx)
+            command = super().get_command(ctx, name)
+        return command
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
@@ -166,13 +150,15 @@ def _complete(names: Callable[[click.Context], list[str]]) -> Callable[[click.Co
 def _style_names(_ctx: click.Context) -> list[str]:
     from bibx_plugins.refs.styles import style_names  # the built-in refs writer's styles
 
-    return style_names()
+    names: list[str] = style_names()
+    return names
 
 
 def _locale_names(_ctx: click.Context) -> list[str]:
     from bibx_plugins.refs.styles import locale_names
 
-    return locale_names()
+    names: list[str] = locale_names()
+    return names
 
 
 _complete_writers = _complete(lambda ctx: format_names(_host(ctx), "output"))

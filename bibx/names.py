@@ -36,7 +36,7 @@ class _FamilyParticles:
         global FAMILY_PARTICLES
         from nameparser.config import CONSTANTS
 
-        FAMILY_PARTICLES = frozenset(CONSTANTS.prefixes)  # type: ignore[assignment]
+        FAMILY_PARTICLES = frozenset(CONSTANTS.prefixes)
         return word in FAMILY_PARTICLES
 
 

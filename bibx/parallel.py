@@ -34,7 +34,7 @@ from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
 from bibx.merge import merge_readings
 from bibx.model import Paper, Report
 from bibx.parallel_worker import Failed, Job, Meta, as_written, interpret_chunk, render_chunk
-from bibx.reading import LineCounter, Opened, ReadRequest, paper_location, reader_failed
+from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
 
@@ -208,7 +208,7 @@ class ParallelReading:
 
     def _report_key_change(self, paper: Paper, key: str) -> None:
         if paper.key and key != paper.key:
-            self.accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *paper_location(paper)))
+            self.accounting.reader_report(Report.about(paper, f"citation key {paper.key!r} is used twice; this one becomes {key!r}"))
 
     def _merged(self, group: list[Paper]) -> list[Paper]:
         papers = merge_readings(group)

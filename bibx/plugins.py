@@ -201,7 +201,8 @@ def _spec_checks(spec: ReaderSpec | WriterSpec | ResolverSpec) -> Iterator[tuple
     if isinstance(spec, ReaderSpec):
         yield "read (callable)", callable(spec.read)
         yield "sniff (callable or None)", spec.sniff is None or callable(spec.sniff)
-        yield "records and interpret (both callable, or both None)", (spec.records is None and spec.interpret is None) or (callable(spec.records) and callable(spec.interpret))
+        parts = (spec.records, spec.interpret)
+        yield "records and interpret (both callable, or both None)", all(part is None for part in parts) or all(map(callable, parts))
     else:
         yield "factory (callable)", callable(spec.factory)
         yield "options (a mapping)", isinstance(spec.options, Mapping)

@@ -146,7 +146,7 @@ class Reading:
         for paper in papers:
             key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
             if paper.key and key != paper.key:
-                self.accounting.reader_report(Report(f"citation key {paper.key!r} is used twice; this one becomes {key!r}", *paper_location(paper)))
+                self.accounting.reader_report(Report.about(paper, f"citation key {paper.key!r} is used twice; this one becomes {key!r}"))
             # A copy only when the key changes: building a frozen Paper costs ~5 µs.
             yield paper if key == paper.key else replace(paper, key=key)
 
@@ -162,7 +162,7 @@ class Reading:
 
 def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], None]:
     """Warnings of the resolve stage: about a paper at its place in the input, else about the stage."""
-    return lambda paper, message: accounting.reader_report(Report(message, *(paper_location(paper) if paper else ("--resolve", None))))
+    return lambda paper, message: accounting.reader_report(Report.about(paper, message) if paper else Report(message, "--resolve"))
 
 
 def _titles_and_keys(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[bytes, int], set[str]]:
@@ -189,10 +189,6 @@ def _titles_and_keys(papers: Iterator[Paper], merge: bool, collisions: KeyCollis
     collisions.finish()
     return counts, existing_keys
 
-
-def paper_location(paper: Paper) -> tuple[str, int | None]:
-    origin = paper.origin
-    return (origin.path, origin.line) if origin else ("<input>", None)
 
 
 def open_inputs(paths: Sequence[str], named: ReaderSpec | None, host: PluginHost, accounting: Accounting, spool_dir: Path) -> list[Opened]:

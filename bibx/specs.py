@@ -112,6 +112,20 @@ def rendered(writer: EntryWriter, papers: Iterable[Paper]) -> Iterator[str]:
             yield text
 
 
+def write_separated(entries: Iterable[str], out: TextIO, between: str, first: str = "", last: str = "", empty: str = "") -> None:
+    """``first``, the entries with ``between`` between them, then ``last``; only ``empty`` when there is none.
+
+    The shape of most formats' ``write_entries``: ``write_separated(entries, out, ",\\n", "[\\n", "\\n]\\n", "[]\\n")``
+    is a JSON array with one entry a line.
+    """
+    written = False
+    for entry in entries:
+        out.write(between if written else first)
+        out.write(entry)
+        written = True
+    out.write(last if written else empty)
+
+
 @dataclass(frozen=True, slots=True)
 class WriteContext:
     """What a writer factory receives.

@@ -38,16 +38,16 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec
+from bibx.arxiv import ARXIV_ID
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import parse, text_of
-from bibx.specs import rendered
+from bibx.specs import rendered, write_separated
 from bibx_plugins.bibtex.latex import latex_literal, latex_prose, unencodable_characters
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Keys that BibTeX, biber and \cite all take as one token.
 CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
-ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 # URLs and DOIs are verbatim in BibLaTeX and go to \url in natbib: they are written unescaped, so
 # anything that could end the field or the verbatim argument keeps them out.
 VERBATIM_SAFE = re.compile(r"[^\s{}\\]+")
@@ -81,11 +81,7 @@ class BibWriter(ABC):
         self.write_entries(rendered(self, papers), out)
 
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
-        separator = ""
-        for entry in entries:
-            out.write(separator)
-            out.write(entry)
-            separator = "\n"
+        write_separated(entries, out, "\n")
 
     @abstractmethod
     def entry_type(self, field_names: set[str]) -> str:
@@ -163,9 +159,7 @@ class BibWriter(ABC):
             self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 ({advice})")
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
-        origin = paper.origin
-        path, line = (origin.path, origin.line) if origin else ("<paper>", None)
-        self._report(Report(message, path, line, rejected=rejected, raw=paper.title))
+        self._report(Report.about(paper, message, rejected=rejected))
 
 
 def entry_text(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec, rendered
+from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec, rendered, write_separated
 from bibx.validation import paper_problems
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}
@@ -107,12 +107,7 @@ class JsonWriter:
         return _ENCODER.encode(paper_to_json(paper))
 
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
-        separator = "[\n"
-        for entry in entries:
-            out.write(separator)
-            out.write(entry)
-            separator = ",\n"
-        out.write("[]\n" if separator == "[\n" else "\n]\n")
+        write_separated(entries, out, ",\n", "[\n", "\n]\n", "[]\n")
 
 
 def sniff(head: Sequence[str]) -> float:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from bibx import Paper, WriterSpec
 from bibx.csl_items import csl_item
-from bibx.specs import rendered
+from bibx.specs import rendered, write_separated
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
@@ -43,12 +43,7 @@ class CslJsonWriter:
         return encode_item(csl_item(paper))
 
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
-        separator = "[\n"
-        for entry in entries:
-            out.write(separator)
-            out.write(entry)
-            separator = ",\n"
-        out.write("[]\n" if separator == "[\n" else "\n]\n")
+        write_separated(entries, out, ",\n", "[\n", "\n]\n", "[]\n")
 
 
 class NdjsonWriter:

@@ -19,7 +19,7 @@ from bibx.controls import replace_controls
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
 from bibx.richtext import to_plain
-from bibx.specs import rendered
+from bibx.specs import rendered, write_separated
 
 # Every type a preprint could take imports into Zotero as a Journal Article: RIS.js has no preprint
 # type, and UNPB and GEN fall back to journalArticle. JOUR says so outright, and other readers
@@ -120,11 +120,7 @@ class RisWriter:
         return text.getvalue()
 
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
-        separator = ""
-        for entry in entries:
-            out.write(separator)
-            out.write(entry)
-            separator = "\n"
+        write_separated(entries, out, "\n")
 
     def _warn_about_split_names(self, paper: Paper) -> None:
         # RIS has no way to mark a corporate name: readers split "AU  - Acme, Research" at the
