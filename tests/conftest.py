@@ -4,7 +4,8 @@ import pytest
 from hypothesis import settings
 
 from bibx.model import Paper
-from bibx.testing import seed_papers
+from bibx.plugins import PluginHost
+from bibx.testing import host_with, seed_papers
 from tests.helpers import in_ci, require_node_packages
 
 # CI runs the same examples every time (a failure there is reproducible, not a lucky seed); a
@@ -21,6 +22,11 @@ if in_ci():
 def seeds() -> list[Paper]:
     """The 200 merged seed papers with keys (as of 2026-11-25); read once per test session."""
     return seed_papers()
+
+
+@pytest.fixture(scope="module")
+def host() -> PluginHost:
+    return host_with()
 
 
 @pytest.fixture(scope="session")

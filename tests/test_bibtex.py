@@ -1,7 +1,8 @@
-"""The BibTeX and BibLaTeX writers: field mapping, names, escaping, math, case, injection, round trips.
+"""The BibTeX and BibLaTeX writers: names, escaping, math, case, injection, keys.
 
 ``INJECTION_PAPERS`` is the hostile corpus that tests/test_latex_compile.py also compiles: every
-payload must come out as printed characters, never as a command.
+payload must come out as printed characters, never as a command. The entries' fields are in
+tests/test_bibtex_entry_fields.py, the round trips in tests/test_bibtex_round_trip.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -30,7 +30,6 @@ from bibx.plugins import spec_by_extension
 from bibx.richtext import parse, text_of
 from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibtex.latex import latex_literal, latex_prose
-from bibx_plugins.bibtex.reader import entry_record, latex_to_text
 from bibx_plugins.bibtex.writer import MONTH_MACROS, BiblatexWriter, BibtexWriter, BibWriter
 from bibx_plugins.bibx_json.codec import paper_to_json
 from tests.corpus import EDGE_PAPERS
@@ -220,7 +219,6 @@ def test_characters_without_latex_spelling_are_kept_and_reported() -> None:
     assert biblatex_reports == []
 
 
-
 @pytest.mark.parametrize(
     ("character", "latex"),
     [
@@ -251,87 +249,6 @@ def test_latin_letters_without_a_t1_glyph_are_kept_and_reported() -> None:
     fields = parse_entries(write_bib("bibtex", [Paper(title=f"T {letters}", key="k")], reports))["k"].fields_dict
     assert fields["title"].value == f"T {{{letters}}}"  # Ħ: a capital inside a word keeps its case
     assert [repr(letters) in report.message for report in reports] == [True]
-
-
-# Every letter of Latin-1 Supplement to Latin Extended-B and of Latin Extended Additional.
-LATIN_LETTERS = "".join(
-    chr(code) for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)) if unicodedata.category(chr(code)).startswith("L")
-)
-SPELLED_LATIN_LETTERS = "".join(letter for letter in LATIN_LETTERS if latex_literal(letter, ascii_only=True).isascii())
-
-
-def test_the_bib_reader_reads_every_spelled_latin_letter_back() -> None:
-    assert set("űǰệǽ") <= set(SPELLED_LATIN_LETTERS)
-    assert [latex_to_text(latex_literal(letter, ascii_only=True)) for letter in SPELLED_LATIN_LETTERS] == list(SPELLED_LATIN_LETTERS)
-
-
-@pytest.mark.external
-def test_every_spelled_latin_letter_compiles_without_warnings(tmp_path: Path) -> None:
-    # Imported here: tests.test_latex_compile imports this module.
-    from tests.test_latex_compile import BIBTEX_BODY, PREAMBLE, compile_document
-
-    chunks = [SPELLED_LATIN_LETTERS[start : start + 40] for start in range(0, len(SPELLED_LATIN_LETTERS), 40)]
-    papers = [Paper(title=chunk, creators=(Person(chunk[:20], chunk[20:]),), key=f"latin{index}") for index, chunk in enumerate(chunks)]
-    reports: list[Report] = []
-    (tmp_path / "refs.bib").write_text(write_bib("bibtex", papers, reports), encoding="ascii")
-    assert reports == []
-    assert compile_document(tmp_path, PREAMBLE + BIBTEX_BODY.replace("STYLE", "plain"), "bibtex") == []
-
-def test_bibtex_entry_has_arxivs_own_fields() -> None:
-    paper = Paper(
-        title="T", creators=(Person("Yuan", "Sha"),), category="cs.LG", date=PartialDate(2022, 3, 26), arxiv_id="2203.14101", key="yuan2022"
-    )
-    text = write_bib("bibtex", [paper])
-    assert text.startswith("@misc{yuan2022,\n") and "  month = mar,\n" in text
-    fields = parse_entries(text)["yuan2022"].fields_dict
-    assert {name: field.value for name, field in fields.items() if name != "title" and name != "author"} == {
-        "year": "2022",
-        "month": "mar",
-        "day": "26",
-        "eprint": "2203.14101",
-        "archivePrefix": "arXiv",
-        "eprinttype": "arxiv",
-        "primaryClass": "cs.LG",
-        "doi": "10.48550/arXiv.2203.14101",
-        "url": "https://arxiv.org/abs/2203.14101",
-        "keywords": "cs.LG",
-        "howpublished": "arXiv preprint arXiv:2203.14101",
-    }
-
-
-def test_biblatex_entry_is_online_with_eprint_fields_and_iso_date() -> None:
-    paper = Paper(title="T", category="cs.LG", date=PartialDate(2022, 3), arxiv_id="2203.14101", key="k")
-    (entry,) = parse_entries(write_bib("biblatex", [paper])).values()
-    assert entry.entry_type == "online"
-    assert {name: entry.fields_dict[name].value for name in ("date", "eprint", "eprinttype", "eprintclass")} == {
-        "date": "2022-03",
-        "eprint": "2203.14101",
-        "eprinttype": "arxiv",
-        "eprintclass": "cs.LG",
-    }
-
-
-@pytest.mark.parametrize(
-    ("date", "iso", "bibtex_date"),
-    [
-        (PartialDate(2022), "2022", {"year": "2022"}),
-        (PartialDate(2022, 3), "2022-03", {"year": "2022", "month": "mar"}),
-        (PartialDate(2022, 3, 6), "2022-03-06", {"year": "2022", "month": "mar", "day": "6"}),
-        # plainnat.bst warns about an empty year; "n.d." says "no date" without inventing one.
-        (None, None, {"year": "n.d."}),
-    ],
-)
-def test_dates_have_only_the_known_parts(date: PartialDate | None, iso: str | None, bibtex_date: dict[str, str]) -> None:
-    # biber's data model requires a date: EDTF's unspecified year says it is unknown.
-    assert fields_of("biblatex", Paper(title="T", date=date, key="k")).get("date") == (iso or "XXXX")
-    bibtex = fields_of("bibtex", Paper(title="T", date=date, key="k"))
-    assert {name: value for name, value in bibtex.items() if name in ("year", "month", "day")} == bibtex_date
-
-
-@pytest.mark.parametrize("urls", [(), ("https://example.org/{x}",)])
-def test_without_a_writable_link_or_identifier_biblatex_writes_misc(urls: tuple[str, ...]) -> None:
-    (entry,) = parse_entries(write_bib("biblatex", [Paper(title="T", urls=urls, key="k")])).values()
-    assert entry.entry_type == "misc"
 
 
 @pytest.mark.parametrize("writer", WRITERS)
@@ -426,20 +343,3 @@ def assert_round_trip(writer: str, papers: Sequence[Paper]) -> None:
         assert decoded == expected, paper.key
         assert written_date_parts(writer, fields) == (paper.date.parts if paper.date else ()), paper.key
         assert pybtex_names(bib, paper.key) == expected_names(paper), paper.key
-
-
-@pytest.mark.parametrize("writer", WRITERS)
-def test_seed_papers_read_back_as_the_model(writer: str, seeds: list[Paper]) -> None:
-    assert_round_trip(writer, seeds)
-
-
-@pytest.mark.parametrize("writer", WRITERS)
-def test_edge_and_injection_papers_read_back_as_the_model(writer: str) -> None:
-    safe_ids = [paper for paper in INJECTION_PAPERS if paper.key != "injection2024braces"]
-    assert_round_trip(writer, [*EDGE_PAPERS, *safe_ids])
-
-
-def test_facts_in_an_annote_rewrapped_by_another_tool_are_read_back() -> None:
-    text = "@misc{k,\n  title = {T},\n  annote = {bibx-listed:\n 2026-07-29 bibx-affiliation: Tencent AI\n   Lab bibx-link: https://a.org/x\\_y},\n}\n"
-    entry = parse_entries(text)["k"]
-    assert entry_record(entry, 1).facts == [("bibx-listed", "2026-07-29"), ("bibx-affiliation", "Tencent AI Lab"), ("bibx-link", "https://a.org/x_y")]
