@@ -19,12 +19,12 @@ from bibx_plugins.listings.grammar import (
     ORGANIZATIONS_SEPARATOR,
     AuthorLine,
     Record,
+    RecordMeta,
     assemble_paper,
     clean,
-    furniture_report,
     is_meta_line,
+    layout_interpreter,
     parse_author_line,
-    record_meta,
     reject,
     split_names,
     split_records,
@@ -75,17 +75,7 @@ def records(lines: Iterable[str], context: ReadContext) -> Iterator[Record | Rep
         yield record
 
 
-def interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
-    if report := furniture_report(record, context):
-        yield report
-    yield from _interpret(record, context)
-
-
-def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
-    meta = record_meta(record, context)
-    if isinstance(meta, Report):
-        yield meta
-        return
+def _read_record(record: Record, meta: RecordMeta, context: ReadContext) -> Iterator[Paper | Report]:
     glued, *rest = record.body
     if len(glued.text) > MAX_LINE:
         yield reject(record, f"a {len(glued.text):,}-character line where a title and its authors should be", context, glued.number)
@@ -120,6 +110,9 @@ def _author_line(text: str) -> AuthorLine:
     names_text, _, organizations = text.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in text else (text, "", "")
     names_text, truncated = split_et_al(names_text)
     return AuthorLine(split_names(names_text), truncated, tuple(org.strip() for org in organizations.split(",") if org.strip()))
+
+
+interpret = layout_interpreter(_read_record)
 
 
 def register_readers(register) -> None:

@@ -151,6 +151,24 @@ def furniture_report(record: Record, context: ReadContext) -> Report | None:
     return Report(f"skipped {len(record.furniture)} line(s) of page furniture: {quoted}{more}", context.path, record.furniture[0].number)
 
 
+RecordReader = Callable[[Record, RecordMeta, ReadContext], Iterator[Paper | Report]]
+
+
+def layout_interpreter(read_record: RecordReader) -> Callable[[Record, ReadContext], Iterator[Paper | Report]]:
+    """A layout's ``interpret``: the record's page furniture and its opening line first, then ``read_record``."""
+
+    def interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
+        if report := furniture_report(record, context):
+            yield report
+        meta = record_meta(record, context)
+        if isinstance(meta, Report):
+            yield meta
+            return
+        yield from read_record(record, meta, context)
+
+    return interpret
+
+
 def record_meta(record: Record, context: ReadContext) -> RecordMeta | Report:
     """The record's parsed opening line, or the rejection of a record that has no usable start."""
     try:

@@ -17,12 +17,12 @@ from bibx.model import Paper, Report
 from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listings.grammar import (
     Record,
+    RecordMeta,
     assemble_paper,
     clean,
-    furniture_report,
     is_meta_line,
+    layout_interpreter,
     parse_author_line,
-    record_meta,
     reject,
     split_records,
     title_problem,
@@ -71,17 +71,7 @@ def records(lines: Iterable[str], context: ReadContext) -> Iterator[Record | Rep
         yield Report(f"the header announces {count} papers but the page holds {found}", context.path, line)
 
 
-def interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
-    if report := furniture_report(record, context):
-        yield report
-    yield from _interpret(record, context)
-
-
-def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]:
-    meta = record_meta(record, context)
-    if isinstance(meta, Report):
-        yield meta
-        return
+def _read_record(record: Record, meta: RecordMeta, context: ReadContext) -> Iterator[Paper | Report]:
     title, *rest = record.texts
     if problem := title_problem(title):
         yield reject(record, problem, context)
@@ -94,6 +84,9 @@ def _interpret(record: Record, context: ReadContext) -> Iterator[Paper | Report]
         yield report
     # No abstract is normal: papers that are not on arXiv often have none.
     yield assemble_paper(meta, title, authors, "\n\n".join(rest[1:]), context, record.line)
+
+
+interpret = layout_interpreter(_read_record)
 
 
 def register_readers(register) -> None:
