@@ -108,7 +108,7 @@ def listed_name_penalty(name: str) -> float | None:
     """
     # A part of a sentence (an abstract's first line is tried as an author line) is no name; judged
     # here, it does not push the names that recur out of the caches.
-    if len(name) > LONG_NAME and len(name.split()) > MAX_NAME_WORDS:
+    if len(name) > LONG_NAME and len(name.split(None, MAX_NAME_WORDS)) > MAX_NAME_WORDS:  # split no further than needed
         return None
     return _listed_name_penalty(name)
 
@@ -208,10 +208,12 @@ def _word_shape(word: str) -> str | None:
         return "caps"
     if not first[0].isupper():
         return None
+    if len(parts) == 1:  # the test below for one part, whose first letter is a capital
+        if len(first) == 1 or first[1:].islower():
+            return "plain"
+        return "camel" if len(chunks := _camel_chunks(first)) > 1 and min(map(len, chunks)) >= 2 else None
     if all(part[0].isupper() or part.islower() for part in parts) and all(part[1:].islower() or len(part) == 1 for part in parts):
         return "plain"
-    if len(parts) == 1 and len(chunks := _camel_chunks(first)) > 1 and all(len(chunk) >= 2 for chunk in chunks):
-        return "camel"
     return None
 
 

@@ -179,8 +179,7 @@ def choose_split(line: str) -> SplitChoice | None:
     next_cut = 0  # no cut point lies before it: one search passes over the many parts that have none
     for k, (start, end) in enumerate(segments):
         if next_cut < start:
-            found = cut_start.search(names_text, start)
-            next_cut = found.start() if found else len(names_text)
+            next_cut = _next_cut_point(cut_start, names_text, start)
         if next_cut >= end:
             continue
         for match in cut_start.finditer(names_text, _first_possible_cut(names_text, max(start, end - MAX_FIRST_NAME, 1), end), end):
@@ -220,6 +219,12 @@ def _first_possible_cut(text: str, start: int, end: int) -> int:
     """
     head = text[start:end].rsplit(None, MAX_NAME_WORDS)
     return start + len(head[0]) if len(head) > MAX_NAME_WORDS else start
+
+
+def _next_cut_point(cut_start: re.Pattern[str], text: str, start: int) -> int:
+    """Where the first place a name could start at or after ``start`` lies; the text's length if none."""
+    found = cut_start.search(text, start)
+    return found.start() if found else len(text)
 
 
 def _first_author(split: Split) -> str:
