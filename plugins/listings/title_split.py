@@ -318,5 +318,3 @@ def _closes_a_subtitle(title: str) -> bool:
     title = title.rstrip()
     last = len(title) - 1
     return not title.isascii() and SUBTITLE_DASH.match(title, last) is not None and SUBTITLE_DASH.search(title, 0, last) is not None
-
-
