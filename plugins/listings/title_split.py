@@ -39,9 +39,11 @@ GOOD_CUT = 0.8
 MAX_FIRST_NAME = 200
 # Where a first author may start: a letter other than a-z right after a non-space character
 # (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
-CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+# The letter comes first and the look-behind (over it and the character before) after: the scan tests
+# the class at each position, and looks behind only where it matches.
+CUT_START = re.compile(r"[^\W\d_a-z](?<=\S.)")
 # The same on ASCII text, where the class is the capitals: a simpler class is a faster scan.
-ASCII_CUT_START = re.compile(r"(?<=\S)[A-Z]")
+ASCII_CUT_START = re.compile(r"[A-Z](?<=\S.)")
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
 # the same first author closer than SAME_AUTHOR_CLOSE.
 CLOSE = 0.5
