@@ -22,8 +22,8 @@ BAD_TITLE_ENDINGS = tuple("-–—:;,(/&+'\"“‘[")
 BAD_TITLE_END_PENALTY = 5.0
 # "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
 # Two lower-case letters are enough before the capitals: a longer run matches where they do. Looked
-# behind for, they are not retried from every letter of a long word.
-STRAY_CAPITALS = re.compile(r"(?<=[a-z]{2})[A-Z]{1,2}\.?(?:\s+\S+)?$")
+# behind for from the first capital, they are not retried from every letter of a long word.
+STRAY_CAPITALS = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])[A-Z]?\.?(?:\s+\S+)?$")
 STRAY_CAPITALS_PENALTY = 1.0
 SPLIT_CAPITALS_PENALTY = 1.0
 # "Mixture-of-Lo|RAMind Lab": a title that ends in a capital and a letter or two, before capitals,
