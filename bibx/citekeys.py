@@ -156,12 +156,22 @@ class KeyAssigner:
 
     def unsuffixed(self, paper: Paper) -> str:
         """The key :meth:`assign` gives ``paper`` unless it is taken (a function of the paper and the first pass)."""
-        key = self.bases.base(paper)
-        if self._collisions.base_collides(key):
-            key = self.bases.extended(paper)
-            if self._collisions.extended_collides(key):
-                key += "-" + _title_hash(paper.title)
-        return key
+        base = self.bases.base(paper)
+        if not self._collisions.base_collides(base):
+            return base  # nearly always: the extension and the title's digest are not worked out
+        return self.settled(base, self.bases.extended(paper), title_key(paper.title))
+
+    def settled(self, base: str, extended: str, title: bytes) -> str:
+        """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper.
+
+        Where two titles share the base, the base extended by title words; where those still meet,
+        four hex digits of the title's merge key (the same for the same title, however written).
+        """
+        if not self._collisions.base_collides(base):
+            return base
+        if not self._collisions.extended_collides(extended):
+            return extended
+        return f"{extended}-{title[:2].hex()}"
 
     def claim(self, key: str) -> str:
         """``key`` (from :meth:`unsuffixed`), suffixed if taken: what :meth:`assign` returns for its paper."""
@@ -194,8 +204,16 @@ class KeyBases:
         return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
 
     def extended(self, paper: Paper) -> str:
+        return self.base(paper) + self._extension(paper)
+
+    def both(self, paper: Paper) -> tuple[str, str]:
+        """(base, extended) at the cost of one base."""
+        base = self.base(paper)
+        return base, base + self._extension(paper)
+
+    def _extension(self, paper: Paper) -> str:
         words = islice(_significant_words(paper), self._more_from, self._more_from + EXTRA_TITLE_WORDS)
-        return self.base(paper) + "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
+        return "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
 
 
 class KeyCollisions:
@@ -216,17 +234,12 @@ class KeyCollisions:
 
     def observe(self, paper: Paper, title: bytes) -> None:
         """Count one reading of ``paper``; ``title`` is its merge key (the same title, however written)."""
-        self.add(self.digests(paper, title))
+        self.add(digests(*self._bases.both(paper), title))
 
-    def digests(self, paper: Paper, title: bytes) -> tuple[int, int]:
-        """What :meth:`observe` counts of ``paper``: two numbers, which a worker process can work out."""
-        title_bits = int.from_bytes(title[:3], "little")
-        return _key_bits(self._bases.base(paper)) | title_bits, _key_bits(self._bases.extended(paper)) | title_bits
-
-    def add(self, digests: tuple[int, int]) -> None:
-        """Count one reading, from its :meth:`digests`."""
-        self._base_digests.append(digests[0])
-        self._extended_digests.append(digests[1])
+    def add(self, counted: tuple[int, int]) -> None:
+        """Count one reading, from its :func:`digests` (which a worker process can work out)."""
+        self._base_digests.append(counted[0])
+        self._extended_digests.append(counted[1])
 
     def finish(self) -> None:
         """Work out the shared keys; the arrays are freed."""
@@ -239,6 +252,12 @@ class KeyCollisions:
 
     def extended_collides(self, key: str) -> bool:
         return _key_bits(key) in self._colliding_extended
+
+
+def digests(base: str, extended: str, title: bytes) -> tuple[int, int]:
+    """What :class:`KeyCollisions` counts of a paper, from its :meth:`KeyBases.both` and its title's merge key."""
+    title_bits = int.from_bytes(title[:3], "little")
+    return _key_bits(base) | title_bits, _key_bits(extended) | title_bits
 
 
 def _key_bits(key: str) -> int:
@@ -262,11 +281,6 @@ def _sorted_in_runs(digests: array[int]) -> Iterator[int]:
     for start in range(0, len(digests), _SORT_RUN):
         view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))
     return heapq.merge(*(view[start : start + _SORT_RUN] for start in range(0, len(digests), _SORT_RUN)))
-
-
-def _title_hash(title: str) -> str:
-    """Four hex digits of the title's merge key: the same for the same title, however written."""
-    return title_key(title)[:2].hex()
 
 
 def _digest(key: str) -> int:
