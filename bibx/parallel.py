@@ -75,22 +75,21 @@ def _size(item: Opened) -> int:
 
 
 class _Records(NamedTuple):
-    """A chunk of one input's records, pickled, for a worker's first pass."""
+    """A chunk of one input's records, for a worker."""
 
     source: int  # the input's position among the opened ones
-    payload: bytes
+    records: list[object]
 
 
 class _Interpreted(NamedTuple):
-    """A chunk after the first pass: the events the main process counts, and the papers, pickled (kept on disk)."""
+    """A chunk as its worker returned it: its events, in order (kept on disk for :meth:`ParallelReading.entries`)."""
 
     source: int  # the input's position among the opened ones
     events: list[Report | Meta | Failed]
-    blob: bytes
 
 
 class _Chunk(NamedTuple):
-    """A chunk submitted to the pool: its result is the first pass's ``(events, blob)`` or the second's entries."""
+    """A chunk submitted to the pool: its result is its events."""
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any]
@@ -137,7 +136,6 @@ class ParallelReading:
         self._collisions = KeyCollisions(KeyBases(request.key_pattern))
         self._counts: dict[bytes, int] = {}
         self._keys: set[str] = set()
-        self._unpickled: tuple[bytes | None, list[Any]] = (None, [])
         self._papers_before, self._failed = 0, False  # of the input being read
 
     def first_pass(self) -> None:
@@ -151,7 +149,7 @@ class ParallelReading:
         with _pool(job, self.jobs) as pool, self._spill.open("wb") as out:
             units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
             for unit in _spilled_to(_interpreted(units), out):
-                for meta, _ in self._events(unit, probe):
+                for meta in self._events(unit, probe):
                     self._collisions.add(meta.digests)
                     if meta.key:
                         self._keys.add(meta.key)
@@ -178,11 +176,11 @@ class ParallelReading:
             return self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
 
         for unit in _spilled_from(self._spill):
-            for meta, interpreted in self._events(unit, accounting):
+            for meta in self._events(unit, accounting):
                 count = self._counts.get(meta.title)
                 if count is not None:
                     group = pending.setdefault(meta.title, [])
-                    group.append(self._paper(interpreted, meta))
+                    group.append(pickle.loads(meta.paper))
                     if len(group) == count:
                         del pending[meta.title]
                         for paper in self._merged(group):
@@ -192,7 +190,7 @@ class ParallelReading:
                 key = assigner.keep(meta.key) if meta.key else assigner.claim(assigner.settled(*meta.bases, meta.title))
                 entry = _keyed(meta.entry, key, self.placeholder)
                 if entry is None:
-                    text = rendered_here(self._paper(interpreted, meta), key)
+                    text = rendered_here(pickle.loads(meta.paper), key)
                 else:
                     for report in entry.reports:
                         accounting.writer_report(report)
@@ -220,13 +218,7 @@ class ParallelReading:
         self.accounting.summary.merged += len(group) - len(papers)
         return papers
 
-    def _paper(self, interpreted: _Interpreted, meta: Meta) -> Paper:
-        """The paper of ``meta``, unpickled in this process (papers to render here come in chunk order: the last chunk is kept)."""
-        if self._unpickled[0] is not interpreted.blob:
-            self._unpickled = (interpreted.blob, pickle.loads(interpreted.blob))
-        return self._unpickled[1][meta.position]  # type: ignore[no-any-return]
-
-    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[tuple[Meta, _Interpreted]]:
+    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Meta]:
         """The papers of ``unit`` in order (with their chunk); its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
         if isinstance(unit, _Start):
@@ -253,7 +245,7 @@ class ParallelReading:
                     return
                 else:
                     summary.read += 1
-                    yield event, unit
+                    yield event
 
     def _split(self) -> Iterator[_Split]:
         """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
@@ -286,7 +278,7 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
     yield from line_reports
     line_reports.clear()
     if chunk:
-        yield _Records(index, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+        yield _Records(index, chunk)
 
 
 def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | None:
@@ -310,7 +302,7 @@ def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
 def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:
     """The first pass's units in order, each chunk waited for and turned into an :class:`_Interpreted`."""
     for unit in units:
-        yield _Interpreted(unit.source, *unit.result.get()) if isinstance(unit, _Chunk) else unit
+        yield _Interpreted(unit.source, unit.result.get()) if isinstance(unit, _Chunk) else unit
 
 
 def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:

@@ -2,9 +2,9 @@
 
 A worker is forked with a :class:`Job` and runs :func:`interpret_chunk` on each chunk it is sent: a
 chunk of records (pickled) interpreted by the reader, and each paper rendered by the writer under a
-placeholder key (the input's own key where it has one). It returns :class:`Meta` events for the
-parent (what it counts: title, input key, key bases; and the rendered entry) and one pickled blob of
-the papers, which the parent keeps on disk and opens only for the few papers it renders itself.
+placeholder key (the input's own key where it has one). It returns a :class:`Meta` event for each
+paper: what the parent counts (title, input key, key bases), the rendered entry, and the paper
+pickled on its own, which the parent keeps on disk and unpickles only for the few papers it renders itself.
 
 So each record is interpreted and rendered once, in a worker; the parent settles the keys, which
 need every paper's bases, and puts each key in its entry's place.
@@ -36,9 +36,9 @@ class Rendered(NamedTuple):
 
 
 class Meta(NamedTuple):
-    """A paper as the parent sees it; ``position`` is its place in the chunk's events."""
+    """A paper as the parent sees it."""
 
-    position: int
+    paper: bytes  # pickled
     title: bytes  # title_key
     key: str | None  # the input's own key
     digests: tuple[int, int]  # what KeyCollisions counts of it
@@ -73,21 +73,22 @@ JOB: Job | None = None  # set just before forking
 _STATE: tuple[EntryWriter, list[Report], KeyBases] | None = None  # built once per worker
 
 
-def interpret_chunk(index: int, payload: bytes) -> tuple[list[Report | Meta | Failed], bytes]:
-    """One chunk of input ``index``'s records: the events for the parent, and the papers' blob to keep."""
+def interpret_chunk(index: int, records: list[object]) -> list[Report | Meta | Failed]:
+    """One chunk of input ``index``'s records: the events for the parent, in order."""
     job = JOB
     assert job is not None
     writer, reports, bases = _state(job)
     item = job.opened[index]
-    events = interpreted(item, pickle.loads(payload), ReadContext(item.source.name, job.as_of, item.reader.name))
+    events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
     meta: list[Report | Meta | Failed] = []
-    for position, event in enumerate(events):
+    for event in events:
         if isinstance(event, Paper):
             title, both = title_key(event.title), bases.both(event)
-            meta.append(Meta(position, title, event.key, digests(*both, title), both, _rendered(writer, reports, event, job)))
+            rendered = _rendered(writer, reports, event, job)
+            meta.append(Meta(pickle.dumps(event, pickle.HIGHEST_PROTOCOL), title, event.key, digests(*both, title), both, rendered))
         else:
             meta.append(event)
-    return meta, pickle.dumps(events, pickle.HIGHEST_PROTOCOL)
+    return meta
 
 
 def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job) -> Rendered | None:
