@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from bibx import parallel_worker
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
-from bibx.merge import merge_readings
+from bibx.digests import Repeats
+from bibx.merge import merge_readings, title_digest
 from bibx.model import Paper, Report
 from bibx.parallel_worker import Failed, Job, Meta, Rendered, as_written, interpret_chunk
 from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
@@ -134,7 +135,7 @@ class ParallelReading:
         self.placeholder = f"bibxkey{secrets.token_hex(8)}"
         self._spill = spool / "first-pass-papers"
         self._collisions = KeyCollisions(KeyBases(request.key_pattern))
-        self._counts: dict[bytes, int] = {}
+        self._counts: dict[int, int] = {}
         self._keys: set[str] = set()
         self._papers_before, self._failed = 0, False  # of the input being read
 
@@ -143,7 +144,7 @@ class ParallelReading:
         the inputs' own keys, finds every input not readable to its end. What the workers return is kept for :meth:`entries`."""
         probe = Accounting(ignore)
         merge = self.request.merge
-        seen: set[bytes] = set()
+        repeats = Repeats()
         spec, options = self.writing
         job = Job(self.opened, self.request.as_of, self.request.key_pattern, spec, options, self.placeholder, self.provenance)
         with _pool(job, self.jobs) as pool, self._spill.open("wb") as out:
@@ -153,13 +154,10 @@ class ParallelReading:
                     self._collisions.add(meta.digests)
                     if meta.key:
                         self._keys.add(meta.key)
-                    if not merge:
-                        continue
-                    if meta.title in seen:
-                        self._counts[meta.title] = self._counts.get(meta.title, 1) + 1
-                    else:
-                        seen.add(meta.title)
+                    if merge:
+                        repeats.add(title_digest(meta.title))
         self._collisions.finish()
+        self._counts = repeats.counts()
         for name, report in probe.incomplete.items():
             self.accounting.incomplete.setdefault(name, report)
 
@@ -177,7 +175,7 @@ class ParallelReading:
 
         for unit in _spilled_from(self._spill):
             for meta in self._events(unit, accounting):
-                count = self._counts.get(meta.title)
+                count = self._counts.get(title_digest(meta.title))
                 if count is not None:
                     group = pending.setdefault(meta.title, [])
                     group.append(pickle.loads(meta.paper))
