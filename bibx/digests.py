@@ -35,7 +35,7 @@ class DigestSet:
     def __contains__(self, digest: int) -> bool:
         slots, mask = self._slots, len(self._slots) - 1
         digest = digest or 1  # 0 marks an empty slot
-        index = digest & mask
+        index = _slot(digest, mask)
         while (held := slots[index]) != _EMPTY:
             if held == digest:
                 return True
@@ -47,7 +47,7 @@ class DigestSet:
             self._grow()
         slots, mask = self._slots, len(self._slots) - 1
         digest = digest or 1
-        index = digest & mask
+        index = _slot(digest, mask)
         while (held := slots[index]) != _EMPTY:
             if held == digest:
                 return
@@ -60,6 +60,11 @@ class DigestSet:
         self._slots, self._size = array("Q", bytes(16 * len(self._slots))), 0
         for digest in held:
             self.add(digest)
+
+
+def _slot(digest: int, mask: int) -> int:
+    # High bits folded onto the low ones: callers' digests may have their low bits cleared (key bits).
+    return (digest ^ digest >> 32) & mask
 
 
 def _capacity_for(expected: int) -> int:

@@ -25,6 +25,19 @@ def test_a_digest_set_holds_what_was_added_and_nothing_else(added: list[int], pr
         assert (digest in digest_set) == ((digest or 1) in held)
 
 
+def test_digests_with_their_low_bits_cleared_spread_over_the_set() -> None:
+    # Key bits: 40 bits of a hash above 24 cleared ones (citekeys._key_bits).
+    added = [(n * 0x9E3779B97F4A7C15 % 2**40) << 24 for n in range(1, 5001)]
+    digest_set = DigestSet(added)
+    mask = len(digest_set._slots) - 1
+    probes = 0
+    for digest in added:
+        index = digests._slot(digest, mask)
+        while digest_set._slots[index] != digest:
+            index, probes = (index + 1) & mask, probes + 1
+    assert probes < len(added)  # linear probing stays short: no pile-up in one slot
+
+
 def test_a_digest_set_sized_for_its_contents_does_not_grow() -> None:
     digest_set = DigestSet(expected=1000)
     slots = len(digest_set._slots)
