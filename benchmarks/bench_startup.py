@@ -6,9 +6,7 @@ The one paper is the first of a generated Daily Papers page (``generate.py``'s s
 median and the least CPU time (user + system, ``getrusage(RUSAGE_CHILDREN)``) of each command; the
 commands alternate, so a busy machine slows them alike.
 
-Each install's own modules are compiled to bytecode first, as ``pip install`` does for a regular
-install: an editable install under ``PYTHONDONTWRITEBYTECODE=1`` (this machine's default) would
-otherwise compile some sixty modules from source on every run, ~80 ms that no user's install pays.
+Each install's own modules are compiled to bytecode first (see ``bytecode.py``).
 """
 
 from __future__ import annotations
@@ -22,20 +20,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import compile_bytecode  # noqa: E402
+
 
 def cpu_seconds(command: list[str]) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-
-
-def compile_bytecode(bibx: str) -> None:
-    """Compile the bibx and bibx_plugins packages that the executable ``bibx`` imports."""
-    python = str(Path(bibx).with_name("python"))
-    where = "import bibx, bibx_plugins; print(bibx.__path__[0]); print(bibx_plugins.__path__[0])"
-    folders = subprocess.run([python, "-c", where], capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run([python, "-m", "compileall", "-q", *folders], stdout=subprocess.DEVNULL, check=True)
 
 
 def one_paper(folder: Path) -> Path:
@@ -66,7 +59,7 @@ def main() -> None:
         commands: dict[str, list[str]] = {}
         for install in args.installs:
             name, path = install.split("=", 1)
-            compile_bytecode(path)
+            compile_bytecode(Path(path).with_name("python"))
             commands[f"{name} --help"] = [path, "--help"]
             commands[f"{name} one-paper export"] = [path, "export", str(page), "-t", "bibtex", "--as-of", "2026-11-25", "-o", output]
         times: dict[str, list[float]] = {name: [] for name in commands}
