@@ -35,7 +35,7 @@ from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
 from bibx.digests import Repeats
 from bibx.merge import merge_readings, title_digest
 from bibx.model import Paper, Report
-from bibx.parallel_worker import Failed, Job, Meta, Rendered, as_written, interpret_chunk
+from bibx.parallel_worker import Counted, Failed, Job, Rendered, Written, as_written, interpret_chunk
 from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
@@ -83,14 +83,15 @@ class _Records(NamedTuple):
 
 
 class _Interpreted(NamedTuple):
-    """A chunk as its worker returned it: its events, in order (kept on disk for :meth:`ParallelReading.entries`)."""
+    """A chunk as its worker returned it (kept on disk for :meth:`ParallelReading.entries`)."""
 
     source: int  # the input's position among the opened ones
-    events: list[Report | Meta | Failed]
+    events: list[Report | Counted | Failed]
+    written: bytes  # the pickled list of each paper's Written, in order
 
 
 class _Chunk(NamedTuple):
-    """A chunk submitted to the pool: its result is its events."""
+    """A chunk submitted to the pool: its result is its events and its papers' Written."""
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any]
@@ -150,12 +151,12 @@ class ParallelReading:
         with _pool(job, self.jobs) as pool, self._spill.open("wb") as out:
             units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
             for unit in _spilled_to(_interpreted(units), out):
-                for meta in self._events(unit, probe):
-                    self._collisions.add(meta.digests)
-                    if meta.key:
-                        self._keys.add(meta.key)
+                for counted in self._events(unit, probe):
+                    self._collisions.add(counted.digests)
+                    if counted.key:
+                        self._keys.add(counted.key)
                     if merge:
-                        repeats.add(title_digest(meta.title))
+                        repeats.add(title_digest(counted.title))
         self._collisions.finish()
         self._counts = repeats.counts()
         for name, report in probe.incomplete.items():
@@ -174,21 +175,23 @@ class ParallelReading:
             return self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
 
         for unit in _spilled_from(self._spill):
-            for meta in self._events(unit, accounting):
-                count = self._counts.get(title_digest(meta.title))
+            written: Iterator[Written] = iter(pickle.loads(unit.written) if isinstance(unit, _Interpreted) else ())
+            for counted in self._events(unit, accounting):
+                later = next(written)
+                count = self._counts.get(title_digest(counted.title))
                 if count is not None:
-                    group = pending.setdefault(meta.title, [])
-                    group.append(pickle.loads(meta.paper))
+                    group = pending.setdefault(counted.title, [])
+                    group.append(pickle.loads(later.paper))
                     if len(group) == count:
-                        del pending[meta.title]
+                        del pending[counted.title]
                         for paper in self._merged(group):
                             if (text := rendered_here(paper)) is not None:
                                 yield text
                     continue
-                key = assigner.keep(meta.key) if meta.key else assigner.claim(assigner.settled(*meta.bases, meta.title))
-                entry = _keyed(meta.entry, key, self.placeholder)
+                key = assigner.keep(counted.key) if counted.key else assigner.claim(assigner.settled(*later.bases, counted.title))
+                entry = _keyed(later.entry, key, self.placeholder)
                 if entry is None:
-                    text = rendered_here(pickle.loads(meta.paper), key)
+                    text = rendered_here(pickle.loads(later.paper), key)
                 else:
                     for report in entry.reports:
                         accounting.writer_report(report)
@@ -216,7 +219,7 @@ class ParallelReading:
         self.accounting.summary.merged += len(group) - len(papers)
         return papers
 
-    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Meta]:
+    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Counted]:
         """The papers of ``unit`` in order (with their chunk); its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
         if isinstance(unit, _Start):
@@ -300,7 +303,7 @@ def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
 def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:
     """The first pass's units in order, each chunk waited for and turned into an :class:`_Interpreted`."""
     for unit in units:
-        yield _Interpreted(unit.source, unit.result.get()) if isinstance(unit, _Chunk) else unit
+        yield _Interpreted(unit.source, *unit.result.get()) if isinstance(unit, _Chunk) else unit
 
 
 def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:

@@ -2,9 +2,10 @@
 
 A worker is forked with a :class:`Job` and runs :func:`interpret_chunk` on each chunk it is sent: a
 chunk of records (pickled) interpreted by the reader, and each paper rendered by the writer under a
-placeholder key (the input's own key where it has one). It returns a :class:`Meta` event for each
-paper: what the parent counts (title, input key, key bases), the rendered entry, and the paper
-pickled on its own, which the parent keeps on disk and unpickles only for the few papers it renders itself.
+placeholder key (the input's own key where it has one). It returns the chunk's events in order, each
+paper as what the parent counts (:class:`Counted`), and, pickled in one piece, what the parent writes
+later (:class:`Written`: the key bases, the entry, the paper pickled on its own), which the parent
+keeps on disk unopened until the second pass, and then unpickles only the few papers it renders itself.
 
 So each record is interpreted and rendered once, in a worker; the parent settles the keys, which
 need every paper's bases, and puts each key in its entry's place.
@@ -35,15 +36,20 @@ class Rendered(NamedTuple):
     reports: tuple[Report, ...]  # the writer's, about this paper
 
 
-class Meta(NamedTuple):
-    """A paper as the parent sees it."""
+class Counted(NamedTuple):
+    """What the parent counts of a paper in the first pass."""
 
-    paper: bytes  # pickled
     title: bytes  # title_key
     key: str | None  # the input's own key
     digests: tuple[int, int]  # what KeyCollisions counts of it
+
+
+class Written(NamedTuple):
+    """What the parent needs of a paper in the second pass, to write it."""
+
     bases: tuple[str, str]  # the pattern's key and its extension (KeyBases.both)
     entry: Rendered | None  # None: the writer raised, so the parent renders it again (and fails there)
+    paper: bytes  # pickled, for the few papers the parent renders itself
 
 
 class Failed(NamedTuple):
@@ -73,22 +79,23 @@ JOB: Job | None = None  # set just before forking
 _STATE: tuple[EntryWriter, list[Report], KeyBases] | None = None  # built once per worker
 
 
-def interpret_chunk(index: int, records: list[object]) -> list[Report | Meta | Failed]:
-    """One chunk of input ``index``'s records: the events for the parent, in order."""
+def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
+    """One chunk of input ``index``'s records: the events for the parent, in order, and its papers' :class:`Written`, pickled."""
     job = JOB
     assert job is not None
     writer, reports, bases = _state(job)
     item = job.opened[index]
     events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
-    meta: list[Report | Meta | Failed] = []
+    counted: list[Report | Counted | Failed] = []
+    written: list[Written] = []
     for event in events:
         if isinstance(event, Paper):
             title, both = title_key(event.title), bases.both(event)
-            rendered = _rendered(writer, reports, event, job)
-            meta.append(Meta(pickle.dumps(event, pickle.HIGHEST_PROTOCOL), title, event.key, digests(*both, title), both, rendered))
+            counted.append(Counted(title, event.key, digests(*both, title)))
+            written.append(Written(both, _rendered(writer, reports, event, job), pickle.dumps(event, pickle.HIGHEST_PROTOCOL)))
         else:
-            meta.append(event)
-    return meta
+            counted.append(event)
+    return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)
 
 
 def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job) -> Rendered | None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner, KeyBases, KeyCollisions
-from bibx.format_names import UnknownFormat, reader_named
 from bibx.digests import Repeats
+from bibx.format_names import UnknownFormat, reader_named
 from bibx.merge import merge_readings, title_digest, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost
