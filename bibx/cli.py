@@ -232,7 +232,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.option(
     "--jobs", type=click.IntRange(min=1), metavar="N",
-    help="Processes to write with (default: the usable cores; large inputs only); 1: one process.",
+    help="Processes to write with (default and at most: the usable cores; large inputs only); 1: one process.",
 )
 @click.pass_context
 def export_command(

@@ -59,8 +59,9 @@ def usable_cores() -> int:
 
 
 def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[Opened]) -> int:
-    """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays."""
-    jobs = usable_cores() if requested is None else requested
+    """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays;
+    never more than the usable cores (``--jobs 1000`` must not fork a thousand processes)."""
+    jobs = usable_cores() if requested is None else min(requested, usable_cores())
     if jobs <= 1 or not spec.entries or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if not opened or not all(item.reader.records and item.reader.interpret for item in opened):

@@ -114,6 +114,17 @@ def test_usable_cores_follow_the_affinity() -> None:
     assert 1 <= parallel.usable_cores() <= (__import__("os").cpu_count() or 1)
 
 
+def test_jobs_never_exceed_the_usable_cores(host: PluginHost, dump_5k: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibx.pipeline import Accounting, open_inputs
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 3)
+    opened = open_inputs([str(path) for path in dump_5k], None, host, Accounting(lambda report: None), tmp_path)
+    assert parallel.jobs_for(1000, host.writers.get("bibtex"), opened) == 3
+    assert parallel.jobs_for(None, host.writers.get("bibtex"), opened) == 3
+    assert parallel.jobs_for(2, host.writers.get("bibtex"), opened) == 2
+
+
 class _FailingCompact:
     """The compact reader under another name, failing on the record at line ``FAIL_AT``."""
 
