@@ -37,8 +37,9 @@ def dump_5k(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture
 def always_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Small inputs run on workers too; the list records each parallel export's job count."""
+    """Small inputs run on workers too, as many as asked for; the list records each parallel export's job count."""
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
     used: list[int] = []
     original = parallel.ParallelReading.__init__
 
