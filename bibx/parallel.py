@@ -7,9 +7,9 @@ returns what the main process counts (titles to merge, the inputs' keys, the key
 digests) with the entries, and the papers, pickled, which the main process keeps in the export's spool
 folder without reading them. Once every input is read, the main process knows which titles repeat and
 which keys collide: it then walks what it kept, in input order, and hands out the keys. Where the key
-a paper gets is the one its entry was rendered for (the input's own) or the placeholder stands once in
-the entry, the entry is written with the key in its place; for a paper whose title is merged, or whose
-entry cannot take its key that way, it unpickles the paper and renders it itself. Rendering depends on
+a paper gets is the one its entry was rendered for (the input's own), or the placeholder stands in the
+entry (and nowhere in the paper itself), the entry is written with the key in its place; for a paper whose
+title is merged, or whose entry cannot take its key that way, it unpickles the paper and renders it itself. Rendering depends on
 the paper alone, so the output is the same bytes as with one process. At most a few chunks per worker
 are in flight, so memory stays flat; the spool holds about twice the input's size on disk.
 
@@ -285,16 +285,16 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
 
 def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | None:
     """``entry`` as rendered under ``key``, or None where the main process must render the paper itself: its
-    worker failed, it was rendered under another key (an input's key taken twice), or the placeholder is
-    not exactly once in its text (a title that holds it, a writer that writes the key twice or changes it)
-    or it is in a report (a report on a paper with no place in the input names it by its key)."""
+    worker failed or found the placeholder in the paper, it was rendered under another key (an input's key
+    taken twice), the placeholder is not in its text (a writer that changes the key) or it is in a report (a
+    report on a paper with no place in the input names it by its key)."""
     if entry is None or entry.provisional == key:
         return entry
     if entry.provisional != placeholder or any(placeholder in report.message or placeholder in report.path for report in entry.reports):
         return None
     if entry.text is None:
         return entry
-    return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if entry.text.count(placeholder) == 1 else None
+    return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if placeholder in entry.text else None
 
 
 def _submitted_records(unit: _Split, pool: Pool) -> _Unit:

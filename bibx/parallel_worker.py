@@ -48,7 +48,7 @@ class Written(NamedTuple):
     """What the parent needs of a paper in the second pass, to write it."""
 
     bases: tuple[str, str]  # the pattern's key and its extension (KeyBases.both)
-    entry: Rendered | None  # None: the writer raised, so the parent renders it again (and fails there)
+    entry: Rendered | None  # None: the parent renders it (the writer raised here, or the paper holds the placeholder)
     paper: bytes  # pickled, for the few papers the parent renders itself
 
 
@@ -84,6 +84,7 @@ def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Co
     job = JOB
     assert job is not None
     writer, reports, bases = _state(job)
+    placeholder = job.placeholder.encode()  # as it stands in a pickled string (ASCII: UTF-8 is itself)
     item = job.opened[index]
     events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
     counted: list[Report | Counted | Failed] = []
@@ -92,7 +93,10 @@ def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Co
         if isinstance(event, Paper):
             title, both = title_key(event.title), bases.both(event)
             counted.append(Counted(title, event.key, digests(*both, title)))
-            written.append(Written(both, _rendered(writer, reports, event, job), pickle.dumps(event, pickle.HIGHEST_PROTOCOL)))
+            paper = pickle.dumps(event, pickle.HIGHEST_PROTOCOL)
+            # A paper that holds the placeholder itself is rendered by the parent: its text is not the key's.
+            entry = None if placeholder in paper else _rendered(writer, reports, event, job)
+            written.append(Written(both, entry, paper))
         else:
             counted.append(event)
     return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)

@@ -96,9 +96,9 @@ class EntryWriter(Writer, Protocol):
     in the order of the papers.
 
     Workers render an entry before the paper's key is settled, under a placeholder key made of
-    letters and digits, and the key takes the placeholder's place in the text: so the key must be
-    in the entry as it is, not transformed (an entry in which the placeholder is not found exactly
-    once, or a report that names it, is rendered again with the real key, which costs time only).
+    letters and digits, and the key then takes the placeholder's place wherever it stands in the
+    text: so the key must be in the entry as it is, never transformed (an entry without the
+    placeholder, or a report that names it, is rendered again with the real key, which costs time only).
     """
 
     def entry(self, paper: Paper) -> str | None:

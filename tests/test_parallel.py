@@ -170,7 +170,8 @@ def test_a_reader_failing_in_a_worker_costs_the_rest_of_its_input_as_in_one_proc
 
 
 class _KeyTwiceWriter:
-    """An entry writer that writes each key twice (so its entries are rendered again with their keys) and fails on one title."""
+    """An entry writer that writes each key twice, as it is or, for titles of even length, upper-cased (so that
+    those entries do not hold the placeholder and are rendered again with their keys), and fails on one title."""
 
     FAIL_ON = "\x00"  # a title holding this fails
 
@@ -181,7 +182,8 @@ class _KeyTwiceWriter:
         if self.FAIL_ON in paper.title:
             raise RuntimeError("a bug in the writer")
         self.report(Report.about(paper, f"wrote {paper.key}"))
-        return f"{paper.key}: {paper.title} [{paper.key}]\n"
+        key = paper.key.upper() if len(paper.title) % 2 == 0 else paper.key
+        return f"{key}: {paper.title} [{key}]\n"
 
     def write_entries(self, entries, out) -> None:  # noqa: ANN001
         out.writelines(entries)
@@ -196,7 +198,7 @@ class _KeyTwice:
         register(WriterSpec("keytwice", "keys written twice", ("kt",), "text/plain", _KeyTwiceWriter, entries=True))
 
 
-def test_entries_that_do_not_take_their_key_in_place_are_rendered_again_and_writer_failures_stay_the_writers(
+def test_entries_take_their_keys_in_place_or_are_rendered_again_and_writer_failures_stay_the_writers(
     dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     host = host_with(_KeyTwice())
@@ -216,8 +218,8 @@ def test_a_title_holding_the_placeholder_key_is_written_as_read(
     host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel.secrets, "token_hex", lambda _n: "0123456789abcdef")
-    profile = next(path for path in dump_5k if path.name == "profile.txt")
-    lines = profile.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = next(path for path in dump_5k if path.name == "profile.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    profile = tmp_path / "profile.txt"
     opening = next(i for i, line in enumerate(lines) if is_meta_line(line.strip()))
     title_at = next(i for i in range(opening + 1, len(lines)) if lines[i].strip())
     lines[title_at] = "bibxkey0123456789abcdef " + lines[title_at]
@@ -226,3 +228,21 @@ def test_a_title_holding_the_placeholder_key_is_written_as_read(
         one = exported(host, [profile], writer, 1, tmp_path / f"{writer}-1")
         two = exported(host, [profile], writer, 2, tmp_path / f"{writer}-2")
         assert one == two and b"bibxkey0123456789abcdef" in two[0]
+
+
+def test_bibx_writers_entries_take_their_keys_in_place(
+    host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process renders no paper of bibx's own writers again (but the merged ones): the workers did it."""
+    outcomes: list[bool] = []
+    keyed = parallel._keyed
+
+    def counting(entry, key, placeholder):  # noqa: ANN001, ANN202
+        outcomes.append(keyed(entry, key, placeholder) is not None)
+        return keyed(entry, key, placeholder)
+
+    monkeypatch.setattr(parallel, "_keyed", counting)
+    for writer in ENTRY_WRITERS:
+        outcomes.clear()
+        exported(host, dump_5k, writer, 2, tmp_path / writer)
+        assert outcomes and all(outcomes), writer
