@@ -107,12 +107,15 @@ def _latex_tools() -> tuple[Any, Any]:
 # math, a command with its braced arguments (one nesting level), an accent with its letter, a
 # braced group, a ligature or a tie. Everything between them is printed as typed.
 _BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+# A \\, $, { or } that starts no piece (an unbalanced text) is a stray, a piece of its own coming
+# last, so that the pieces alone tell whether the text is balanced.
 # Every branch starts with one literal character, as in _LATEX_ACTIVE: splitting then costs little
 # more than a scan for those characters (a class such as ``[?!]`` as a branch would double it).
 _LATEX_PIECE = re.compile(
-    rf"""(\$[^$]*\$|\\[A-Za-z]+(?:\s*{_BRACED})*|\\['"`^~=.](?:{_BRACED}|\\[A-Za-z]+|[A-Za-z])?|\\[^A-Za-z]|{_BRACED}|---|--|``|''|\?`|!`|~)"""
+    rf"""(\$[^$]*\$|\\[A-Za-z]+(?:\s*{_BRACED})*|\\['"`^~=.](?:{_BRACED}|\\[A-Za-z]+|[A-Za-z])?|\\[^A-Za-z]|{_BRACED}|---|--|``|''|\?`|!`|~"""
+    r"""|\\|\$|\{|\})"""
 )
-_STRAY = re.compile(r"[\\${}]")
+_STRAYS = frozenset("\\${}")
 
 
 def _latex_pieces(latex: str) -> list[str]:
@@ -124,8 +127,7 @@ def _latex_to_rich(latex: str) -> str:
     """Piece by piece, each piece converted once (pylatexenc takes milliseconds per abstract but
     well under one per piece, and pieces repeat); an unbalanced text is walked whole."""
     pieces = _latex_pieces(latex)
-    # A stray is one character, so joining the texts neither makes nor hides one.
-    if _STRAY.search("".join(pieces[::2])):
+    if not _STRAYS.isdisjoint(pieces[1::2]):
         return _collapse(_walked(latex))
     pieces[1::2] = map(_piece_to_rich, pieces[1::2])
     return _collapse("".join(pieces))
