@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibx.latex_to_rich import _BRACED, _LATEX_PIECE, _collapse, _piece_to_rich, _walked, from_latex, repair_mojibake
+from bibx_plugins.listings.grammar import NEAR_META_LINE, NEAR_META_MAX_LENGTH, clean, is_meta_line, opens_record
 
 LATEX_PIECES = (
     "$", "$x$", "$10^{9}$", "$O(1/\\sqrt{n})$", "$\\alpha T + \\beta$", "^", "_", "{", "}", "{{a}}", "\\", "\\\\",
@@ -53,3 +54,19 @@ def test_latex_pieces_split_as_the_former_pattern_split_with_strays_apart(text: 
 @given(LATEX_TEXT)
 def test_latex_reads_as_the_former_reading(text: str) -> None:
     assert from_latex(text) == _former_from_latex(text)
+
+
+# Opening lines and near misses: scores, classes, dates with and without a year, "Code", stray spaces.
+META_PIECES = (
+    "99.9", "7", "CV", "LG", "cs.LG", "hep-ph", "bioinformatics", "Apr", "Mar.", " ", "  ", "\t", "21", "4", ", 2022",
+    ",2022", "Code", "code", "x", "١٢", "²", ".", "\n", "\u2028", "Title", "et al.",
+)  # fmt: skip
+META_TEXT = st.lists(st.sampled_from(META_PIECES), max_size=10).map("".join) | st.text()
+
+
+@settings(max_examples=500)
+@given(META_TEXT)
+def test_opening_lines_are_those_both_patterns_find(text: str) -> None:
+    line = clean(text)
+    former = is_meta_line(line) or (len(line) <= NEAR_META_MAX_LENGTH and NEAR_META_LINE.match(line) is not None)
+    assert opens_record(line) == former

@@ -13,9 +13,11 @@ or appended to an abstract.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from bibx.arxiv import find_urls, normalise_category
@@ -91,9 +93,8 @@ def may_mention_cookies(line: str) -> bool:
     return "cookie" in line.lower() or "ı" in line or "İ" in line
 
 
-@dataclass(frozen=True, slots=True)
-class RecordMeta:
-    """The parsed opening line of a record."""
+class RecordMeta(NamedTuple):
+    """The parsed opening line of a record (a tuple: one per paper, and a tuple is the cheapest to build)."""
 
     category_raw: str
     date: PartialDate
@@ -196,7 +197,11 @@ def is_meta_line(line: str) -> bool:
 
 
 def opens_record(line: str) -> bool:
-    """An opening line, or one so close to it that it must be a mistyped one."""
+    """A cleaned line that opens a record, or one so close to it that it must be a mistyped one."""
+    # Both patterns end in a day, a year or "Code", and a cleaned line ends where they do: the
+    # titles and abstracts, which end otherwise, are never tried against them.
+    if not (line[-1:].isdigit() or line.endswith("Code")):
+        return False
     return is_meta_line(line) or (len(line) <= NEAR_META_MAX_LENGTH and NEAR_META_LINE.match(line) is not None)
 
 
@@ -205,13 +210,18 @@ def parse_meta(line: str, context: ReadContext) -> RecordMeta:
     match = META_LINE.match(line)
     if match is None:
         raise ValueError(f"not a category/date line: {line[:80]!r}")
-    year = match["year"]
+    month, day, year, code, score = match.group("month", "day", "year", "code", "score")
     return RecordMeta(
         category_raw=match["category"],
-        date=listing_date(match["month"], int(match["day"]), int(year) if year else None, context.as_of),
-        has_code=match["code"] is not None,
-        score=float(match["score"]) if match["score"] else None,
+        date=_listed_date(month, day, year, context.as_of),
+        has_code=code is not None,
+        score=float(score) if score else None,
     )
+
+
+@lru_cache(maxsize=4096)  # a pure function of the date as printed, and a page lists many papers a day
+def _listed_date(month: str, day: str, year: str | None, as_of: dt.date) -> PartialDate:
+    return listing_date(month, int(day), int(year) if year else None, as_of)
 
 
 def split_organizations(author_line: str) -> tuple[str, tuple[str, ...]]:
