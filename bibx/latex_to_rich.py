@@ -112,15 +112,10 @@ _LATEX_PIECE = re.compile(
 _STRAYS = frozenset("\\${}")
 
 
-def _latex_pieces(latex: str) -> list[str]:
-    """Text, piece, text, …, text."""
-    return _LATEX_PIECE.split(latex)
-
-
 def _latex_to_rich(latex: str) -> str:
     """Piece by piece, each piece converted once (pylatexenc takes milliseconds per abstract but
     well under one per piece, and pieces repeat); an unbalanced text is walked whole."""
-    pieces = _latex_pieces(latex)
+    pieces = _LATEX_PIECE.split(latex)  # text, piece, text, …, text
     if len(pieces) == 1:
         return _collapse(latex)
     if not _STRAYS.isdisjoint(pieces[1::2]):
