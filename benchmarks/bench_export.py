@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import compile_bytecode  # noqa: E402
 from export_report import Row, Run, ratios, table, target_checks  # noqa: E402
 from generate import DEFAULT_SEED, dump_directory, generate_dump, parse_size, size_label  # noqa: E402
 
@@ -287,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if skipped:
         progress_text(f"not registered in this bibx, skipped: {', '.join(skipped)}")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode(sys.executable)
     rows = [row for size in sizes for row in bench_size(size, formats, args)]
     merge = "--no-merge" if args.no_merge else "merge on"
     runs = f"median of up to {args.repeat} runs ({args.budget:g} s budget each)"

@@ -5,6 +5,8 @@
 The one paper is the first of a generated Daily Papers page (``generate.py``'s shapes). Prints the
 median and the least CPU time (user + system, ``getrusage(RUSAGE_CHILDREN)``) of each command; the
 commands alternate, so a busy machine slows them alike.
+
+Each install's own modules are compiled to bytecode first (see ``bytecode.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import compile_bytecode  # noqa: E402
 
 
 def cpu_seconds(command: list[str]) -> float:
@@ -54,6 +59,7 @@ def main() -> None:
         commands: dict[str, list[str]] = {}
         for install in args.installs:
             name, path = install.split("=", 1)
+            compile_bytecode(Path(path).with_name("python"))
             commands[f"{name} --help"] = [path, "--help"]
             commands[f"{name} one-paper export"] = [path, "export", str(page), "-t", "bibtex", "--as-of", "2026-11-25", "-o", output]
         times: dict[str, list[float]] = {name: [] for name in commands}

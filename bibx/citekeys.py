@@ -21,7 +21,6 @@ would collide get more title words, then a short hash of the title, whatever the
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
 import string
 import unicodedata
@@ -29,6 +28,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+from bibx.digests import DigestSet, sorted_in_runs
 from bibx.merge import title_key
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
@@ -41,7 +41,6 @@ FUNCTION_WORDS = frozenset(
 )
 EXTRA_TITLE_WORDS = 2
 _TITLE_MASK = (1 << 24) - 1
-_SORT_RUN = 1 << 16  # digests sorted at a time: a list of 64k numbers, ~2.5 MB
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 TITLE_WORD = re.compile(r"[^\s:/-]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
@@ -136,7 +135,7 @@ class KeyAssigner:
     :class:`KeyCollisions`, the first pass over the inputs: so a paper's key does not depend on
     the order of the inputs or on which other paper came first.
 
-    Keys handed out are remembered as 8-byte digests (a tenth of the memory of the strings); a
+    Keys handed out are remembered as 8-byte digests in a :class:`~bibx.digests.DigestSet`; a
     key that an input already carries (``reserved``) or one handed out before still gets a letter
     suffix, the only order-dependent step, reached only by the same title read twice without
     merging or by a generated key equal to a kept one.
@@ -146,8 +145,9 @@ class KeyAssigner:
         """``reserved`` keys (those an input already carries) are never given to another paper."""
         self.bases = KeyBases(pattern)
         self._collisions = collisions or KeyCollisions(self.bases)
-        self._used: set[int] = set()
-        self._reserved = {_digest(key) for key in reserved}
+        # Sized for every paper of the first pass: the set never grows while keys are handed out.
+        self._used = DigestSet(expected=self._collisions.observed)
+        self._reserved = DigestSet(_digest(key) for key in reserved)
         self._next_suffix: dict[str, int] = {}  # only for bases that have collided
 
     def assign(self, paper: Paper) -> str:
@@ -156,12 +156,22 @@ class KeyAssigner:
 
     def unsuffixed(self, paper: Paper) -> str:
         """The key :meth:`assign` gives ``paper`` unless it is taken (a function of the paper and the first pass)."""
-        key = self.bases.base(paper)
-        if self._collisions.base_collides(key):
-            key = self.bases.extended(paper)
-            if self._collisions.extended_collides(key):
-                key += "-" + _title_hash(paper.title)
-        return key
+        base = self.bases.base(paper)
+        if not self._collisions.base_collides(base):
+            return base  # nearly always: the extension and the title's digest are not worked out
+        return self.settled(base, self.bases.extended(paper), title_key(paper.title))
+
+    def settled(self, base: str, extended: str, title: bytes) -> str:
+        """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper.
+
+        Where two titles share the base, the base extended by title words; where those still meet,
+        four hex digits of the title's merge key (the same for the same title, however written).
+        """
+        if not self._collisions.base_collides(base):
+            return base
+        if not self._collisions.extended_collides(extended):
+            return extended
+        return f"{extended}-{title[:2].hex()}"
 
     def claim(self, key: str) -> str:
         """``key`` (from :meth:`unsuffixed`), suffixed if taken: what :meth:`assign` returns for its paper."""
@@ -194,8 +204,16 @@ class KeyBases:
         return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
 
     def extended(self, paper: Paper) -> str:
+        return self.base(paper) + self._extension(paper)
+
+    def both(self, paper: Paper) -> tuple[str, str]:
+        """(base, extended) at the cost of one base."""
+        base = self.base(paper)
+        return base, base + self._extension(paper)
+
+    def _extension(self, paper: Paper) -> str:
         words = islice(_significant_words(paper), self._more_from, self._more_from + EXTRA_TITLE_WORDS)
-        return self.base(paper) + "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
+        return "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
 
 
 class KeyCollisions:
@@ -211,25 +229,22 @@ class KeyCollisions:
         self._bases = bases
         self._base_digests = array("Q")
         self._extended_digests = array("Q")
-        self._colliding_bases: set[int] = set()
-        self._colliding_extended: set[int] = set()
+        self._colliding_bases = DigestSet()
+        self._colliding_extended = DigestSet()
+        self.observed = 0  # papers counted, known once finished
 
     def observe(self, paper: Paper, title: bytes) -> None:
         """Count one reading of ``paper``; ``title`` is its merge key (the same title, however written)."""
-        self.add(self.digests(paper, title))
+        self.add(digests(*self._bases.both(paper), title))
 
-    def digests(self, paper: Paper, title: bytes) -> tuple[int, int]:
-        """What :meth:`observe` counts of ``paper``: two numbers, which a worker process can work out."""
-        title_bits = int.from_bytes(title[:3], "little")
-        return _key_bits(self._bases.base(paper)) | title_bits, _key_bits(self._bases.extended(paper)) | title_bits
-
-    def add(self, digests: tuple[int, int]) -> None:
-        """Count one reading, from its :meth:`digests`."""
-        self._base_digests.append(digests[0])
-        self._extended_digests.append(digests[1])
+    def add(self, counted: tuple[int, int]) -> None:
+        """Count one reading, from its :func:`digests` (which a worker process can work out)."""
+        self._base_digests.append(counted[0])
+        self._extended_digests.append(counted[1])
 
     def finish(self) -> None:
         """Work out the shared keys; the arrays are freed."""
+        self.observed = len(self._base_digests)
         self._colliding_bases = _shared(self._base_digests)
         self._colliding_extended = _shared(self._extended_digests)
         self._base_digests, self._extended_digests = array("Q"), array("Q")
@@ -241,32 +256,25 @@ class KeyCollisions:
         return _key_bits(key) in self._colliding_extended
 
 
+def digests(base: str, extended: str, title: bytes) -> tuple[int, int]:
+    """What :class:`KeyCollisions` counts of a paper, from its :meth:`KeyBases.both` and its title's merge key."""
+    title_bits = int.from_bytes(title[:3], "little")
+    return _key_bits(base) | title_bits, _key_bits(extended) | title_bits
+
+
 def _key_bits(key: str) -> int:
     return _digest(key) & ~_TITLE_MASK
 
 
-def _shared(digests: array[int]) -> set[int]:
+def _shared(digests: array[int]) -> DigestSet:
     """Key bits that occur with more than one title's bits."""
-    shared: set[int] = set()
+    shared = DigestSet()
     previous = None
-    for digest in _sorted_in_runs(digests):
+    for digest in sorted_in_runs(digests):
         if previous is not None and digest != previous and (digest & ~_TITLE_MASK) == (previous & ~_TITLE_MASK):
             shared.add(digest & ~_TITLE_MASK)
         previous = digest
     return shared
-
-
-def _sorted_in_runs(digests: array[int]) -> Iterator[int]:
-    """The digests in order, sorted in place run by run and merged lazily: never a list of them all."""
-    view = memoryview(digests)
-    for start in range(0, len(digests), _SORT_RUN):
-        view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))
-    return heapq.merge(*(view[start : start + _SORT_RUN] for start in range(0, len(digests), _SORT_RUN)))
-
-
-def _title_hash(title: str) -> str:
-    """Four hex digits of the title's merge key: the same for the same title, however written."""
-    return title_key(title)[:2].hex()
 
 
 def _digest(key: str) -> int:

@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 import click
@@ -178,7 +177,7 @@ def _writer_options(pairs: tuple[str, ...], **named: str | None) -> dict[str, st
 
 
 @click.group(cls=PluginAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(metadata.version(OWN_DISTRIBUTION), prog_name="bibx")
+@click.version_option(package_name=OWN_DISTRIBUTION, prog_name="bibx")  # the version is looked up only for --version
 @click.option("--disable-plugin", multiple=True, metavar="NAME", help="Do not load this plugin (repeatable; also BIBX_DISABLE_PLUGINS=a,b).")
 def main(disable_plugin: tuple[str, ...]) -> None:
     """Turn copied paper listings into bibliographies (BibTeX, BibLaTeX, CSL-JSON, RIS, formatted references)."""
@@ -232,7 +231,7 @@ def main(disable_plugin: tuple[str, ...]) -> None:
 @click.option("--offline", is_flag=True, help="With --resolve: answer from the cache only, no network request.")
 @click.option(
     "--jobs", type=click.IntRange(min=1), metavar="N",
-    help="Processes to write with (default: the usable cores; large inputs only); 1: one process.",
+    help="Processes to write with (default and at most: the usable cores; large inputs only); 1: one process.",
 )
 @click.pass_context
 def export_command(

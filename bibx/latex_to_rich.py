@@ -39,14 +39,9 @@ def from_latex(latex: str, *, repair: bool = True) -> str:
     """
     if repair:
         latex = repair_mojibake(latex)
-    if not _LATEX_ACTIVE.search(latex):
-        return _collapse(latex)
     return _latex_to_rich(latex)
 
 
-# What makes LaTeX print something else than the characters typed (outside math; a bare % is
-# read as a percent sign, ^ and _ as themselves): without any, the text is its own rich text.
-_LATEX_ACTIVE = re.compile(r"[\\${}~]|--|``|''|[?!]`")
 _SPACES = re.compile(r"[ \t\r\n]+")
 # A % not escaped by a backslash (an odd number of them before it escapes it).
 _BARE_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")
@@ -105,34 +100,28 @@ def _latex_tools() -> tuple[Any, Any]:
 # math, a command with its braced arguments (one nesting level), an accent with its letter, a
 # braced group, a ligature or a tie. Everything between them is printed as typed.
 _BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+# A \\, $, { or } that starts no piece (an unbalanced text) is a stray, a piece of its own coming
+# last, so that the pieces alone tell whether the text is balanced. A bare % is a percent sign, and
+# ^ and _ print as themselves outside math: a text without pieces is its own rich text.
+# Every branch starts with one literal character, so re scans for those characters in C before
+# trying the branches (a character class such as ``[?!]`` as a branch would double the cost).
 _LATEX_PIECE = re.compile(
-    rf"""(\$[^$]*\$|\\[A-Za-z]+(?:\s*{_BRACED})*|\\['"`^~=.](?:{_BRACED}|\\[A-Za-z]+|[A-Za-z])?|\\[^A-Za-z]|{_BRACED}|---|--|``|''|[?!]`|~)"""
+    rf"""(\$[^$]*\$|\\[A-Za-z]+(?:\s*{_BRACED})*|\\['"`^~=.](?:{_BRACED}|\\[A-Za-z]+|[A-Za-z])?|\\[^A-Za-z]|{_BRACED}|---|--|``|''|\?`|!`|~"""
+    r"""|\\|\$|\{|\})"""
 )
-_STRAY = re.compile(r"[\\${}]")
-# The characters a piece can start with: trying _LATEX_PIECE only there is twice as fast as its split.
-_PIECE_START = re.compile(r"[-\\${~`'?!]")
-
-
-def _latex_pieces(latex: str) -> list[str]:
-    """``_LATEX_PIECE.split(latex)``: text, piece, text, …, text."""
-    pieces: list[str] = []
-    end, match = 0, _LATEX_PIECE.match
-    for candidate in _PIECE_START.finditer(latex):
-        start = candidate.start()
-        if start >= end and (piece := match(latex, start)):
-            pieces += (latex[end:start], piece.group())
-            end = piece.end()
-    pieces.append(latex[end:])
-    return pieces
+_STRAYS = frozenset("\\${}")
 
 
 def _latex_to_rich(latex: str) -> str:
     """Piece by piece, each piece converted once (pylatexenc takes milliseconds per abstract but
     well under one per piece, and pieces repeat); an unbalanced text is walked whole."""
-    pieces = _latex_pieces(latex)
-    if any(_STRAY.search(text) for text in pieces[::2]):
+    pieces = _LATEX_PIECE.split(latex)  # text, piece, text, …, text
+    if len(pieces) == 1:
+        return _collapse(latex)
+    if not _STRAYS.isdisjoint(pieces[1::2]):
         return _collapse(_walked(latex))
-    return _collapse("".join(piece if index % 2 == 0 else _piece_to_rich(piece) for index, piece in enumerate(pieces)))
+    pieces[1::2] = map(_piece_to_rich, pieces[1::2])
+    return _collapse("".join(pieces))
 
 
 @lru_cache(maxsize=8192)

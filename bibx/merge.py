@@ -29,6 +29,11 @@ def title_key(title: str) -> bytes:
     return hashlib.blake2b(title_letters(to_plain(title)), digest_size=12).digest()
 
 
+def title_digest(key: bytes) -> int:
+    """64 bits of a :func:`title_key`: what counting repeated titles keeps of each (:class:`~bibx.digests.Repeats`)."""
+    return int.from_bytes(key[:8], "little")
+
+
 def title_letters(title: str) -> bytes:
     """The letters and digits of ``title``, accents split off and case folded, in UTF-8."""
     if title.isascii():

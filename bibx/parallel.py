@@ -1,17 +1,17 @@
 """Export on several cores (``bibx export --jobs N``): records read and entries rendered in worker processes.
 
 The main process cuts each input into records (the reader's cheap ``records``) and sends chunks of
-them to forked workers (:mod:`bibx.parallel_worker`). In the first pass a worker interprets its
-records (the reader's ``interpret``: the listing grammar, most of the cost) and returns what the
-main process counts (titles to merge, the inputs' keys, colliding keys) together with the papers,
-pickled, which the main process keeps in the export's spool folder without reading them. In the
-second pass those blobs go back to the workers, which give each paper its key unless that key is
-taken and render its entry. The main process keeps everything global, in input order: it counts and
-reports, merges repeated titles and hands out the keys. When the key it hands out is the provisional
-one (nearly always) the worker's text is written as it is; otherwise, and for every paper it merges,
-it unpickles that paper itself and renders it. Rendering depends on the paper alone, so the output
-is the same bytes as with one process. At most a few chunks per worker are in flight, so memory
-stays flat; the spool holds about the input's size on disk.
+them to forked workers (:mod:`bibx.parallel_worker`). A worker interprets its records (the reader's
+``interpret``: the listing grammar) and renders each paper's entry under a placeholder key, and
+returns what the main process counts (titles to merge, the inputs' keys, the key bases and their
+digests) with the entries, and the papers, pickled, which the main process keeps in the export's spool
+folder without reading them. Once every input is read, the main process knows which titles repeat and
+which keys collide: it then walks what it kept, in input order, and hands out the keys. Where the key
+a paper gets is the one its entry was rendered for (the input's own), or the placeholder stands in the
+entry (and nowhere in the paper itself), the entry is written with the key in its place; for a paper whose
+title is merged, or whose entry cannot take its key that way, it unpickles the paper and renders it itself. Rendering depends on
+the paper alone, so the output is the same bytes as with one process. At most a few chunks per worker
+are in flight, so memory stays flat; the spool holds about twice the input's size on disk.
 
 Only where it pays: a writer that declares ``WriterSpec(entries=True)``, readers that declare
 ``records`` and ``interpret``, no ``--resolve`` or ``--select``, no library being appended to, and
@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -31,9 +32,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from bibx import parallel_worker
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
-from bibx.merge import merge_readings
+from bibx.digests import Repeats
+from bibx.merge import merge_readings, title_digest
 from bibx.model import Paper, Report
-from bibx.parallel_worker import Failed, Job, Meta, as_written, interpret_chunk, render_chunk
+from bibx.parallel_worker import Counted, Failed, Job, Rendered, Written, as_written, interpret_chunk
 from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
@@ -57,8 +59,9 @@ def usable_cores() -> int:
 
 
 def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[Opened]) -> int:
-    """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays."""
-    jobs = usable_cores() if requested is None else requested
+    """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays;
+    never more than the usable cores (``--jobs 1000`` must not fork a thousand processes)."""
+    jobs = usable_cores() if requested is None else min(requested, usable_cores())
     if jobs <= 1 or not spec.entries or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if not opened or not all(item.reader.records and item.reader.interpret for item in opened):
@@ -74,26 +77,25 @@ def _size(item: Opened) -> int:
 
 
 class _Records(NamedTuple):
-    """A chunk of one input's records, pickled, for a worker's first pass."""
+    """A chunk of one input's records, for a worker."""
 
     source: int  # the input's position among the opened ones
-    payload: bytes
+    records: list[object]
 
 
 class _Interpreted(NamedTuple):
-    """A chunk after the first pass: the events the main process counts, and the papers, pickled (kept on disk)."""
+    """A chunk as its worker returned it (kept on disk for :meth:`ParallelReading.entries`)."""
 
     source: int  # the input's position among the opened ones
-    events: list[Report | Meta | Failed]
-    blob: bytes
+    events: list[Report | Counted | Failed]
+    written: bytes  # the pickled list of each paper's Written, in order
 
 
 class _Chunk(NamedTuple):
-    """A chunk submitted to the pool: its result is the first pass's ``(events, blob)`` or the second's entries."""
+    """A chunk submitted to the pool: its result is its events and its papers' Written."""
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any]
-    interpreted: _Interpreted | None = None  # the second pass's input
 
 
 class _Start(NamedTuple):
@@ -113,90 +115,93 @@ _Unit = _Chunk | _Start | _End | _Incomplete | Report
 
 
 class ParallelReading:
-    """The inputs of one export read by a pool of workers; the counterpart of :class:`bibx.reading.Reading`."""
+    """The inputs of one export read and rendered by a pool of workers; the counterpart of :class:`bibx.reading.Reading`."""
 
     def __init__(
-        self, request: ReadRequest, opened: Sequence[Opened], accounting: Accounting, jobs: int, spool: Path, provenance: bool = True
+        self,
+        request: ReadRequest,
+        opened: Sequence[Opened],
+        accounting: Accounting,
+        jobs: int,
+        spool: Path,
+        writing: tuple[WriterSpec, dict[str, str]],
+        provenance: bool = True,
     ) -> None:
         self.request = request
         self.provenance = provenance
         self.opened = opened
         self.accounting = accounting
         self.jobs = jobs
+        self.writing = writing
+        # Entries are rendered under this key and given theirs later; a key no input can guess.
+        self.placeholder = f"bibxkey{secrets.token_hex(8)}"
         self._spill = spool / "first-pass-papers"
         self._collisions = KeyCollisions(KeyBases(request.key_pattern))
-        self._counts: dict[bytes, int] = {}
+        self._counts: dict[int, int] = {}
         self._keys: set[str] = set()
-        self._unpickled: tuple[bytes | None, list[Any]] = (None, [])
         self._papers_before, self._failed = 0, False  # of the input being read
 
     def first_pass(self) -> None:
-        """Interprets every record once; counts repeated titles and colliding keys, collects the inputs' own keys,
-        finds every input not readable to its end. The interpreted chunks are kept for :meth:`entries`."""
+        """Interprets every record and renders its entries once; counts repeated titles and colliding keys, collects
+        the inputs' own keys, finds every input not readable to its end. What the workers return is kept for :meth:`entries`."""
         probe = Accounting(ignore)
         merge = self.request.merge
-        seen: set[bytes] = set()
-        with _pool(Job(self.opened, self.request.as_of, self.request.key_pattern), self.jobs) as pool, self._spill.open("wb") as out:
+        repeats = Repeats()
+        spec, options = self.writing
+        job = Job(self.opened, self.request.as_of, self.request.key_pattern, spec, options, self.placeholder, self.provenance)
+        with _pool(job, self.jobs) as pool, self._spill.open("wb") as out:
             units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
             for unit in _spilled_to(_interpreted(units), out):
-                for meta, _ in self._events(unit, probe):
-                    self._collisions.add(meta.digests)
-                    if meta.key:
-                        self._keys.add(meta.key)
-                    if not merge:
-                        continue
-                    if meta.title in seen:
-                        self._counts[meta.title] = self._counts.get(meta.title, 1) + 1
-                    else:
-                        seen.add(meta.title)
+                for counted in self._events(unit, probe):
+                    self._collisions.add(counted.digests)
+                    if counted.key:
+                        self._keys.add(counted.key)
+                    if merge:
+                        repeats.add(title_digest(counted.title))
         self._collisions.finish()
+        self._counts = repeats.counts()
         for name, report in probe.incomplete.items():
             self.accounting.incomplete.setdefault(name, report)
 
-    def entries(self, spec: WriterSpec, writer: EntryWriter, options: dict[str, str], progress: Callable[[int], None] | None) -> Iterator[str]:
-        """The second pass: every entry to write, in order, with merging, keys and accounting as in one process."""
-        request, accounting = self.request, self.accounting
-        assigner = KeyAssigner(request.key_pattern, reserved=self._keys, collisions=self._collisions)
+    def entries(self, writer: EntryWriter, progress: Callable[[int], None] | None) -> Iterator[str]:
+        """Every entry to write, in order, with merging, keys and accounting as in one process."""
+        accounting = self.accounting
+        assigner = KeyAssigner(self.request.key_pattern, reserved=self._keys, collisions=self._collisions)
         pending: dict[bytes, list[Paper]] = {}
 
-        def handed(paper: Paper) -> str | None:
-            """A paper the main process renders itself (merged, or its key is not the provisional one)."""
-            key = assigner.keep(paper.key) if paper.key else assigner.assign(paper)
+        def rendered_here(paper: Paper, key: str | None = None) -> str | None:
+            """A paper the main process renders itself: merged, or its entry cannot take its key."""
+            key = key or (assigner.keep(paper.key) if paper.key else assigner.assign(paper))
             self._report_key_change(paper, key)
             return self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
 
-        job = Job(self.opened, request.as_of, request.key_pattern, spec, options, self._collisions, frozenset(self._counts), self.provenance)
-        with _pool(job, self.jobs) as pool:
-            units = _ahead((_submitted_papers(unit, pool) for unit in _spilled_from(self._spill)), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
-            for unit in units:
-                rendered = iter(unit.result.get()) if isinstance(unit, _Chunk) else iter(())
-                for meta, interpreted in self._events(unit, accounting):
-                    entry = next(rendered)
-                    count = self._counts.get(meta.title)
-                    if count is not None:
-                        group = pending.setdefault(meta.title, [])
-                        group.append(self._paper(interpreted, meta))
-                        if len(group) == count:
-                            del pending[meta.title]
-                            for paper in self._merged(group):
-                                if (text := handed(paper)) is not None:
-                                    yield text
-                        continue
-                    assert entry is not None
-                    key = assigner.keep(meta.key) if meta.key else assigner.claim(entry.provisional)
-                    if key == entry.provisional:
-                        for report in entry.reports:
-                            accounting.writer_report(report)
-                        text = self._handed_over(entry.text, progress)
-                    else:  # a suffixed key: this paper is rendered again, here
-                        paper = self._paper(interpreted, meta)
-                        self._report_key_change(paper, key)
-                        text = self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
-                    if text is not None:
-                        yield text
+        for unit in _spilled_from(self._spill):
+            written: Iterator[Written] = iter(pickle.loads(unit.written) if isinstance(unit, _Interpreted) else ())
+            for counted in self._events(unit, accounting):
+                later = next(written)
+                count = self._counts.get(title_digest(counted.title))
+                if count is not None:
+                    group = pending.setdefault(counted.title, [])
+                    group.append(pickle.loads(later.paper))
+                    if len(group) == count:
+                        del pending[counted.title]
+                        for paper in self._merged(group):
+                            if (text := rendered_here(paper)) is not None:
+                                yield text
+                    continue
+                key = assigner.keep(counted.key) if counted.key else assigner.claim(assigner.settled(*later.bases, counted.title))
+                entry = _keyed(later.entry, key, self.placeholder)
+                if entry is None:
+                    text = rendered_here(pickle.loads(later.paper), key)
+                else:
+                    for report in entry.reports:
+                        accounting.writer_report(report)
+                    text = self._handed_over(entry.text, progress)
+                if text is not None:
+                    yield text
         for group in pending.values():  # only if a merged title's readings were not all read
             for paper in self._merged(group):
-                if (text := handed(paper)) is not None:
+                if (text := rendered_here(paper)) is not None:
                     yield text
 
     def _handed_over(self, text: str | None, progress: Callable[[int], None] | None) -> str | None:
@@ -215,13 +220,7 @@ class ParallelReading:
         self.accounting.summary.merged += len(group) - len(papers)
         return papers
 
-    def _paper(self, interpreted: _Interpreted, meta: Meta) -> Paper:
-        """The paper of ``meta``, unpickled in this process (papers to render here come in chunk order: the last chunk is kept)."""
-        if self._unpickled[0] is not interpreted.blob:
-            self._unpickled = (interpreted.blob, pickle.loads(interpreted.blob))
-        return self._unpickled[1][meta.position]  # type: ignore[no-any-return]
-
-    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[tuple[Meta, _Interpreted]]:
+    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Counted]:
         """The papers of ``unit`` in order (with their chunk); its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
         if isinstance(unit, _Start):
@@ -238,18 +237,17 @@ class ParallelReading:
             accounting.input_incomplete(unit.report)
             self._failed = True
         else:
-            interpreted = unit if isinstance(unit, _Interpreted) else unit.interpreted if isinstance(unit, _Chunk) else None
-            assert interpreted is not None  # a first-pass chunk is turned into an _Interpreted before it gets here
-            for event in interpreted.events:
+            assert isinstance(unit, _Interpreted)  # a chunk is turned into one before it gets here
+            for event in unit.events:
                 if isinstance(event, Report):
                     accounting.reader_report(event)
                 elif isinstance(event, Failed):
-                    accounting.input_incomplete(Report(event.message, self.opened[interpreted.source].source.name, event.line, rejected=True))
+                    accounting.input_incomplete(Report(event.message, self.opened[unit.source].source.name, event.line, rejected=True))
                     self._failed = True
                     return
                 else:
                     summary.read += 1
-                    yield event, interpreted
+                    yield event
 
     def _split(self) -> Iterator[_Split]:
         """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
@@ -282,17 +280,25 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
     yield from line_reports
     line_reports.clear()
     if chunk:
-        yield _Records(index, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+        yield _Records(index, chunk)
+
+
+def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | None:
+    """``entry`` as rendered under ``key``, or None where the main process must render the paper itself: its
+    worker failed or found the placeholder in the paper, it was rendered under another key (an input's key
+    taken twice), the placeholder is not in its text (a writer that changes the key) or it is in a report (a
+    report on a paper with no place in the input names it by its key)."""
+    if entry is None or entry.provisional == key:
+        return entry
+    if entry.provisional != placeholder or any(placeholder in report.message or placeholder in report.path for report in entry.reports):
+        return None
+    if entry.text is None:
+        return entry
+    return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if placeholder in entry.text else None
 
 
 def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
     return _Chunk(unit.source, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
-
-
-def _submitted_papers(unit: _Split, pool: Pool) -> _Unit:
-    if isinstance(unit, _Interpreted):
-        return _Chunk(unit.source, pool.apply_async(render_chunk, (unit.blob,)), unit)
-    return unit  # type: ignore[return-value]
 
 
 def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:

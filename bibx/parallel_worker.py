@@ -1,15 +1,14 @@
 """What the worker processes of a parallel export run (:mod:`bibx.parallel` plans and orders it).
 
-A worker is forked with a :class:`Job` and runs one of two functions on each chunk it is sent:
+A worker is forked with a :class:`Job` and runs :func:`interpret_chunk` on each chunk it is sent: a
+chunk of records (pickled) interpreted by the reader, and each paper rendered by the writer under a
+placeholder key (the input's own key where it has one). It returns the chunk's events in order, each
+paper as what the parent counts (:class:`Counted`), and, pickled in one piece, what the parent writes
+later (:class:`Written`: the key bases, the entry, the paper pickled on its own), which the parent
+keeps on disk unopened until the second pass, and then unpickles only the few papers it renders itself.
 
-* :func:`interpret_chunk`, the first pass: a chunk of records (pickled) interpreted by the
-  reader, returned twice, as :class:`Meta` events for the parent's counts (title, input key, the
-  digests :class:`~bibx.citekeys.KeyCollisions` counts) and as one pickled blob of the papers,
-  which the parent keeps on disk unread;
-* :func:`render_chunk`, the second pass: such a blob unpickled, each paper given the key it gets
-  unless that key is taken, and rendered by the writer.
-
-So each record is interpreted once, and the parent never builds a paper it does not merge.
+So each record is interpreted and rendered once, in a worker; the parent settles the keys, which
+need every paper's bases, and puts each key in its entry's place.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
+from bibx.citekeys import KeyBases, digests
 from bibx.facts import without_provenance
 from bibx.merge import title_key
 from bibx.model import Paper, Report
@@ -29,13 +28,28 @@ from bibx.specs import EntryWriter, ReadContext, WriteContext, WriterSpec
 from bibx.validation import checked_results
 
 
-class Meta(NamedTuple):
-    """A paper as the parent sees it after the first pass; ``position`` is its place in the chunk's events."""
+class Rendered(NamedTuple):
+    """A paper's entry, rendered with ``provisional`` (the input's key, or the export's placeholder key)."""
 
-    position: int
+    provisional: str
+    text: str | None
+    reports: tuple[Report, ...]  # the writer's, about this paper
+
+
+class Counted(NamedTuple):
+    """What the parent counts of a paper in the first pass."""
+
     title: bytes  # title_key
     key: str | None  # the input's own key
     digests: tuple[int, int]  # what KeyCollisions counts of it
+
+
+class Written(NamedTuple):
+    """What the parent needs of a paper in the second pass, to write it."""
+
+    bases: tuple[str, str]  # the pattern's key and its extension (KeyBases.both)
+    entry: Rendered | None  # None: the parent renders it (the writer raised here, or the paper holds the placeholder)
+    paper: bytes  # pickled, for the few papers the parent renders itself
 
 
 class Failed(NamedTuple):
@@ -45,53 +59,69 @@ class Failed(NamedTuple):
     line: int | None
 
 
-class Rendered(NamedTuple):
-    """A paper's entry, rendered with ``provisional`` (the input's key, or the pattern's key unsuffixed)."""
-
-    provisional: str
-    text: str | None
-    reports: tuple[Report, ...]  # the writer's, about this paper
-
-
 Event = Report | Paper | Failed
 
 
 @dataclass(frozen=True)
 class Job:
-    """What the forked workers inherit: the inputs' readers and, for the second pass, the writer."""
+    """What the forked workers inherit: the inputs' readers, the writer and how it renders."""
 
     opened: Sequence[Opened]
     as_of: Any
     key_pattern: str
-    writer: WriterSpec | None = None  # None: the first pass
-    options: dict[str, str] | None = None
-    collisions: KeyCollisions | None = None  # the first pass's, finished
-    repeated: frozenset[bytes] = frozenset()  # titles to merge: the parent renders them
+    writer: WriterSpec
+    options: dict[str, str]
+    placeholder: str  # the key entries are rendered under when the input gives none
     provenance: bool = True
 
 
 JOB: Job | None = None  # set just before forking
-_RENDERING: tuple[EntryWriter, list[Report], KeyAssigner] | None = None  # built once per worker
-_BASES: KeyCollisions | None = None
+_STATE: tuple[EntryWriter, list[Report], KeyBases] | None = None  # built once per worker
 
 
-def interpret_chunk(index: int, payload: bytes) -> tuple[list[Report | Meta | Failed], bytes]:
-    """The first pass over one chunk of input ``index``'s records: the events for the parent, and the blob to keep."""
-    global _BASES
+def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
+    """One chunk of input ``index``'s records: the events for the parent, in order, and its papers' :class:`Written`, pickled."""
     job = JOB
     assert job is not None
-    if _BASES is None:
-        _BASES = KeyCollisions(KeyBases(job.key_pattern))
+    writer, reports, bases = _state(job)
+    placeholder = job.placeholder.encode()  # as it stands in a pickled string (ASCII: UTF-8 is itself)
     item = job.opened[index]
-    events = interpreted(item, pickle.loads(payload), ReadContext(item.source.name, job.as_of, item.reader.name))
-    meta: list[Report | Meta | Failed] = []
-    for position, event in enumerate(events):
+    events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
+    counted: list[Report | Counted | Failed] = []
+    written: list[Written] = []
+    for event in events:
         if isinstance(event, Paper):
-            title = title_key(event.title)
-            meta.append(Meta(position, title, event.key, _BASES.digests(event, title)))
+            title, both = title_key(event.title), bases.both(event)
+            counted.append(Counted(title, event.key, digests(*both, title)))
+            paper = pickle.dumps(event, pickle.HIGHEST_PROTOCOL)
+            # A paper that holds the placeholder itself is rendered by the parent: its text is not the key's.
+            entry = None if placeholder in paper else _rendered(writer, reports, event, job)
+            written.append(Written(both, entry, paper))
         else:
-            meta.append(event)
-    return meta, pickle.dumps(events, pickle.HIGHEST_PROTOCOL)
+            counted.append(event)
+    return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)
+
+
+def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job) -> Rendered | None:
+    provisional = paper.key or job.placeholder
+    try:
+        text = writer.entry(as_written(paper, provisional, job.provenance))
+    except (Exception, SystemExit):  # noqa: BLE001 - the parent renders it again, where the failure is reported
+        reports.clear()
+        return None
+    written = tuple(reports)
+    reports.clear()
+    return Rendered(provisional, text, written)
+
+
+def _state(job: Job) -> tuple[EntryWriter, list[Report], KeyBases]:
+    """This worker's writer (its reports collected per paper) and key bases, built on its first chunk."""
+    global _STATE
+    if _STATE is None:
+        reports: list[Report] = []
+        writer: EntryWriter = job.writer.factory(WriteContext(dict(job.options), reports.append))  # type: ignore[assignment]
+        _STATE = (writer, reports, KeyBases(job.key_pattern))
+    return _STATE
 
 
 def interpreted(item: Opened, records: list[object], context: ReadContext) -> list[Event]:
@@ -108,30 +138,6 @@ def interpreted(item: Opened, records: list[object], context: ReadContext) -> li
             events.append(Failed(reader_failed(item, error), line))
             break
     return events
-
-
-def render_chunk(blob: bytes) -> list[Rendered | None]:
-    """The second pass over one chunk: each paper's entry in order, None for one whose title is merged."""
-    global _RENDERING
-    job = JOB
-    assert job is not None and job.writer is not None
-    if _RENDERING is None:
-        reports: list[Report] = []
-        writer = job.writer.factory(WriteContext(dict(job.options or {}), reports.append))
-        _RENDERING = (writer, reports, KeyAssigner(job.key_pattern, collisions=job.collisions))  # type: ignore[assignment]
-    writer, reports, assigner = _RENDERING  # type: ignore[misc]
-    rendered: list[Rendered | None] = []
-    for event in pickle.loads(blob):
-        if not isinstance(event, Paper):
-            continue
-        if title_key(event.title) in job.repeated:
-            rendered.append(None)
-            continue
-        provisional = event.key or assigner.unsuffixed(event)
-        text = writer.entry(as_written(event, provisional, job.provenance))
-        rendered.append(Rendered(provisional, text, tuple(reports)))
-        reports.clear()
-    return rendered
 
 
 def as_written(paper: Paper, key: str, provenance: bool) -> Paper:

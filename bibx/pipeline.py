@@ -153,10 +153,10 @@ def _planned_writing(
     if jobs > 1:
         from bibx.parallel import ParallelReading
 
-        parallel = ParallelReading(request.read, opened, accounting, jobs, spool, request.provenance)
+        parallel = ParallelReading(request.read, opened, accounting, jobs, spool, (spec, dict(request.options)), request.provenance)
         parallel.first_pass()
         entry_writer = cast(EntryWriter, writer)  # spec.entries: jobs_for checked it
-        return lambda out: entry_writer.write_entries(parallel.entries(spec, entry_writer, dict(request.options), progress), out)
+        return lambda out: entry_writer.write_entries(parallel.entries(entry_writer, progress), out)
     reading = Reading.prepare(request.read, host, opened, accounting, library, spool)
     papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
     counted = _counted(papers, accounting, progress)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import DEFAULT_PATTERN, KeyAssigner, KeyBases, KeyCollisions
+from bibx.digests import Repeats
 from bibx.format_names import UnknownFormat, reader_named
-from bibx.merge import merge_readings, title_key
+from bibx.merge import merge_readings, title_digest, title_key
 from bibx.model import Paper, Report
 from bibx.plugins import PluginHost
 from bibx.selection import Selection, selected
@@ -86,7 +87,7 @@ class Reading:
         self.opened = opened
         self.accounting = accounting
         self.library = library
-        self._counts: dict[bytes, int] = {}
+        self._counts: dict[int, int] = {}
         self._keys: set[str] = set(library.keys) if library else set()
         self._collisions = KeyCollisions(KeyBases(request.key_pattern))
 
@@ -165,30 +166,24 @@ def _resolve_warning(accounting: Accounting) -> Callable[[Paper | None, str], No
     return lambda paper, message: accounting.reader_report(Report.about(paper, message) if paper else Report(message, "--resolve"))
 
 
-def _titles_and_keys(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[bytes, int], set[str]]:
+def _titles_and_keys(papers: Iterator[Paper], merge: bool, collisions: KeyCollisions) -> tuple[dict[int, int], set[str]]:
     """Read everything once before writing: the keys the inputs carry, which generated keys would
-    collide, and, when merging, how often each repeated title occurs.
+    collide, and, when merging, how often each repeated title occurs (by :func:`~bibx.merge.title_digest`).
 
-    Titles seen once (nearly all) are left out of the counts, and the set that found them is freed
-    before the second pass builds its key index: peak memory is the larger of the two, not their sum.
+    Titles are counted in 8 bytes a paper and sorted once at the end; titles seen once (nearly all) are
+    left out of the counts, so the second pass's key index has the memory to itself.
     """
-    seen: set[bytes] = set()
-    counts: dict[bytes, int] = {}
+    repeats = Repeats()
     existing_keys = set()
     for paper in papers:
         key = title_key(paper.title)
         collisions.observe(paper, key)
         if paper.key:
             existing_keys.add(paper.key)
-        if not merge:
-            continue
-        if key in seen:
-            counts[key] = counts.get(key, 1) + 1
-        else:
-            seen.add(key)
+        if merge:
+            repeats.add(title_digest(key))
     collisions.finish()
-    return counts, existing_keys
-
+    return repeats.counts(), existing_keys
 
 
 def open_inputs(paths: Sequence[str], named: ReaderSpec | None, host: PluginHost, accounting: Accounting, spool_dir: Path) -> list[Opened]:
@@ -297,15 +292,15 @@ class LineCounter:
         return next(self._counting)
 
 
-def _merged(papers: Iterator[Paper], counts: dict[bytes, int], accounting: Accounting) -> Iterator[Paper]:
+def _merged(papers: Iterator[Paper], counts: dict[int, int], accounting: Accounting) -> Iterator[Paper]:
     """Papers whose title occurs once pass straight through; a repeated one waits for its last reading.
 
-    ``counts`` holds the repeated titles only (see :func:`_count_repeated_titles`).
+    ``counts`` holds the repeated titles only (see :func:`_titles_and_keys`).
     """
     pending: dict[bytes, list[Paper]] = {}
     for paper in papers:
         key = title_key(paper.title)
-        count = counts.get(key)
+        count = counts.get(title_digest(key))
         if count is None:
             yield paper
             continue
@@ -314,7 +309,7 @@ def _merged(papers: Iterator[Paper], counts: dict[bytes, int], accounting: Accou
         if len(group) == count:
             del pending[key]
             yield from _merged_group(group, accounting)
-    # Only reachable if an input changed between the passes: still write what was read.
+    # Only reachable if an input changed between the passes (or two titles share a digest): still write what was read.
     for group in pending.values():
         yield from _merged_group(group, accounting)
 

@@ -94,6 +94,11 @@ class EntryWriter(Writer, Protocol):
     ``papers``, so that the output is the same bytes whatever the number of jobs (tested for
     bibx's writers by ``tests/test_parallel.py``). Reports made in :meth:`entry` reach the user
     in the order of the papers.
+
+    Workers render an entry before the paper's key is settled, under a placeholder key made of
+    letters and digits, and the key then takes the placeholder's place wherever it stands in the
+    text: so the key must be in the entry as it is, never transformed (an entry without the
+    placeholder, or a report that names it, is rendered again with the real key, which costs time only).
     """
 
     def entry(self, paper: Paper) -> str | None:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bibx import name_shapes
 from bibx.citekeys import ascii_fold, fold_unicode
-from bibx.latex_to_rich import _LATEX_PIECE, _SPACES, _collapse, _latex_pieces
+from bibx.latex_to_rich import _SPACES, _collapse
 from bibx.merge import title_letters, unicode_title_letters
 from bibx.model import Paper
 from bibx.name_shapes import listed_name_penalty
@@ -131,11 +131,6 @@ def test_entries_are_laid_out_as_bibtexparser_writes_them(fields: list[tuple[str
     entry = Entry("misc", "key", [Field(name, value) for name, value in fields])
     expected = bibtexparser.write_string(Library([entry]), unparse_stack=(), bibtex_format=layout)
     assert entry_text("misc", "key", fields) == expected
-
-
-@given(MIXED_TEXT | ASCII_TEXT)
-def test_latex_pieces_are_the_pattern_split(text: str) -> None:
-    assert _latex_pieces(text) == _LATEX_PIECE.split(text)
 
 
 @given(ANY_TEXT)

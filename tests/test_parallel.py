@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bibx import ReaderSpec, hookimpl, parallel, read_by_records
+from bibx import ReaderSpec, WriterSpec, hookimpl, parallel, read_by_records
 from bibx.model import Report
 from bibx.pipeline import ExportRequest, ReadRequest, Summary, export
 from bibx.plugins import PluginHost, load_host
 from bibx.testing import SEED_AS_OF, host_with, seed_files
+from bibx_plugins.listings.grammar import is_meta_line
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_WRITERS = ("bibtex", "biblatex", "csljson", "ndjson", "json", "ris")
@@ -36,8 +37,9 @@ def dump_5k(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture
 def always_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Small inputs run on workers too; the list records each parallel export's job count."""
+    """Small inputs run on workers too, as many as asked for; the list records each parallel export's job count."""
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
     used: list[int] = []
     original = parallel.ParallelReading.__init__
 
@@ -113,6 +115,17 @@ def test_usable_cores_follow_the_affinity() -> None:
     assert 1 <= parallel.usable_cores() <= (__import__("os").cpu_count() or 1)
 
 
+def test_jobs_never_exceed_the_usable_cores(host: PluginHost, dump_5k: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibx.pipeline import Accounting, open_inputs
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 3)
+    opened = open_inputs([str(path) for path in dump_5k], None, host, Accounting(lambda report: None), tmp_path)
+    assert parallel.jobs_for(1000, host.writers.get("bibtex"), opened) == 3
+    assert parallel.jobs_for(None, host.writers.get("bibtex"), opened) == 3
+    assert parallel.jobs_for(2, host.writers.get("bibtex"), opened) == 2
+
+
 class _FailingCompact:
     """The compact reader under another name, failing on the record at line ``FAIL_AT``."""
 
@@ -154,3 +167,82 @@ def test_a_reader_failing_in_a_worker_costs_the_rest_of_its_input_as_in_one_proc
     assert one == two
     assert 0 < one[2].read < 2000
     assert any("failing reader (plugin" in message and "the rest of this input is skipped" in message for message in one[1])
+
+
+class _KeyTwiceWriter:
+    """An entry writer that writes each key twice, as it is or, for titles of even length, upper-cased (so that
+    those entries do not hold the placeholder and are rendered again with their keys), and fails on one title."""
+
+    FAIL_ON = "\x00"  # a title holding this fails
+
+    def __init__(self, context) -> None:  # noqa: ANN001
+        self.report = context.report
+
+    def entry(self, paper):  # noqa: ANN001, ANN201
+        if self.FAIL_ON in paper.title:
+            raise RuntimeError("a bug in the writer")
+        self.report(Report.about(paper, f"wrote {paper.key}"))
+        key = paper.key.upper() if len(paper.title) % 2 == 0 else paper.key
+        return f"{key}: {paper.title} [{key}]\n"
+
+    def write_entries(self, entries, out) -> None:  # noqa: ANN001
+        out.writelines(entries)
+
+    def write(self, papers, out) -> None:  # noqa: ANN001
+        self.write_entries((text for paper in papers if (text := self.entry(paper))), out)
+
+
+class _KeyTwice:
+    @hookimpl
+    def bibx_register_writers(self, register) -> None:  # noqa: ANN001
+        register(WriterSpec("keytwice", "keys written twice", ("kt",), "text/plain", _KeyTwiceWriter, entries=True))
+
+
+def test_entries_take_their_keys_in_place_or_are_rendered_again_and_writer_failures_stay_the_writers(
+    dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host = host_with(_KeyTwice())
+    one = exported(host, dump_5k, "keytwice", 1, tmp_path / "one")
+    two = exported(host, dump_5k, "keytwice", 2, tmp_path / "two")
+    assert one == two and one[2].written == one[2].read - one[2].merged
+    from bibx.pipeline import WriterFailed
+
+    monkeypatch.setattr(_KeyTwiceWriter, "FAIL_ON", "Diffusion")
+    for jobs in (1, 2):
+        with pytest.raises(WriterFailed, match="the keytwice writer .* failed: RuntimeError: a bug in the writer"):
+            exported(host, seed_files(), "keytwice", jobs, tmp_path / f"seeds-{jobs}")
+    assert always_parallel == [2, 2]
+
+
+def test_a_title_holding_the_placeholder_key_is_written_as_read(
+    host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel.secrets, "token_hex", lambda _n: "0123456789abcdef")
+    lines = next(path for path in dump_5k if path.name == "profile.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    profile = tmp_path / "profile.txt"
+    opening = next(i for i, line in enumerate(lines) if is_meta_line(line.strip()))
+    title_at = next(i for i in range(opening + 1, len(lines)) if lines[i].strip())
+    lines[title_at] = "bibxkey0123456789abcdef " + lines[title_at]
+    profile.write_text("".join(lines), encoding="utf-8")
+    for writer in ("bibtex", "csljson"):
+        one = exported(host, [profile], writer, 1, tmp_path / f"{writer}-1")
+        two = exported(host, [profile], writer, 2, tmp_path / f"{writer}-2")
+        assert one == two and b"bibxkey0123456789abcdef" in two[0]
+
+
+def test_bibx_writers_entries_take_their_keys_in_place(
+    host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process renders no paper of bibx's own writers again (but the merged ones): the workers did it."""
+    outcomes: list[bool] = []
+    keyed = parallel._keyed
+
+    def counting(entry, key, placeholder):  # noqa: ANN001, ANN202
+        outcomes.append(keyed(entry, key, placeholder) is not None)
+        return keyed(entry, key, placeholder)
+
+    monkeypatch.setattr(parallel, "_keyed", counting)
+    for writer in ENTRY_WRITERS:
+        outcomes.clear()
+        exported(host, dump_5k, writer, 2, tmp_path / writer)
+        assert outcomes and all(outcomes), writer

@@ -26,7 +26,6 @@ warning per file.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -53,10 +52,6 @@ from bibx_plugins.bibtex.latex import rich_from_latex
 if TYPE_CHECKING:
     from bibtexparser.model import Block, Entry, ParsingFailedBlock
     from pylatexenc.latex2text import LatexNodes2Text
-
-# bibtexparser logs every block it cannot parse; here each becomes a Report, so its log stays quiet
-# instead of reaching stderr through logging's last-resort handler.
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 # Where bibtexparser's splitter starts a block (and aborts an unfinished one).
 _VALUE_TOKEN = re.compile(r'[{}"#]')
@@ -91,16 +86,15 @@ _VERBATIM_ESCAPE = re.compile(r"\\([%&_#~$])")
 _NAMED = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~", "textasciicircum": "^"}
 
 
+@lru_cache(maxsize=1)
 def _latex_decoder() -> LatexNodes2Text:
-    """pylatexenc's decoder, except \\textperiodcentered, which it reads as ˙ where LaTeX prints ·."""
+    """pylatexenc's decoder, except \\textperiodcentered, which it reads as ˙ where LaTeX prints ·;
+    built on the first command to decode (importing pylatexenc costs every other run ~10 ms of start-up)."""
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     context = get_default_latex_context_db()
     context.add_context_category("bibx-corrections", macros=[MacroTextSpec("textperiodcentered", "\u00b7")], prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
-
-
-_PYLATEXENC = _latex_decoder()
 
 
 def latex_to_text(latex: str) -> str:
@@ -132,7 +126,7 @@ def _decode_piece(match: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def _command_text(command: str) -> str:
     """``\\'\\i`` → ``í``, ``\\v{a}`` → ``ǎ``, ``\\emph{x}`` → ``x``: pylatexenc for what bibx did not escape itself."""
-    return _PYLATEXENC.latex_to_text(command)
+    return _latex_decoder().latex_to_text(command)
 
 
 def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -160,6 +154,7 @@ def parse_blocks(lines: Iterable[str]) -> Iterator[tuple[int, Block]]:
     import bibtexparser
     from bibtexparser.model import ParsingFailedBlock
 
+    _quiet_parser_log()
     for first_line, text in split_blocks(lines):
         if len(text) > MAX_BLOCK_CHARS:
             yield first_line, ParsingFailedBlock(ValueError(f"the entry is longer than {MAX_BLOCK_CHARS:,} characters"), 0, text[:RAW_LIMIT])
@@ -171,6 +166,15 @@ def parse_blocks(lines: Iterable[str]) -> Iterator[tuple[int, Block]]:
             continue
         for block in library.blocks:
             yield first_line + (block.start_line or 0), block
+
+
+@lru_cache(maxsize=1)
+def _quiet_parser_log() -> None:
+    """bibtexparser logs every block it cannot parse; here each becomes a Report, so its log stays quiet
+    instead of reaching stderr through logging's last-resort handler."""
+    import logging
+
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 
 class Macros:

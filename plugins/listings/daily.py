@@ -47,7 +47,7 @@ def interpret(record: DailyRecord, context: ReadContext) -> Iterator[Paper]:
 
 
 def records(lines: Iterable[str], context: ReadContext) -> Iterator[DailyRecord | Report]:
-    numbered = ((number, text) for number, text in ((number, clean(line)) for number, line in enumerate(lines, start=1)) if text)
+    numbered = _numbered_texts(lines)
     listed = _listing_date(numbered, context)
     if isinstance(listed, Report):
         yield listed
@@ -71,6 +71,13 @@ def records(lines: Iterable[str], context: ReadContext) -> Iterator[DailyRecord 
             title = None
     if title:
         yield _missing_abstract(title, context)
+
+
+def _numbered_texts(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(number, text) of each cleaned line that is not blank."""
+    for number, line in enumerate(lines, start=1):
+        if text := clean(line):
+            yield number, text
 
 
 def _looks_like_title(line: str) -> bool:

@@ -13,9 +13,11 @@ or appended to an abstract.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from bibx.arxiv import find_urls, normalise_category
@@ -70,9 +72,9 @@ COOKIE_BANNER = re.compile(
 COOKIE_BANNER_MAX_LENGTH = 240
 
 
-def clean(line: str) -> str:
-    """A copied line without the indentation and padding a browser adds."""
-    return line.strip()
+# A copied line without the indentation and padding a browser adds: str.strip itself, as no
+# function around it would add anything but a call a line.
+clean = str.strip
 
 
 def is_furniture(line: str) -> bool:
@@ -91,9 +93,8 @@ def may_mention_cookies(line: str) -> bool:
     return "cookie" in line.lower() or "ı" in line or "İ" in line
 
 
-@dataclass(frozen=True, slots=True)
-class RecordMeta:
-    """The parsed opening line of a record."""
+class RecordMeta(NamedTuple):
+    """The parsed opening line of a record (a tuple: one per paper, and a tuple is the cheapest to build)."""
 
     category_raw: str
     date: PartialDate
@@ -129,13 +130,15 @@ def split_records(lines: Iterable[str], preamble: Callable[[int, str], None] = l
     record: Record | None = None
     for number, raw in enumerate(lines, start=1):
         line = clean(raw)
-        if line and opens_record(line):  # a blank line opens nothing, and a copied page has one between every two
+        if not line:  # a blank line opens nothing and joins no record, and a copied page has one between every two
+            if record is None:
+                preamble(number, line)
+        elif opens_record(line):
             if record:
                 yield record
             record = Record(number, line)
         elif record:
-            if line:
-                (record.furniture if is_furniture(line) else record.body).append(Line(number, line))
+            (record.furniture if is_furniture(line) else record.body).append(Line(number, line))
         else:
             preamble(number, line)
     if record:
@@ -196,7 +199,11 @@ def is_meta_line(line: str) -> bool:
 
 
 def opens_record(line: str) -> bool:
-    """An opening line, or one so close to it that it must be a mistyped one."""
+    """A cleaned line that opens a record, or one so close to it that it must be a mistyped one."""
+    # Both patterns end in a day, a year or "Code", and a cleaned line ends where they do: the
+    # titles and abstracts, which end otherwise, are never tried against them.
+    if not (line[-1:].isdigit() or line.endswith("Code")):
+        return False
     return is_meta_line(line) or (len(line) <= NEAR_META_MAX_LENGTH and NEAR_META_LINE.match(line) is not None)
 
 
@@ -205,19 +212,29 @@ def parse_meta(line: str, context: ReadContext) -> RecordMeta:
     match = META_LINE.match(line)
     if match is None:
         raise ValueError(f"not a category/date line: {line[:80]!r}")
-    year = match["year"]
+    month, day, year, code, score = match.group("month", "day", "year", "code", "score")
     return RecordMeta(
         category_raw=match["category"],
-        date=listing_date(match["month"], int(match["day"]), int(year) if year else None, context.as_of),
-        has_code=match["code"] is not None,
-        score=float(match["score"]) if match["score"] else None,
+        date=_listed_date(month, day, year, context.as_of),
+        has_code=code is not None,
+        score=float(score) if score else None,
     )
+
+
+@lru_cache(maxsize=4096)  # a pure function of the date as printed, and a page lists many papers a day
+def _listed_date(month: str, day: str, year: str | None, as_of: dt.date) -> PartialDate:
+    return listing_date(month, int(day), int(year) if year else None, as_of)
 
 
 def split_organizations(author_line: str) -> tuple[str, tuple[str, ...]]:
     """``"A, B et al. · org1, org2"`` → ``("A, B et al.", ("org1", "org2"))``."""
     names, _, orgs = author_line.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in author_line else (author_line, "", "")
-    return names, tuple(org.strip() for org in orgs.split(",") if org.strip())
+    return names, _organizations(orgs)
+
+
+@lru_cache(maxsize=1024)  # a pure function of the text, and the same few organisations recur on a page
+def _organizations(text: str) -> tuple[str, ...]:
+    return tuple(org.strip() for org in text.split(",") if org.strip())
 
 
 class AuthorLine(NamedTuple):
@@ -248,11 +265,6 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     scores = _name_scores(names, typical)
     if scores is None:
         return None
-    # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
-    if 2 * sum(score <= MAX_NAME_PENALTY for score in scores) <= len(names) and len(names) > 1:
-        return None
-    if len(names) == 1 and scores[0] > MAX_NAME_PENALTY:
-        return None
     if typical and sum(scores) / len(scores) > TYPICAL_NAME_PENALTY:
         return None
     return AuthorLine(names, truncated, organizations)
@@ -261,9 +273,10 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
 def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
     """Each name's penalty (an unreadable one counts UNREADABLE_NAME_PENALTY), or None once the line is known to be no author line.
 
-    Scores are never negative, so the sums and counts only grow: as soon as one of
-    :func:`parse_author_line`'s rejections holds for the names scored so far, it holds for all of
-    them, and the rest (dozens of parts when the line is an abstract's first sentence) are not scored.
+    Scores are never negative, so the sums and counts only grow: as soon as one of the rejections
+    holds for the names scored so far, it holds for all of them, and the rest (dozens of parts when
+    the line is an abstract's first sentence) are not scored. Only the average of ``typical`` is
+    checked again on the final scores, by :func:`parse_author_line`.
     """
     count = len(names)
     if not count:
@@ -280,7 +293,8 @@ def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
             penalty = UNREADABLE_NAME_PENALTY
         if penalty > MAX_NAME_PENALTY:
             poor += 1
-            if 2 * (count - poor) <= count and count > 1:
+            # Most names must read as names: a short sentence reads as one odd name, not as a list of good ones.
+            if 2 * (count - poor) <= count:
                 return None
         total += penalty
         # The margin keeps the early answer that of the final check however sum() rounds (3.12 compensates).
