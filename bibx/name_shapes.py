@@ -108,7 +108,7 @@ def listed_name_penalty(name: str) -> float | None:
     """
     # A part of a sentence (an abstract's first line is tried as an author line) is no name; judged
     # here, it does not push the names that recur out of the caches.
-    if len(name) > LONG_NAME and len(name.split()) > MAX_NAME_WORDS:
+    if len(name) > LONG_NAME and len(name.split(None, MAX_NAME_WORDS)) > MAX_NAME_WORDS:  # split no further than needed
         return None
     return _listed_name_penalty(name)
 
@@ -169,7 +169,7 @@ def _word_penalty(word: str, position: int, count: int) -> float | None:
     return None
 
 
-def _camel_penalty(chunks: list[str]) -> float:
+def _camel_penalty(chunks: tuple[str, ...]) -> float:
     if chunks[0] in CAMEL_PREFIXES:
         return CAMEL_WITH_PREFIX
     # "YingQiao", "JaeEun": a given name, where "ModelsYing" would be a title run in. Not with a syllable
@@ -191,29 +191,37 @@ _WORD_PARTS = re.compile(r"[-'’]")
 
 def _word_shape(word: str) -> str | None:
     """plain ("Yuze", "Chen-Wei", "Won-gi", "O'Reilly", "d'Amato"), camel ("ZhaoXin"), caps ("LEE"), lower, or None."""
-    parts = _WORD_PARTS.split(word)
-    if any(not part.isalpha() for part in parts):
-        return None
+    if word.isalpha():
+        parts = [word]  # most words: nothing to split at
+    else:
+        parts = _WORD_PARTS.split(word)
+        if not all(map(str.isalpha, parts)):
+            return None
     first = parts[0]
     if first.islower():
-        if all(part.islower() for part in parts):
+        if all(map(str.islower, parts)):
             return "lower"
         # "d'Amato", "al-Farabi": a lower-case particle joined to a capitalised name
         rest = word[len(first) + 1 :]
         return "plain" if first in ELIDED_PARTICLES and rest and _word_shape(rest) == "plain" else None
-    if first.isupper() and len(first) >= 2 and all(part.isupper() for part in parts):
+    if first.isupper() and len(first) >= 2 and all(map(str.isupper, parts)):
         return "caps"
     if not first[0].isupper():
         return None
+    if len(parts) == 1:  # the test below for one part, whose first letter is a capital
+        if len(first) == 1 or first[1:].islower():
+            return "plain"
+        return "camel" if len(chunks := _camel_chunks(first)) > 1 and min(map(len, chunks)) >= 2 else None
     if all(part[0].isupper() or part.islower() for part in parts) and all(part[1:].islower() or len(part) == 1 for part in parts):
         return "plain"
-    if len(parts) == 1 and len(chunks := _camel_chunks(first)) > 1 and all(len(chunk) >= 2 for chunk in chunks):
-        return "camel"
     return None
 
 
-def _camel_chunks(word: str) -> list[str]:
-    """``"McAuley"`` → ``["Mc", "Auley"]``; a chunk is one capital and the lower-case letters after it."""
+@lru_cache(maxsize=4096)  # asked twice for a camel word: for its shape, then for its penalty
+def _camel_chunks(word: str) -> tuple[str, ...]:
+    """``"McAuley"`` → ``("Mc", "Auley")``; a chunk is one capital and the lower-case letters after it."""
+    if word.isascii() and word.isalpha() and word[0].isupper():
+        return tuple(_ASCII_CAMEL_CHUNK.findall(word))  # the loop below would cut it so, and keep every chunk
     chunks: list[str] = []
     for char in word:
         if char.isupper() or not chunks:
@@ -221,8 +229,11 @@ def _camel_chunks(word: str) -> list[str]:
         elif char.islower():
             chunks[-1] += char
         else:
-            return []
-    return chunks if all(chunk[0].isupper() and chunk[1:].islower() or len(chunk) == 1 for chunk in chunks) else []
+            return ()
+    return tuple(chunks) if all(chunk[0].isupper() and chunk[1:].islower() or len(chunk) == 1 for chunk in chunks) else ()
+
+
+_ASCII_CAMEL_CHUNK = re.compile("[A-Z][a-z]*")
 
 
 # "DTencent", "MsZing": a capital or two glued in front of a word, the sign of a cut too early.

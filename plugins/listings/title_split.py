@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bibx.name_shapes import MAX_NAME_WORDS, japanese_name_penalty, listed_name_penalty, name_penalty
 from bibx.names import has_kana, is_corporate, is_east_asian, split_et_al
@@ -21,7 +21,9 @@ from bibx_plugins.listings.grammar import ORGANIZATIONS_SEPARATOR, UNREADABLE_NA
 BAD_TITLE_ENDINGS = tuple("-–—:;,(/&+'\"“‘[")
 BAD_TITLE_END_PENALTY = 5.0
 # "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
-STRAY_CAPITALS = re.compile(r"[a-z]{2,}[A-Z]{1,2}\.?(?:\s+\S+)?$")
+# Two lower-case letters are enough before the capitals: a longer run matches where they do. Looked
+# behind for from the first capital, they are not retried from every letter of a long word.
+STRAY_CAPITALS = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])[A-Z]?\.?(?:\s+\S+)?$")
 STRAY_CAPITALS_PENALTY = 1.0
 SPLIT_CAPITALS_PENALTY = 1.0
 # "Mixture-of-Lo|RAMind Lab": a title that ends in a capital and a letter or two, before capitals,
@@ -37,7 +39,11 @@ GOOD_CUT = 0.8
 MAX_FIRST_NAME = 200
 # Where a first author may start: a letter other than a-z right after a non-space character
 # (capitals, and the Han, kana and Hangul that have no case); filtered further in the loop.
-CUT_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+# The letter comes first and the look-behind (over it and the character before) after: the scan tests
+# the class at each position, and looks behind only where it matches.
+CUT_START = re.compile(r"[^\W\d_a-z](?<=\S.)")
+# The same on ASCII text, where the class is the capitals: a simpler class is a faster scan.
+ASCII_CUT_START = re.compile(r"[A-Z](?<=\S.)")
 # Two candidates closer than this are both plausible: the reader warns; so it does for two starts of
 # the same first author closer than SAME_AUTHOR_CLOSE.
 CLOSE = 0.5
@@ -71,8 +77,7 @@ BROKEN_JAPANESE_END_PENALTY = 0.7
 SUBTITLE_DASH = re.compile(r"(?<![A-Za-z0-9])[-－―‐–—~～](?![A-Za-z0-9])")
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+class Split(NamedTuple):  # a tuple: made for every candidate, faster than a frozen dataclass
     """Where a glued line's title ends: the title, the author text after it, how unusual the cut is."""
 
     title: str
@@ -83,8 +88,7 @@ class Split:
     good: bool  # the first author and the title's end read well on their own
 
 
-@dataclass(frozen=True, slots=True)
-class SplitChoice:
+class SplitChoice(NamedTuple):
     """The best cut and the one that reads almost as well, if any."""
 
     best: Split
@@ -134,6 +138,8 @@ def _cut_before_names_moved_into_title(best: Split, candidates: Sequence[Split])
     "…Code LLM|Codefuse, Ling Team, …, Bing|Chang Liu": a mononym first author costs more than a cut
     eighteen names further on, where nothing is odd; a title rarely has that many commas.
     """
+    if best.part < NAMES_MOVED_INTO_TITLE:
+        return None  # no part lies far enough before it
     earlier = [other for other in candidates if other.part <= best.part - NAMES_MOVED_INTO_TITLE and other.penalty - best.penalty < NAMES_MOVED_CLOSE]
     return min(earlier, key=lambda split: split.penalty, default=None)
 
@@ -171,8 +177,14 @@ def choose_split(line: str) -> SplitChoice | None:
     later = _later_penalties(names_text, segments, japanese)
     candidates: list[Split] = []
     good_earlier, first_good_part = 0, None
+    cut_start = ASCII_CUT_START if names_text.isascii() else CUT_START
+    next_cut = 0  # no cut point lies before it: one search passes over the many parts that have none
     for k, (start, end) in enumerate(segments):
-        for match in CUT_START.finditer(names_text, _first_possible_cut(names_text, max(start, end - MAX_FIRST_NAME, 1), end), end):
+        if next_cut < start:
+            next_cut = _next_cut_point(cut_start, names_text, start)
+        if next_cut >= end:
+            continue
+        for match in cut_start.finditer(names_text, _first_possible_cut(names_text, max(start, end - MAX_FIRST_NAME, 1), end), end):
             cut = match.start()
             char = names_text[cut]
             east_asian = not char.isupper() and is_east_asian(char)
@@ -211,6 +223,12 @@ def _first_possible_cut(text: str, start: int, end: int) -> int:
     return start + len(head[0]) if len(head) > MAX_NAME_WORDS else start
 
 
+def _next_cut_point(cut_start: re.Pattern[str], text: str, start: int) -> int:
+    """Where the first place a name could start at or after ``start`` lies; the text's length if none."""
+    found = cut_start.search(text, start)
+    return found.start() if found else len(text)
+
+
 def _first_author(split: Split) -> str:
     return split.authors.partition(",")[0].partition(ORGANIZATIONS_SEPARATOR)[0].strip()
 
@@ -223,6 +241,8 @@ def _longer_organization(best: Split, candidates: Sequence[Split]) -> Split | No
     do. A longer name costs more (words, humps); where it reads fairly well, the organisation starts at
     the earlier acronym. Reported all the same.
     """
+    if not best.authors[:2].isupper():
+        return None  # the organisation's first two characters are the authors': no acronym starts it
     organization = _first_author(best)
     if not ACRONYM_START.match(organization) or not is_corporate(organization):
         return None
@@ -257,12 +277,12 @@ def _later_penalties(text: str, segments: list[tuple[int, int]], japanese: bool)
     """
     result = [0.0] * len(segments)
     total = 0.0
-    for k in range(len(segments) - 1, -1, -1):
-        result[k] = total
+    for k in range(len(segments) - 1, 0, -1):  # the first part's own penalty is no later part's
         name = text[segments[k][0] : segments[k][1]].strip()
         if name:
             penalty = japanese_name_penalty(name) if japanese and is_east_asian(name) else listed_name_penalty(name)
             total += UNREADABLE_NAME_PENALTY if penalty is None else penalty
+        result[k - 1] = total
     return result
 
 
@@ -300,5 +320,3 @@ def _closes_a_subtitle(title: str) -> bool:
     title = title.rstrip()
     last = len(title) - 1
     return not title.isascii() and SUBTITLE_DASH.match(title, last) is not None and SUBTITLE_DASH.search(title, 0, last) is not None
-
-
