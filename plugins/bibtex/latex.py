@@ -48,7 +48,9 @@ _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 # LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
 # One character class first, then lookarounds: re skips ahead by the class, five times faster on an
 # abstract than the alternation ([-`',<>])(?=\1)|[?!](?=`) and twice as fast as eight substring tests.
-_LIGATURE = re.compile(r"[-`',<>?!](?=[-`',<>])(?:(?<=([-`',<>]))(?=\1)|(?<=[?!])(?=`))")
+_LIGATURE_FIRST = r"\-`',<>?!"
+_LIGATURE_SECOND = r"(?=[\-`',<>])(?:(?<=([\-`',<>]))(?=\1)|(?<=[?!])(?=`))"
+_LIGATURE = re.compile(rf"[{_LIGATURE_FIRST}]{_LIGATURE_SECOND}")
 # A word as case protection sees it (GPT-3.5, O'Brien, AntM²C), and a cheap test for text where
 # some word may have a capital (or a non-ASCII letter) after its first character.
 _WORD = re.compile(r"([^\W_]+(?:[-.'’][^\W_]+)*)")
@@ -74,7 +76,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
 # in pdfLaTeX's UTF-8 support: spelled as math even in UTF-8 output (\ensuremath{\leq}).
 _ONE_MATH_SYMBOL = re.compile(r"\{\\ensuremath\{\\[A-Za-z]+\}\}")
-_MATH_CHARACTER = re.compile("[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]")
+_MATH_CHARACTERS = "\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff"
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -95,6 +97,16 @@ _T1_LETTERS = {
 _LATIN_LETTER = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ")
 # An accent argument LaTeX reads without braces after \' or \": one letter or one command.
 _BARE_ACCENT_ARGUMENT = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
+
+
+def _ligature_or(characters: str) -> re.Pattern[str]:
+    """A ligature's first character (:data:`_LIGATURE`) or one of ``characters``, found in one scan."""
+    return re.compile(rf"[{_LIGATURE_FIRST}{characters}](?:(?<![{_LIGATURE_FIRST}])|{_LIGATURE_SECOND})")
+
+
+# What is left to change in text whose specials are escaped, for BibTeX and for BibLaTeX.
+_LIGATURE_OR_NON_ASCII = _ligature_or("\x80-\U0010ffff")
+_LIGATURE_OR_MATH = _ligature_or(_MATH_CHARACTERS)
 
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
@@ -262,20 +274,32 @@ def _protected_runs(pieces: list[str], ascii_only: bool) -> str:
 
 
 def _escaped(text: str, ascii_only: bool) -> str:
-    escaped = _LIGATURE.sub(_with_empty_group, _escape_specials(text))
-    if ascii_only:
-        return _encode_non_ascii(escaped)
-    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(_as_math, escaped)
+    escaped = _escape_specials(text)
+    if not ascii_only:
+        return _LIGATURE_OR_MATH.sub(_broken_or_math, escaped)
+    if unicodedata.is_normalized("NFC", escaped):
+        # Breaking a ligature puts {} between two ASCII characters, which keeps NFC text NFC: no
+        # normalisation to do between breaking and spelling, so both are done in one scan.
+        return _LIGATURE_OR_NON_ASCII.sub(_broken_or_spelled, escaped)
+    return _encode_non_ascii(_LIGATURE.sub(_with_empty_group, escaped))
 
 
 def _has_ligature(text: str) -> bool:
     return _LIGATURE.search(text) is not None
 
 
-def _as_math(match: re.Match[str]) -> str:
-    spelled = _spell_character(match.group())
+def _broken_or_spelled(match: re.Match[str]) -> str:
+    char = match.group()
+    return char + "{}" if char.isascii() else _spell_character(char)
+
+
+def _broken_or_math(match: re.Match[str]) -> str:
+    char = match.group()
+    if char.isascii():
+        return char + "{}"
+    spelled = _spell_character(char)
     # One symbol command (≤ as \leq): not a letter (Ά) nor a construction (⩮ as \stackrel{*}{=}).
-    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else match.group()
+    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else char
 
 
 def _with_empty_group(match: re.Match[str]) -> str:
