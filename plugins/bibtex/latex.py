@@ -176,10 +176,9 @@ def _marked(nodes: Sequence[Node]) -> str:
 def _marked_rich(rich: str) -> str:
     """:func:`_marked` of ``parse(rich)``, without building the tree (a third of an abstract's time)."""
     pieces, paired = paired_tags(rich)
-    return "".join(
-        piece if index not in paired else _SPAN_END if piece.startswith("</") else _SPAN_MARKERS[paired[index]]
-        for index, piece in enumerate(pieces)
-    )
+    for index, kind in paired.items():
+        pieces[index] = _SPAN_END if pieces[index].startswith("</") else _SPAN_MARKERS[kind]
+    return "".join(pieces)
 
 
 def _latex_marked(marked: str, ascii_only: bool) -> str:
@@ -263,11 +262,13 @@ def _protected_runs(pieces: list[str], ascii_only: bool) -> str:
 
     For ASCII text that is the same as escaping piece by piece: escaping is character by character
     but for ligatures, and no ligature spans a word's edge (a word starts and ends with a letter or digit).
+    An ASCII word is its own LaTeX: letters and digits, joined by single hyphens, dots or apostrophes.
     """
+    inner_capital = _ASCII_CAPITAL_INSIDE_A_PART.search  # _needs_protection for ASCII, without a call a word
     out, start = [], 0
     for index in range(1, len(pieces), 2):
-        if _needs_protection(pieces[index]):
-            out += (_escaped("".join(pieces[start:index]), ascii_only), "{", _escaped(pieces[index], ascii_only), "}")
+        if inner_capital(pieces[index]):
+            out += (_escaped("".join(pieces[start:index]), ascii_only), "{", pieces[index], "}")
             start = index + 1
     out.append(_escaped("".join(pieces[start:]), ascii_only))
     return "".join(out)
