@@ -2,7 +2,7 @@
 
 The references here are the plain definitions (each TeX special replaced, then each ligature pair
 broken, then NFC and a spelling per non-ASCII character; each text node of the tree on its own);
-the code under test scans once, marks spans with control characters and skips the tree.
+the code under test escapes specials first, writes spans as commands, scans the rest once and skips the tree.
 """
 
 from __future__ import annotations

@@ -57,20 +57,10 @@ _WORD = re.compile(r"([^\W_]+(?:[-.'’][^\W_]+)*)")
 _MAYBE_CAPITAL_INSIDE_A_WORD = re.compile(r"[^\W_][-.'’]?(?![a-z])[^\W\d_]")
 # In ASCII, a capital after the first character of a hyphen-separated part (see _needs_protection).
 _ASCII_CAPITAL_INSIDE_A_PART = re.compile(r"[^-][A-Z]")
-# A span's text is escaped in one call with the text around it, its opening and its end marked by
-# control characters (collapsed text holds none): like the commands that replace them afterwards,
-# they end any ligature pair and any Unicode composition, so the result is that of piece by piece.
-_SPAN_MARKERS = {"i": "\x01", "b": "\x02", "sup": "\x03", "sub": "\x04", "sc": "\x05", "nocase": "\x06"}
-_SPAN_END = "\x07"
-_MARKER_COMMANDS = (
-    ("\x01", r"\textit{"),
-    ("\x02", r"\textbf{"),
-    ("\x03", r"\textsuperscript{"),
-    ("\x04", r"\textsubscript{"),
-    ("\x05", r"\textsc{"),
-    ("\x06", "{"),
-    (_SPAN_END, "}"),
-)
+# A span's opening command; its end is "}". Their braces end any ligature pair and any Unicode
+# composition, as the end of a text node does, and they hold no ligature character, so a span's text
+# is escaped in one pass with the text around it, its specials escaped first (see _latex_nodes).
+_SPAN_COMMANDS = {"i": r"\textit{", "b": r"\textbf{", "sup": r"\textsuperscript{", "sub": r"\textsubscript{", "sc": r"\textsc{", "nocase": "{"}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
@@ -128,7 +118,7 @@ def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> s
     if is_plain(text):
         return _text_segment(text, ascii_only, protect_case)
     if not protect_case:
-        return _latex_marked(_marked_rich(text), ascii_only)
+        return _after_specials(_with_commands(_escape_specials(text)), ascii_only)
     return "".join(_protected_words(parse(text), ascii_only))
 
 
@@ -165,29 +155,23 @@ def _without_redundant_nocase(nodes: tuple[Node, ...]) -> Iterator[Node]:
 
 
 def _latex_nodes(nodes: Sequence[Node], ascii_only: bool) -> str:
-    return _latex_marked(_marked(nodes), ascii_only)
+    return _after_specials(_specials_escaped(nodes), ascii_only)
 
 
-def _marked(nodes: Sequence[Node]) -> str:
-    """The text of ``nodes`` with each span between its marker and :data:`_SPAN_END`."""
-    return "".join(node if isinstance(node, str) else _SPAN_MARKERS[node.kind] + _marked(node.children) + _SPAN_END for node in nodes)
+def _specials_escaped(nodes: Sequence[Node]) -> str:
+    """``nodes`` as LaTeX but for ligatures and non-ASCII: each text's specials escaped, each span a command."""
+    return "".join(
+        _escape_specials(node) if isinstance(node, str) else _SPAN_COMMANDS[node.kind] + _specials_escaped(node.children) + "}"
+        for node in nodes
+    )
 
 
-def _marked_rich(rich: str) -> str:
-    """:func:`_marked` of ``parse(rich)``, without building the tree (a third of an abstract's time)."""
+def _with_commands(rich: str) -> str:
+    """Rich text with the tags of its spans as commands (the tags hold no TeX special: escaping first leaves them)."""
     pieces, paired = paired_tags(rich)
     for index, kind in paired.items():
-        pieces[index] = _SPAN_END if pieces[index].startswith("</") else _SPAN_MARKERS[kind]
+        pieces[index] = "}" if pieces[index].startswith("</") else _SPAN_COMMANDS[kind]
     return "".join(pieces)
-
-
-def _latex_marked(marked: str, ascii_only: bool) -> str:
-    """Marked text (:func:`_marked`) escaped, the markers then replaced by their commands."""
-    latex = _escaped(marked, ascii_only)
-    for marker, command in _MARKER_COMMANDS:
-        if marker in latex:
-            latex = latex.replace(marker, command)
-    return latex
 
 
 def _top_level_words(nodes: Sequence[Node]) -> Iterator[list[Node]]:
@@ -275,7 +259,11 @@ def _protected_runs(pieces: list[str], ascii_only: bool) -> str:
 
 
 def _escaped(text: str, ascii_only: bool) -> str:
-    escaped = _escape_specials(text)
+    return _after_specials(_escape_specials(text), ascii_only)
+
+
+def _after_specials(escaped: str, ascii_only: bool) -> str:
+    """Text whose TeX specials are escaped with its ligatures broken and its non-ASCII characters spelled."""
     if not ascii_only:
         return _LIGATURE_OR_MATH.sub(_broken_or_math, escaped)
     if unicodedata.is_normalized("NFC", escaped):
