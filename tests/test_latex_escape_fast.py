@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from bibx.rich_markup import _OPENING, TAGS, Node, Span, merged, parse
 from bibx_plugins.bibtex.latex import (
+    _ASCII_WORD,
     _LIGATURE,
     _ONE_MATH_SYMBOL,
+    _WORD,
     _collapse_whitespace,
     _escaped,
     _needs_protection,
@@ -111,3 +113,9 @@ def test_the_ascii_case_test_is_the_definition(text: str) -> None:
 @given(TEXT)
 def test_the_ligature_pattern_finds_the_pairs(text: str) -> None:
     assert [match.start() for match in _LIGATURE.finditer(text)] == [match.start() for match in _LIGATURE_PAIR.finditer(text)]
+
+
+@given(TEXT | st.text(st.characters(max_codepoint=0x7F)))
+def test_ascii_words_are_the_words(text: str) -> None:
+    if text.isascii():
+        assert _ASCII_WORD.split(text) == _WORD.split(text)
