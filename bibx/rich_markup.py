@@ -56,23 +56,33 @@ def parse(rich: str) -> tuple[Node, ...]:
     """Rich text as a tree: strings and :class:`Span` s. A tag without its partner stays text."""
     if is_plain(rich):
         return (rich,) if rich else ()
-    # Each frame: the kind being built (None at the top), its opening tag, its children.
-    stack: list[tuple[str | None, str, list[Node]]] = [(None, "", [])]
-    for index, token in enumerate(_TAG.split(rich)):
-        if index % 2 == 0 or not token:
-            if token:
-                stack[-1][2].append(token)
-        elif token in _OPENING:
-            stack.append((_OPENING[token], token, []))
-        elif len(stack) > 1 and TAGS[stack[-1][0]][1] == token:  # type: ignore[index]
-            kind, _, children = stack.pop()
-            stack[-1][2].append(Span(kind, merged(children)))  # type: ignore[arg-type]
+    pieces, paired = paired_tags(rich)
+    stack: list[list[Node]] = [[]]  # the children of the spans being built, the top level first
+    for index, piece in enumerate(pieces):
+        if index not in paired:
+            stack[-1].append(piece)
+        elif piece in _OPENING:
+            stack.append([])
         else:
-            stack[-1][2].append(token)
-    while len(stack) > 1:  # unclosed: the opening tag was text after all
-        _, opening, children = stack.pop()
-        stack[-1][2].extend([opening, *children])
-    return merged(stack[0][2])
+            children = stack.pop()
+            stack[-1].append(Span(paired[index], merged(children)))
+    return merged(stack[0])
+
+
+def paired_tags(rich: str) -> tuple[list[str], dict[int, str]]:
+    """``rich`` cut at its tags (text at even indices, tags at odd ones) and the span kind of each tag
+    that has its partner, by index: the tags that :func:`parse` reads as markup, the others are text."""
+    pieces = _TAG.split(rich)
+    paired: dict[int, str] = {}
+    unclosed: list[tuple[str, int]] = []  # kind and index of each opening tag not closed yet
+    for index in range(1, len(pieces), 2):
+        tag = pieces[index]
+        if tag in _OPENING:
+            unclosed.append((_OPENING[tag], index))
+        elif unclosed and TAGS[unclosed[-1][0]][1] == tag:
+            kind, opening = unclosed.pop()
+            paired[opening] = paired[index] = kind
+    return pieces, paired
 
 
 def merged(nodes: Sequence[Node]) -> tuple[Node, ...]:

@@ -24,7 +24,21 @@ The tree and the encodings live in :mod:`bibx.rich_markup`, the LaTeX reading in
 from __future__ import annotations
 
 from bibx.latex_to_rich import from_latex, repair_mojibake
-from bibx.rich_markup import TAGS, Node, Span, escape_html, is_plain, parse, plain_line, render, scripts_to_unicode, text_of, to_html, to_plain
+from bibx.rich_markup import (
+    TAGS,
+    Node,
+    Span,
+    escape_html,
+    is_plain,
+    paired_tags,
+    parse,
+    plain_line,
+    render,
+    scripts_to_unicode,
+    text_of,
+    to_html,
+    to_plain,
+)
 
 __all__ = [
     "TAGS",
@@ -33,6 +47,7 @@ __all__ = [
     "escape_html",
     "from_latex",
     "is_plain",
+    "paired_tags",
     "parse",
     "plain_line",
     "render",

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from bibx.controls import printable_only
-from bibx.richtext import Node, Span, from_latex, is_plain, parse, render, text_of
+from bibx.richtext import Node, Span, from_latex, is_plain, paired_tags, parse, render, text_of
 
 # Backslash and braces become commands without a brace character of their own.
 _BACKSLASH_OR_BRACE = re.compile(r"[\\{}]")
@@ -46,20 +46,29 @@ _VERBATIM_WORD = r"[^\\{}&%$#_~^\s\x00-\x1f\x7f-\U0010ffff]+"
 _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 
 # LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
-_LIGATURE = re.compile(r"([-`',<>])(?=\1)|[?!](?=`)")
-# The pairs _LIGATURE finds: substring tests for them are ~50 times faster than its search on an abstract.
-_LIGATURE_PAIRS = ("--", "``", "''", ",,", "<<", ">>", "?`", "!`")
+# One character class first, then lookarounds: re skips ahead by the class, five times faster on an
+# abstract than the alternation ([-`',<>])(?=\1)|[?!](?=`) and twice as fast as eight substring tests.
+_LIGATURE_FIRST = r"\-`',<>?!"
+_LIGATURE_SECOND = r"(?=[\-`',<>])(?:(?<=([\-`',<>]))(?=\1)|(?<=[?!])(?=`))"
+_LIGATURE = re.compile(rf"[{_LIGATURE_FIRST}]{_LIGATURE_SECOND}")
 # A word as case protection sees it (GPT-3.5, O'Brien, AntM²C), and a cheap test for text where
 # some word may have a capital (or a non-ASCII letter) after its first character.
 _WORD = re.compile(r"([^\W_]+(?:[-.'’][^\W_]+)*)")
 _MAYBE_CAPITAL_INSIDE_A_WORD = re.compile(r"[^\W_][-.'’]?(?![a-z])[^\W\d_]")
-_SPAN_COMMANDS = {"i": r"\textit", "b": r"\textbf", "sup": r"\textsuperscript", "sub": r"\textsubscript", "sc": r"\textsc", "nocase": ""}
+# _WORD for ASCII text: a character class first, which re skips ahead by (a title's split in half the time).
+_ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:[-.'][A-Za-z0-9]+)*)")
+# In ASCII, a capital after the first character of a hyphen-separated part (see _needs_protection).
+_ASCII_CAPITAL_INSIDE_A_PART = re.compile(r"[^-][A-Z]")
+# A span's opening command; its end is "}". Their braces end any ligature pair and any Unicode
+# composition, as the end of a text node does, and they hold no ligature character, so a span's text
+# is escaped in one pass with the text around it, its specials escaped first (see _latex_nodes).
+_SPAN_COMMANDS = {"i": r"\textit{", "b": r"\textbf{", "sup": r"\textsuperscript{", "sub": r"\textsubscript{", "sc": r"\textsc{", "nocase": "{"}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Math symbols and Greek letters (≤, →, α: what formulas in listings decode to) have no text glyph
 # in pdfLaTeX's UTF-8 support: spelled as math even in UTF-8 output (\ensuremath{\leq}).
 _ONE_MATH_SYMBOL = re.compile(r"\{\\ensuremath\{\\[A-Za-z]+\}\}")
-_MATH_CHARACTER = re.compile("[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]")
+_MATH_CHARACTERS = "\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff"
 # Combining marks with a LaTeX accent command that pdfLaTeX typesets in T1 without any package.
 _ACCENT_COMMANDS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -82,6 +91,16 @@ _LATIN_LETTER = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ")
 _BARE_ACCENT_ARGUMENT = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
 
 
+def _ligature_or(characters: str) -> re.Pattern[str]:
+    """A ligature's first character (:data:`_LIGATURE`) or one of ``characters``, found in one scan."""
+    return re.compile(rf"[{_LIGATURE_FIRST}{characters}](?:(?<![{_LIGATURE_FIRST}])|{_LIGATURE_SECOND})")
+
+
+# What is left to change in text whose specials are escaped, for BibTeX and for BibLaTeX.
+_LIGATURE_OR_NON_ASCII = _ligature_or("\x80-\U0010ffff")
+_LIGATURE_OR_MATH = _ligature_or(_MATH_CHARACTERS)
+
+
 def latex_literal(text: str, *, ascii_only: bool) -> str:
     """``text`` escaped character for character (names, notes, keywords: no math in there)."""
     if _VERBATIM_TEXT.fullmatch(text) and not _has_ligature(text):
@@ -100,10 +119,9 @@ def latex_prose(text: str, *, ascii_only: bool, protect_case: bool = False) -> s
     text = _collapse_whitespace(text)
     if is_plain(text):
         return _text_segment(text, ascii_only, protect_case)
-    nodes = parse(text)
     if not protect_case:
-        return _latex_nodes(nodes, ascii_only)
-    return "".join(_protected_words(nodes, ascii_only))
+        return _after_specials(_with_commands(_escape_specials(text)), ascii_only)
+    return "".join(_protected_words(parse(text), ascii_only))
 
 
 def _protected_words(nodes: Sequence[Node], ascii_only: bool) -> Iterator[str]:
@@ -139,12 +157,23 @@ def _without_redundant_nocase(nodes: tuple[Node, ...]) -> Iterator[Node]:
 
 
 def _latex_nodes(nodes: Sequence[Node], ascii_only: bool) -> str:
+    return _after_specials(_specials_escaped(nodes), ascii_only)
+
+
+def _specials_escaped(nodes: Sequence[Node]) -> str:
+    """``nodes`` as LaTeX but for ligatures and non-ASCII: each text's specials escaped, each span a command."""
     return "".join(
-        _text_segment(node, ascii_only, False)
-        if isinstance(node, str)
-        else f"{_SPAN_COMMANDS[node.kind]}{{{_latex_nodes(node.children, ascii_only)}}}"
+        _escape_specials(node) if isinstance(node, str) else _SPAN_COMMANDS[node.kind] + _specials_escaped(node.children) + "}"
         for node in nodes
     )
+
+
+def _with_commands(rich: str) -> str:
+    """Rich text with the tags of its spans as commands (the tags hold no TeX special: escaping first leaves them)."""
+    pieces, paired = paired_tags(rich)
+    for index, kind in paired.items():
+        pieces[index] = "}" if pieces[index].startswith("</") else _SPAN_COMMANDS[kind]
+    return "".join(pieces)
 
 
 def _top_level_words(nodes: Sequence[Node]) -> Iterator[list[Node]]:
@@ -172,6 +201,8 @@ def _latex_word(word: list[Node], ascii_only: bool) -> str:
 
 def _needs_protection(word: str) -> bool:
     """A capital after the first character of a hyphen-separated part: ``MoE``, ``GPT-3``, not ``Large-Scale``."""
+    if word.isascii():
+        return _ASCII_CAPITAL_INSIDE_A_PART.search(word) is not None
     return any(char.isupper() for part in word.split("-") for char in part[1:])
 
 
@@ -201,10 +232,10 @@ def _is_single_spaced_line(text: str) -> bool:
 
 
 def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
+    if protect_case and text.isascii():
+        return _protected_runs(_ASCII_WORD.split(text), ascii_only)
     if protect_case and _MAYBE_CAPITAL_INSIDE_A_WORD.search(text):
         pieces = _WORD.split(text)  # text, word, text, word, ..., text
-        if text.isascii():
-            return _protected_runs(pieces, ascii_only)
         return "".join(
             "{" + _escaped(piece, ascii_only) + "}" if index % 2 and _needs_protection(piece) else _escaped(piece, ascii_only)
             for index, piece in enumerate(pieces)
@@ -217,33 +248,49 @@ def _protected_runs(pieces: list[str], ascii_only: bool) -> str:
 
     For ASCII text that is the same as escaping piece by piece: escaping is character by character
     but for ligatures, and no ligature spans a word's edge (a word starts and ends with a letter or digit).
+    An ASCII word is its own LaTeX: letters and digits, joined by single hyphens, dots or apostrophes.
     """
+    inner_capital = _ASCII_CAPITAL_INSIDE_A_PART.search  # _needs_protection for ASCII, without a call a word
     out, start = [], 0
     for index in range(1, len(pieces), 2):
-        if _needs_protection(pieces[index]):
-            out += (_escaped("".join(pieces[start:index]), ascii_only), "{", _escaped(pieces[index], ascii_only), "}")
+        if inner_capital(pieces[index]):
+            out += (_escaped("".join(pieces[start:index]), ascii_only), "{", pieces[index], "}")
             start = index + 1
     out.append(_escaped("".join(pieces[start:]), ascii_only))
     return "".join(out)
 
 
 def _escaped(text: str, ascii_only: bool) -> str:
-    escaped = _escape_specials(text)
-    if _has_ligature(escaped):
-        escaped = _LIGATURE.sub(_with_empty_group, escaped)
-    if ascii_only:
-        return _encode_non_ascii(escaped)
-    return escaped if escaped.isascii() else _MATH_CHARACTER.sub(_as_math, escaped)
+    return _after_specials(_escape_specials(text), ascii_only)
+
+
+def _after_specials(escaped: str, ascii_only: bool) -> str:
+    """Text whose TeX specials are escaped with its ligatures broken and its non-ASCII characters spelled."""
+    if not ascii_only:
+        return _LIGATURE_OR_MATH.sub(_broken_or_math, escaped)
+    if unicodedata.is_normalized("NFC", escaped):
+        # Breaking a ligature puts {} between two ASCII characters, which keeps NFC text NFC: no
+        # normalisation to do between breaking and spelling, so both are done in one scan.
+        return _LIGATURE_OR_NON_ASCII.sub(_broken_or_spelled, escaped)
+    return _encode_non_ascii(_LIGATURE.sub(_with_empty_group, escaped))
 
 
 def _has_ligature(text: str) -> bool:
-    return any(pair in text for pair in _LIGATURE_PAIRS)
+    return _LIGATURE.search(text) is not None
 
 
-def _as_math(match: re.Match[str]) -> str:
-    spelled = _spell_character(match.group())
+def _broken_or_spelled(match: re.Match[str]) -> str:
+    char = match.group()
+    return char + "{}" if char.isascii() else _spell_character(char)
+
+
+def _broken_or_math(match: re.Match[str]) -> str:
+    char = match.group()
+    if char.isascii():
+        return char + "{}"
+    spelled = _spell_character(char)
     # One symbol command (≤ as \leq): not a letter (Ά) nor a construction (⩮ as \stackrel{*}{=}).
-    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else match.group()
+    return spelled if _ONE_MATH_SYMBOL.fullmatch(spelled) else char
 
 
 def _with_empty_group(match: re.Match[str]) -> str:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import TextIO
 
 from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec
@@ -111,7 +112,7 @@ class BibWriter(ABC):
 
     def authors(self, paper: Paper) -> str | None:
         """``Family, Given and {Organisation} and others``; None when the listing gave no names."""
-        names = [self._name(creator) for creator in paper.creators]
+        names = [name_latex(creator, self.ascii_only) for creator in paper.creators]
         if paper.authors_truncated and names:
             names.append(_AND_OTHERS)
         return " and ".join(name for name in names if name) or None
@@ -141,17 +142,6 @@ class BibWriter(ABC):
         short = head if colon and len(head.split()) <= _LABEL_WORDS else " ".join(words[:_LABEL_WORDS])
         return self.literal(short.rstrip(",;:.-"))
 
-    def _name(self, creator: Creator) -> str:
-        if isinstance(creator, Person) and creator.family and creator.given:
-            return f"{self._name_part(creator.family)}, {self._name_part(creator.given)}"
-        # An organisation or a mononym is one token that no style may split into given and family.
-        whole = creator.name if isinstance(creator, Organization) else creator.family or creator.given
-        return f"{{{self.literal(whole)}}}" if whole.strip() else ""
-
-    def _name_part(self, text: str) -> str:
-        latex = self.literal(text) or ""
-        return f"{{{latex}}}" if _NAME_SPLITTERS.search(latex) else latex
-
     def _warn_about_unencodable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
         kept = unencodable_characters("".join(value for _, value in fields))
         if kept:
@@ -160,6 +150,22 @@ class BibWriter(ABC):
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
         self._report(Report.about(paper, message, rejected=rejected))
+
+
+# Names recur (a 10k-paper listing has ~3k distinct creators): each is escaped once.
+@lru_cache(maxsize=16384)
+def name_latex(creator: Creator, ascii_only: bool) -> str:
+    """``Family, Given`` for BibTeX's name parser; "" for a blank name."""
+    if isinstance(creator, Person) and creator.family and creator.given:
+        return f"{_name_part(creator.family, ascii_only)}, {_name_part(creator.given, ascii_only)}"
+    # An organisation or a mononym is one token that no style may split into given and family.
+    whole = creator.name if isinstance(creator, Organization) else creator.family or creator.given
+    return f"{{{latex_literal(whole, ascii_only=ascii_only)}}}" if whole.strip() else ""
+
+
+def _name_part(text: str, ascii_only: bool) -> str:
+    latex = latex_literal(text, ascii_only=ascii_only) if text else ""
+    return f"{{{latex}}}" if _NAME_SPLITTERS.search(latex) else latex
 
 
 def entry_text(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
