@@ -27,13 +27,11 @@ from bibx.model import Paper
 from bibx.name_shapes import listed_name_penalty
 from bibx.names import split_et_al
 from bibx_plugins.bibtex.latex import (
-    _LIGATURE,
     _MAYBE_CAPITAL_INSIDE_A_WORD,
     _WORD,
     _collapse_any_whitespace,
     _collapse_whitespace,
     _escaped,
-    _has_ligature,
     _needs_protection,
     _protected_runs,
 )
@@ -137,11 +135,6 @@ def test_entries_are_laid_out_as_bibtexparser_writes_them(fields: list[tuple[str
 def test_spaces_collapse_alike_with_and_without_the_single_spaced_shortcut(text: str) -> None:
     if "\n" not in text:
         assert _collapse(text) == _SPACES.sub(" ", text).strip()
-
-
-@given(ANY_TEXT)
-def test_the_ligature_test_by_substrings_is_the_pattern(text: str) -> None:
-    assert _has_ligature(text) == bool(_LIGATURE.search(text))
 
 
 @given(MIXED_TEXT | ASCII_TEXT, st.booleans())

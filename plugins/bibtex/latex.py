@@ -103,7 +103,7 @@ _LIGATURE_OR_MATH = _ligature_or(_MATH_CHARACTERS)
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
     """``text`` escaped character for character (names, notes, keywords: no math in there)."""
-    if _VERBATIM_TEXT.fullmatch(text) and not _has_ligature(text):
+    if _VERBATIM_TEXT.fullmatch(text) and not _LIGATURE.search(text):
         return text
     return _text_segment(_collapse_whitespace(text), ascii_only, protect_case=False)
 
@@ -273,10 +273,6 @@ def _after_specials(escaped: str, ascii_only: bool) -> str:
         # normalisation to do between breaking and spelling, so both are done in one scan.
         return _LIGATURE_OR_NON_ASCII.sub(_broken_or_spelled, escaped)
     return _encode_non_ascii(_LIGATURE.sub(_with_empty_group, escaped))
-
-
-def _has_ligature(text: str) -> bool:
-    return _LIGATURE.search(text) is not None
 
 
 def _broken_or_spelled(match: re.Match[str]) -> str:
