@@ -221,7 +221,12 @@ def _word_shape(word: str) -> str | None:
 def _camel_chunks(word: str) -> tuple[str, ...]:
     """``"McAuley"`` → ``("Mc", "Auley")``; a chunk is one capital and the lower-case letters after it."""
     if word.isascii() and word.isalpha() and word[0].isupper():
-        return tuple(_ASCII_CAMEL_CHUNK.findall(word))  # the loop below would cut it so, and keep every chunk
+        return tuple(_ASCII_CAMEL_CHUNK.findall(word))  # what camel_chunks_by_letter would cut, all kept
+    return camel_chunks_by_letter(word)
+
+
+def camel_chunks_by_letter(word: str) -> tuple[str, ...]:
+    """:func:`_camel_chunks` for any word, letter by letter; ``()`` unless every chunk is a capital and lower-case letters."""
     chunks: list[str] = []
     for char in word:
         if char.isupper() or not chunks:

@@ -118,26 +118,14 @@ def _slow_word_shape(word: str) -> str | None:
         return None
     if all(part[0].isupper() or part.islower() for part in parts) and all(part[1:].islower() or len(part) == 1 for part in parts):
         return "plain"
-    if len(parts) == 1 and len(chunks := _slow_camel_chunks(first)) > 1 and all(len(chunk) >= 2 for chunk in chunks):
+    if len(parts) == 1 and len(chunks := name_shapes.camel_chunks_by_letter(first)) > 1 and all(len(chunk) >= 2 for chunk in chunks):
         return "camel"
     return None
 
 
-def _slow_camel_chunks(word: str) -> tuple[str, ...]:
-    chunks: list[str] = []
-    for char in word:
-        if char.isupper() or not chunks:
-            chunks.append(char)
-        elif char.islower():
-            chunks[-1] += char
-        else:
-            return ()
-    return tuple(chunks) if all(chunk[0].isupper() and chunk[1:].islower() or len(chunk) == 1 for chunk in chunks) else ()
-
-
 def _shapes_agree(word: str) -> None:
     assert name_shapes._word_shape(word) == _slow_word_shape(word), word
-    assert name_shapes._camel_chunks(word) == _slow_camel_chunks(word), word
+    assert name_shapes._camel_chunks(word) == name_shapes.camel_chunks_by_letter(word), word
 
 
 @given(WORDS)
