@@ -42,7 +42,8 @@ _SIMPLE_ESCAPES = (
     ("^", r"\textasciicircum{}"),
 )
 # Printable ASCII without TeX specials, in single-spaced words: such text is its own LaTeX.
-_VERBATIM_WORD = r"[^\\{}&%$#_~^\s\x00-\x1f\x7f-\U0010ffff]+"
+# (Classes are spelled without ranges up to U+10FFFF: re takes milliseconds to compile one, at every start.)
+_VERBATIM_WORD = "[" + "".join(re.escape(chr(code)) for code in range(0x21, 0x7F) if chr(code) not in "\\{}&%$#_~^") + "]+"
 _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 
 # LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
@@ -91,14 +92,15 @@ _LATIN_LETTER = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ")
 _BARE_ACCENT_ARGUMENT = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
 
 
-def _ligature_or(characters: str) -> re.Pattern[str]:
-    """A ligature's first character (:data:`_LIGATURE`) or one of ``characters``, found in one scan."""
-    return re.compile(rf"[{_LIGATURE_FIRST}{characters}](?:(?<![{_LIGATURE_FIRST}])|{_LIGATURE_SECOND})")
+def _ligature_or(first: str) -> re.Pattern[str]:
+    """A ligature's first character (:data:`_LIGATURE`) or another character of the class ``first``, found in one scan."""
+    return re.compile(rf"{first}(?:(?<![{_LIGATURE_FIRST}])|{_LIGATURE_SECOND})")
 
 
-# What is left to change in text whose specials are escaped, for BibTeX and for BibLaTeX.
-_LIGATURE_OR_NON_ASCII = _ligature_or("\x80-\U0010ffff")
-_LIGATURE_OR_MATH = _ligature_or(_MATH_CHARACTERS)
+# What is left to change in text whose specials are escaped, for BibTeX and for BibLaTeX. The first
+# class is every character but the ASCII ones that start no ligature (non-ASCII or a ligature's first).
+_LIGATURE_OR_NON_ASCII = _ligature_or("[^" + "".join(re.escape(chr(code)) for code in range(0x80) if chr(code) not in "-`',<>?!") + "]")
+_LIGATURE_OR_MATH = _ligature_or(f"[{_LIGATURE_FIRST}{_MATH_CHARACTERS}]")
 
 
 def latex_literal(text: str, *, ascii_only: bool) -> str:
