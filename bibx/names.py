@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from bibx.model import Creator, Organization, Person
+from bibx.patterns import LazyPattern
 
 CORPORATE_WORDS = frozenset(
     {
@@ -72,7 +73,7 @@ def is_east_asian(text: str) -> bool:
     return bool(letters) and all(_is_east_asian_char(char) for char in letters)
 
 
-EAST_ASIAN_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3々〆ヶ]")
+EAST_ASIAN_CHAR = LazyPattern("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3々〆ヶ]")
 
 
 def _is_east_asian_char(char: str) -> bool:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from bibx.name_shapes import MAX_NAME_WORDS, japanese_name_penalty, listed_name_penalty, name_penalty
 from bibx.names import has_kana, is_corporate, is_east_asian, split_et_al
+from bibx.patterns import LazyPattern
 from bibx_plugins.listings.grammar import ORGANIZATIONS_SEPARATOR, UNREADABLE_NAME_PENALTY
 
 # A title never ends in these: a cut right after one splits a word or a phrase.
@@ -69,7 +70,7 @@ END_PATTERNS_SPAN = 8
 # "…を考える磯|野真之介": Japanese words that end a title are mostly two Han characters or more; one
 # after kana is more often a name's first character left behind. Nor does a title end in a case
 # particle after a noun ("…の関係の|再考中石海"): the title runs on.
-BROKEN_JAPANESE_END = re.compile("(?:[\u3040-\u30ff][\u3400-\u9fff]|[\u3400-\u9fff\u30a0-\u30ff][のをがはへ])$")
+BROKEN_JAPANESE_END = LazyPattern("(?:[\u3040-\u30ff][\u3400-\u9fff]|[\u3400-\u9fff\u30a0-\u30ff][のをがはへ])$")
 BROKEN_JAPANESE_END_PENALTY = 0.7
 # "…の提案とその応用 -|宍戸 直樹", "…能力 -説明できる…新しい展開-|乾 健太郎": a Japanese subtitle sits
 # between two dashes, so a title may end in a dash that closes one opened earlier. A dash that joins
@@ -300,7 +301,7 @@ def _title_end_penalty(title: str, author: str) -> float:
         return STRAY_CAPITALS_PENALTY
     if SHORT_HUMP_END.search(title, end_window):
         return SHORT_HUMP_END_PENALTY
-    if BROKEN_JAPANESE_END.search(title, end_window):
+    if not title.isascii() and BROKEN_JAPANESE_END.search(title, end_window):
         return BROKEN_JAPANESE_END_PENALTY
     return 0.0
 
