@@ -159,7 +159,7 @@ class KeyAssigner:
         base = self.bases.base(paper)
         if not self._collisions.base_collides(base):
             return base  # nearly always: the extension and the title's digest are not worked out
-        return self.settled(base, self.bases.extended(paper), title_key(paper.title))
+        return self.settled(base, base + self.bases.extension(paper), title_key(paper.title))
 
     def settled(self, base: str, extended: str, title: bytes) -> str:
         """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper.
@@ -203,15 +203,13 @@ class KeyBases:
     def base(self, paper: Paper) -> str:
         return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
 
-    def extended(self, paper: Paper) -> str:
-        return self.base(paper) + self._extension(paper)
-
     def both(self, paper: Paper) -> tuple[str, str]:
-        """(base, extended) at the cost of one base."""
+        """(base, extended): the base, and the base with more title words for when it collides."""
         base = self.base(paper)
-        return base, base + self._extension(paper)
+        return base, base + self.extension(paper)
 
-    def _extension(self, paper: Paper) -> str:
+    def extension(self, paper: Paper) -> str:
+        """The title words that extend a colliding base."""
         words = islice(_significant_words(paper), self._more_from, self._more_from + EXTRA_TITLE_WORDS)
         return "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
 

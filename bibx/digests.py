@@ -33,27 +33,24 @@ class DigestSet:
         return self._size
 
     def __contains__(self, digest: int) -> bool:
-        slots, mask = self._slots, len(self._slots) - 1
-        digest = digest or 1  # 0 marks an empty slot
-        index = _slot(digest, mask)
-        while (held := slots[index]) != _EMPTY:
-            if held == digest:
-                return True
-            index = (index + 1) & mask
-        return False
+        return self._slots[self._slot_of(digest or 1)] != _EMPTY
 
     def add(self, digest: int) -> None:
         if 2 * (self._size + 1) > len(self._slots):
             self._grow()
+        digest = digest or 1  # 0 marks an empty slot
+        index = self._slot_of(digest)
+        if self._slots[index] == _EMPTY:
+            self._slots[index] = digest
+            self._size += 1
+
+    def _slot_of(self, digest: int) -> int:
+        """The slot that holds ``digest`` (never 0), else the empty one where it would go."""
         slots, mask = self._slots, len(self._slots) - 1
-        digest = digest or 1
         index = _slot(digest, mask)
-        while (held := slots[index]) != _EMPTY:
-            if held == digest:
-                return
+        while (held := slots[index]) != _EMPTY and held != digest:
             index = (index + 1) & mask
-        slots[index] = digest
-        self._size += 1
+        return index
 
     def _grow(self) -> None:
         held = [digest for digest in self._slots if digest != _EMPTY]

@@ -8,10 +8,11 @@ digests) with the entries, and the papers, pickled, which the main process keeps
 folder without reading them. Once every input is read, the main process knows which titles repeat and
 which keys collide: it then walks what it kept, in input order, and hands out the keys. Where the key
 a paper gets is the one its entry was rendered for (the input's own), or the placeholder stands in the
-entry (and nowhere in the paper itself), the entry is written with the key in its place; for a paper whose
-title is merged, or whose entry cannot take its key that way, it unpickles the paper and renders it itself. Rendering depends on
-the paper alone, so the output is the same bytes as with one process. At most a few chunks per worker
-are in flight, so memory stays flat; the spool holds about twice the input's size on disk.
+entry (and nowhere in the paper itself), the entry is written with the key in its place; for a paper
+whose title is merged, or whose entry cannot take its key that way, it unpickles the paper and renders
+it itself. Rendering depends on the paper alone, so the output is the same bytes as with one process.
+At most a few chunks per worker are in flight, so memory stays flat; the spool holds about twice the
+input's size on disk.
 
 Only where it pays: a writer that declares ``WriterSpec(entries=True)``, readers that declare
 ``records`` and ``interpret``, no ``--resolve`` or ``--select``, no library being appended to, and
@@ -221,7 +222,7 @@ class ParallelReading:
         return papers
 
     def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Counted]:
-        """The papers of ``unit`` in order (with their chunk); its reports and incomplete inputs passed to ``accounting``."""
+        """The papers of ``unit`` in order; its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
         if isinstance(unit, _Start):
             self._papers_before, self._failed = summary.read, False
@@ -250,7 +251,7 @@ class ParallelReading:
                     yield event
 
     def _split(self) -> Iterator[_Split]:
-        """Each input's records in pickled chunks, with the reports about whole inputs (and its lines) in their place."""
+        """Each input's records in chunks, with the reports about whole inputs (and its lines) in their place."""
         for index, item in enumerate(self.opened):
             yield _Start(index)
             context = ReadContext(item.source.name, self.request.as_of, item.reader.name)

@@ -1,7 +1,7 @@
 """What the worker processes of a parallel export run (:mod:`bibx.parallel` plans and orders it).
 
 A worker is forked with a :class:`Job` and runs :func:`interpret_chunk` on each chunk it is sent: a
-chunk of records (pickled) interpreted by the reader, and each paper rendered by the writer under a
+chunk of records interpreted by the reader, and each paper rendered by the writer under a
 placeholder key (the input's own key where it has one). It returns the chunk's events in order, each
 paper as what the parent counts (:class:`Counted`), and, pickled in one piece, what the parent writes
 later (:class:`Written`: the key bases, the entry, the paper pickled on its own), which the parent

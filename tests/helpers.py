@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
+import random
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -73,3 +75,18 @@ def output_before_each(writer: Writer, papers: Sequence[Paper]) -> tuple[list[st
 
     writer.write(arriving(), out)
     return seen, out.getvalue()
+
+
+@functools.cache
+def corpus_page_lines() -> tuple[str, ...]:
+    """Every non-blank line of the listing corpus's tuned parts rendered as compact and profile pages
+    (glued lines, opening lines, titles, author lines, abstracts): made once for the whole test run."""
+    from tests.listing_corpus import RENDERERS, load
+
+    lines: list[str] = []
+    for part in ("dev", "measure2", "measure3"):
+        records = load(part)
+        for layout in ("compact", "profile"):
+            text, _ = RENDERERS[layout](records, random.Random(f"{part}-{layout}-fast-paths"), f"{part}-{layout}.txt")
+            lines += [line.strip() for line in text.splitlines() if line.strip()]
+    return tuple(lines)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 import re
 
 import bibtexparser
@@ -59,7 +58,7 @@ from bibx_plugins.listings.grammar import (
 from bibx_plugins.listings.title_split import choose_split
 from bibx_plugins.ris.writer import _single_line_any, single_line
 from tests.corpus import EDGE_PAPERS
-from tests.listing_corpus import RENDERERS, load
+from tests.helpers import corpus_page_lines
 from tests.test_properties import papers
 
 ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F))
@@ -153,15 +152,7 @@ def test_ascii_titles_escape_alike_in_runs_and_piece_by_piece(text: str, ascii_o
 
 @pytest.fixture(scope="module")
 def listing_lines() -> list[str]:
-    """Every non-blank line of the corpus's compact and profile pages: glued lines, titles, author lines, abstracts."""
-    lines = []
-    for part in ("dev", "measure2", "measure3"):
-        records = load(part)
-        for layout in ("compact", "profile"):
-            rng = random.Random(f"{part}-{layout}-fast-paths")
-            text, _ = RENDERERS[layout](records, rng, f"{part}-{layout}.txt")
-            lines += [line.strip() for line in text.splitlines() if line.strip()]
-    return lines
+    return list(corpus_page_lines())
 
 
 def _all_cuts_scanned(text: str, start: int, end: int) -> int:

@@ -6,7 +6,6 @@ corpus's tuned parts (rendered as compact and profile pages) and on generated te
 
 from __future__ import annotations
 
-import random
 import re
 
 import pytest
@@ -17,7 +16,7 @@ from bibx import name_shapes
 from bibx_plugins.listings import title_split
 from bibx_plugins.listings.grammar import is_meta_line
 from bibx_plugins.listings.title_split import choose_split
-from tests.listing_corpus import RENDERERS, load
+from tests.helpers import corpus_page_lines
 
 NAME_PIECES = st.sampled_from(
     ["Yuze Zhao", "ZhaoXin", "LEE", "C.", "McAuley", "Fine-Tuning", "LLM", "高瀬 翔", "梶川康平", "の", "Team", "AI", "É", "x"]
@@ -28,14 +27,8 @@ WORDS = st.text(st.sampled_from("aZbYzÉéß-'’.ǅ大x"), min_size=1, max_size
 
 @pytest.fixture(scope="module")
 def corpus_lines() -> list[str]:
-    """Every non-blank, non-opening line of the corpus's compact and profile pages: glued lines, titles, author lines, abstracts."""
-    lines = []
-    for part in ("dev", "measure2", "measure3"):
-        records = load(part)
-        for layout in ("compact", "profile"):
-            text, _ = RENDERERS[layout](records, random.Random(f"{part}-{layout}-title-split-fast"), f"{part}-{layout}.txt")
-            lines += [line.strip() for line in text.splitlines() if line.strip() and not is_meta_line(line.strip())]
-    return lines
+    """The corpus pages' lines but the opening ones: glued lines, titles, author lines, abstracts."""
+    return [line for line in corpus_page_lines() if not is_meta_line(line)]
 
 
 def _every_part_scanned(cut_start: re.Pattern[str], text: str, start: int) -> int:

@@ -49,7 +49,8 @@ _VERBATIM_TEXT = re.compile(rf"{_VERBATIM_WORD}(?: {_VERBATIM_WORD})*")
 # LaTeX's ligatures of typed characters (T1 adds << >> ,,): a {} between the two keeps both.
 # One character class first, then lookarounds: re skips ahead by the class, five times faster on an
 # abstract than the alternation ([-`',<>])(?=\1)|[?!](?=`) and twice as fast as eight substring tests.
-_LIGATURE_FIRST = r"\-`',<>?!"
+_LIGATURE_STARTS = "-`',<>?!"
+_LIGATURE_FIRST = re.escape(_LIGATURE_STARTS)  # as it stands in a character class
 _LIGATURE_SECOND = r"(?=[\-`',<>])(?:(?<=([\-`',<>]))(?=\1)|(?<=[?!])(?=`))"
 _LIGATURE = re.compile(rf"[{_LIGATURE_FIRST}]{_LIGATURE_SECOND}")
 # A word as case protection sees it (GPT-3.5, O'Brien, AntM²C), and a cheap test for text where
@@ -99,7 +100,7 @@ def _ligature_or(first: str) -> re.Pattern[str]:
 
 # What is left to change in text whose specials are escaped, for BibTeX and for BibLaTeX. The first
 # class is every character but the ASCII ones that start no ligature (non-ASCII or a ligature's first).
-_LIGATURE_OR_NON_ASCII = _ligature_or("[^" + "".join(re.escape(chr(code)) for code in range(0x80) if chr(code) not in "-`',<>?!") + "]")
+_LIGATURE_OR_NON_ASCII = _ligature_or("[^" + "".join(re.escape(chr(code)) for code in range(0x80) if chr(code) not in _LIGATURE_STARTS) + "]")
 _LIGATURE_OR_MATH = _ligature_or(f"[{_LIGATURE_FIRST}{_MATH_CHARACTERS}]")
 
 
