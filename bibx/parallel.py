@@ -21,7 +21,6 @@ at least :data:`PARALLEL_MIN_BYTES` of input. Everything else runs in one proces
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import secrets
@@ -59,15 +58,15 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def jobs_for(requested: int | None, spec: WriterSpec, opened: Sequence[Opened]) -> int:
-    """How many worker processes an export uses: 1 (none, all in-process) unless parallel work pays;
+def jobs_for(requested: int | None, opened: Sequence[Opened]) -> int:
+    """How many worker processes an export uses: 1 (none, all in this process) unless parallel work pays;
     never more than the usable cores (``--jobs 1000`` must not fork a thousand processes)."""
     jobs = usable_cores() if requested is None else min(requested, usable_cores())
-    if jobs <= 1 or not spec.entries or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or sum(_size(item) for item in opened) < PARALLEL_MIN_BYTES:
         return 1
-    if not opened or not all(item.reader.records and item.reader.interpret for item in opened):
-        return 1
-    return jobs if sum(_size(item) for item in opened) >= PARALLEL_MIN_BYTES else 1
+    import multiprocessing  # only by exports that fork
+
+    return jobs if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _size(item: Opened) -> int:
@@ -96,7 +95,7 @@ class _Chunk(NamedTuple):
     """A chunk submitted to the pool: its result is its events and its papers' Written."""
 
     source: int  # the input's position among the opened ones
-    result: AsyncResult[Any]
+    result: AsyncResult[Any] | _Done
 
 
 class _Start(NamedTuple):
@@ -298,7 +297,7 @@ def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | Non
     return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if placeholder in entry.text else None
 
 
-def _submitted_records(unit: _Split, pool: Pool) -> _Unit:
+def _submitted_records(unit: _Split, pool: Pool | _InProcess) -> _Unit:
     return _Chunk(unit.source, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
 
 
@@ -340,13 +339,18 @@ def _ahead(units: Iterator[_Unit], chunks: int) -> Iterator[_Unit]:
 
 
 class _pool:
-    """A pool of forked workers that inherit ``job``; closed and joined on leaving, terminated on an error."""
+    """A pool of forked workers that inherit ``job``; closed and joined on leaving, terminated on an error.
+    With one job, none is forked: each chunk is run in this process as it is submitted."""
 
     def __init__(self, job: Job, jobs: int) -> None:
         self.job, self.jobs = job, jobs
 
-    def __enter__(self) -> Pool:
+    def __enter__(self) -> Pool | _InProcess:
         parallel_worker.JOB = self.job
+        if self.jobs == 1:
+            return _InProcess()
+        import multiprocessing
+
         try:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
@@ -354,9 +358,27 @@ class _pool:
         return self.pool
 
     def __exit__(self, error_type: object, *_: object) -> None:
+        parallel_worker.JOB = None
+        if self.jobs == 1:
+            return
         if error_type is None:
             self.pool.close()
         else:
             self.pool.terminate()
         self.pool.join()
 
+
+class _InProcess:
+    """The pool of one job: a chunk submitted is run at once, in this process."""
+
+    def apply_async(self, function: Callable[..., Any], arguments: tuple[Any, ...]) -> _Done:
+        return _Done(function(*arguments))
+
+
+class _Done(NamedTuple):
+    """A chunk's result, run in this process, waited for as a pool's is."""
+
+    value: Any
+
+    def get(self) -> Any:
+        return self.value

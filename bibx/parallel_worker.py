@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from bibx.citekeys import KeyBases, digests
@@ -75,8 +75,8 @@ class Job:
     provenance: bool = True
 
 
-JOB: Job | None = None  # set just before forking
-_STATE: tuple[EntryWriter, list[Report], KeyBases] | None = None  # built once per worker
+JOB: Job | None = None  # set just before forking (or for the first pass of one process)
+_STATE: tuple[Job, EntryWriter, list[Report], KeyBases] | None = None  # built once per worker and job
 
 
 def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
@@ -115,13 +115,14 @@ def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job
 
 
 def _state(job: Job) -> tuple[EntryWriter, list[Report], KeyBases]:
-    """This worker's writer (its reports collected per paper) and key bases, built on its first chunk."""
+    """This job's writer (its reports collected per paper) and key bases, built on its first chunk: a
+    worker has one job; one process may run several exports, and a worker forked later inherits the state."""
     global _STATE
-    if _STATE is None:
+    if _STATE is None or _STATE[0] is not job:
         reports: list[Report] = []
         writer: EntryWriter = job.writer.factory(WriteContext(dict(job.options), reports.append))  # type: ignore[assignment]
-        _STATE = (writer, reports, KeyBases(job.key_pattern))
-    return _STATE
+        _STATE = (job, writer, reports, KeyBases(job.key_pattern))
+    return _STATE[1:]
 
 
 def interpreted(item: Opened, records: list[object], context: ReadContext) -> list[Event]:
@@ -142,5 +143,5 @@ def interpreted(item: Opened, records: list[object], context: ReadContext) -> li
 
 def as_written(paper: Paper, key: str, provenance: bool) -> Paper:
     """``paper`` with its key, and without its listing facts for ``--no-provenance``: a copy only when needed."""
-    keyed = paper if key == paper.key else replace(paper, key=key)
+    keyed = paper if key == paper.key else paper.with_key(key)
     return keyed if provenance else without_provenance(keyed)

@@ -149,13 +149,13 @@ def _planned_writing(
     spool: Path,
 ) -> Callable[[TextIO], None]:
     """Runs the first pass (in one process or several) and returns how to write the export."""
-    jobs = _jobs(request, spec, opened, library)
-    if jobs > 1:
-        from bibx.parallel import ParallelReading
+    if _renders_while_reading(request, spec, opened, library):
+        from bibx.parallel import ParallelReading, jobs_for
 
+        jobs = jobs_for(request.jobs, opened)
         parallel = ParallelReading(request.read, opened, accounting, jobs, spool, (spec, dict(request.options)), request.provenance)
         parallel.first_pass()
-        entry_writer = cast(EntryWriter, writer)  # spec.entries: jobs_for checked it
+        entry_writer = cast(EntryWriter, writer)  # spec.entries: checked above
         return lambda out: entry_writer.write_entries(parallel.entries(entry_writer, progress), out)
     reading = Reading.prepare(request.read, host, opened, accounting, library, spool)
     papers = reading.papers() if request.provenance else map(without_provenance, reading.papers())
@@ -163,14 +163,13 @@ def _planned_writing(
     return lambda out: writer.write(counted, out)
 
 
-def _jobs(request: ExportRequest, spec: WriterSpec, opened: Sequence[Opened], library: ExistingLibrary | None) -> int:
-    """Processes for this export: one for ``--jobs 1``, ``--resolve`` (its stage would run in every worker),
-    ``--select``, a library appended to, and wherever :func:`bibx.parallel.jobs_for` finds it does not pay."""
-    if request.jobs == 1 or request.read.resolve is not None or request.read.select or library is not None:
-        return 1
-    from bibx import parallel  # multiprocessing is imported only by exports that may use it
-
-    return parallel.jobs_for(request.jobs, spec, opened)
+def _renders_while_reading(request: ExportRequest, spec: WriterSpec, opened: Sequence[Opened], library: ExistingLibrary | None) -> bool:
+    """Whether the first pass renders the entries as it reads (:mod:`bibx.parallel`, in this process or several):
+    a writer of entries, readers of records, and no stage that needs the papers after reading (``--resolve``,
+    ``--select``, a library appended to). Else :class:`~bibx.reading.Reading` reads twice and writes papers."""
+    if not spec.entries or request.read.resolve is not None or request.read.select or library is not None:
+        return False
+    return bool(opened) and all(item.reader.records and item.reader.interpret for item in opened)
 
 
 def _check_options(spec: WriterSpec, options: Mapping[str, str], host: PluginHost) -> None:

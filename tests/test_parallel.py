@@ -1,4 +1,5 @@
-"""``--jobs N``: the same bytes, reports and accounting as one process, for every writer."""
+"""Entries rendered as they are read, in this process (``--jobs 1``) or on workers (``--jobs N``): the same bytes,
+reports and accounting as the export that reads twice and hands the writer papers, for every writer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bibx import ReaderSpec, WriterSpec, hookimpl, parallel, read_by_records
+from bibx import ReaderSpec, WriterSpec, hookimpl, parallel, pipeline, read_by_records
 from bibx.model import Report
 from bibx.pipeline import ExportRequest, ReadRequest, Summary, export
 from bibx.plugins import PluginHost, load_host
@@ -17,6 +18,7 @@ from bibx_plugins.listings.grammar import is_meta_line
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_WRITERS = ("bibtex", "biblatex", "csljson", "ndjson", "json", "ris")
+READ_TWICE = 0  # exported's jobs for bibx.reading.Reading: papers read twice and handed to the writer
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +53,23 @@ def always_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return used
 
 
-def exported(host: PluginHost, inputs: list[Path], writer: str, jobs: int, out: Path, merge: bool = True) -> tuple[bytes, list[Report], Summary]:
+def exported(
+    host: PluginHost, inputs: list[Path], writer: str, jobs: int, out: Path, merge: bool = True, reader: str | None = None
+) -> tuple[bytes, list[Report], Summary]:
+    """The output, reports and summary of an export with ``jobs``; :data:`READ_TWICE` for the reference, the
+    path of every export that cannot render as it reads (``--resolve``, ``--select``, a writer of whole files)."""
     reports: list[Report] = []
     request = ExportRequest(
-        read=ReadRequest([str(path) for path in inputs], as_of=SEED_AS_OF, merge=merge), writer=writer, output=str(out), jobs=jobs
+        read=ReadRequest([str(path) for path in inputs], reader, as_of=SEED_AS_OF, merge=merge),
+        writer=writer,
+        output=str(out),
+        jobs=max(jobs, 1),
+        force=True,
     )
-    summary = export(request, host, reports.append)
+    with pytest.MonkeyPatch.context() as patch:
+        if jobs == READ_TWICE:
+            patch.setattr(pipeline, "_renders_while_reading", lambda *_: False)
+        summary = export(request, host, reports.append)
     return out.read_bytes(), reports, summary
 
 
@@ -65,13 +78,14 @@ def test_every_writer_writes_the_seeds_byte_for_byte_alike_with_one_and_two_jobs
     host: PluginHost, always_parallel: list[int], tmp_path: Path, merge: bool
 ) -> None:
     for writer in host.writers.specs:
-        one = exported(host, seed_files(), writer, 1, tmp_path / f"{writer}-1", merge)
-        two = exported(host, seed_files(), writer, 2, tmp_path / f"{writer}-2", merge)
-        assert one[0] == two[0], writer
-        assert one[1] == two[1], writer
-        assert one[2] == two[2], writer
-    # Every writer that declares entries ran on workers; the others (refs) stayed in one process.
-    assert always_parallel == [2] * sum(spec.entries for spec in host.writers.specs.values())
+        twice = exported(host, seed_files(), writer, READ_TWICE, tmp_path / f"{writer}-0", merge)
+        for jobs in (1, 2):
+            rendered = exported(host, seed_files(), writer, jobs, tmp_path / f"{writer}-{jobs}", merge)
+            assert twice[0] == rendered[0], (writer, jobs)
+            assert twice[1] == rendered[1], (writer, jobs)
+            assert twice[2] == rendered[2], (writer, jobs)
+    # Every writer that declares entries rendered them as read, in one process and on workers; the others (refs) read twice.
+    assert always_parallel == [1, 2] * sum(spec.entries for spec in host.writers.specs.values())
     assert set(ENTRY_WRITERS) <= {name for name, spec in host.writers.specs.items() if spec.entries}
 
 
@@ -79,12 +93,13 @@ def test_every_writer_writes_the_seeds_byte_for_byte_alike_with_one_and_two_jobs
 def test_a_5k_dump_is_written_byte_for_byte_alike_with_one_and_two_jobs(
     host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, writer: str
 ) -> None:
+    twice = exported(host, dump_5k, writer, READ_TWICE, tmp_path / "twice")
     one = exported(host, dump_5k, writer, 1, tmp_path / "one")
     two = exported(host, dump_5k, writer, 2, tmp_path / "two")
     three = exported(host, dump_5k, writer, 3, tmp_path / "three")
-    assert always_parallel == [2, 3]
+    assert always_parallel == [1, 2, 3]
     assert one[2].read == 5000 and one[2].merged > 0
-    assert one == two == three
+    assert twice == one == two == three
 
 
 def test_a_paper_whose_key_collides_is_rendered_again_with_its_suffix(host: PluginHost, always_parallel: list[int], tmp_path: Path) -> None:
@@ -94,10 +109,11 @@ def test_a_paper_whose_key_collides_is_rendered_again_with_its_suffix(host: Plug
         copy = tmp_path / f"copy{n}.txt"
         copy.write_bytes(page.read_bytes())
         copies.append(copy)
+    twice = exported(host, copies, "bibtex", READ_TWICE, tmp_path / "twice.bib", merge=False)
     one = exported(host, copies, "bibtex", 1, tmp_path / "one.bib", merge=False)
     two = exported(host, copies, "bibtex", 2, tmp_path / "two.bib", merge=False)
-    assert always_parallel == [2]
-    assert one == two
+    assert always_parallel == [1, 2]
+    assert twice == one == two
     assert b"a,\n" in two[0] and b"b,\n" in two[0]
 
 
@@ -107,8 +123,8 @@ def test_small_inputs_and_jobs_1_stay_in_one_process(host: PluginHost, tmp_path:
     from bibx.pipeline import Accounting, open_inputs
 
     opened = open_inputs([str(path) for path in files], None, host, Accounting(lambda report: None), tmp_path)
-    assert parallel.jobs_for(None, host.writers.get("bibtex"), opened) == 1
-    assert parallel.jobs_for(1, host.writers.get("bibtex"), opened) == 1
+    assert parallel.jobs_for(None, opened) == 1
+    assert parallel.jobs_for(1, opened) == 1
 
 
 def test_usable_cores_follow_the_affinity() -> None:
@@ -121,9 +137,9 @@ def test_jobs_never_exceed_the_usable_cores(host: PluginHost, dump_5k: list[Path
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "usable_cores", lambda: 3)
     opened = open_inputs([str(path) for path in dump_5k], None, host, Accounting(lambda report: None), tmp_path)
-    assert parallel.jobs_for(1000, host.writers.get("bibtex"), opened) == 3
-    assert parallel.jobs_for(None, host.writers.get("bibtex"), opened) == 3
-    assert parallel.jobs_for(2, host.writers.get("bibtex"), opened) == 2
+    assert parallel.jobs_for(1000, opened) == 3
+    assert parallel.jobs_for(None, opened) == 3
+    assert parallel.jobs_for(2, opened) == 2
 
 
 class _FailingCompact:
@@ -155,18 +171,14 @@ def test_a_reader_failing_in_a_worker_costs_the_rest_of_its_input_as_in_one_proc
     _FailingCompact.FAIL_AT = len(compact.read_text(encoding="utf-8").splitlines()) // 2
     host = host_with(_FailingCompact())
 
-    def run(jobs: int) -> tuple[bytes, list[str], Summary]:
-        reports: list[Report] = []
-        out = tmp_path / f"out-{jobs}.bib"
-        request = ExportRequest(ReadRequest([str(compact)], reader="failing", as_of=SEED_AS_OF), "bibtex", str(out), force=True, jobs=jobs)
-        summary = export(request, host, reports.append)
-        return out.read_bytes(), [report.message for report in reports], summary
-
-    one, two = run(1), run(2)
-    assert always_parallel == [2]
+    twice, one, two = (exported(host, [compact], "bibtex", jobs, tmp_path / f"out-{jobs}.bib", reader="failing") for jobs in (READ_TWICE, 1, 2))
+    assert always_parallel == [1, 2]
     assert one == two
+    # Reading twice names the line its reader had reached, rendering as read the failing record's own line.
+    assert (twice[0], twice[2]) == (one[0], one[2])
+    assert [report.message for report in twice[1]] == [report.message for report in one[1]]
     assert 0 < one[2].read < 2000
-    assert any("failing reader (plugin" in message and "the rest of this input is skipped" in message for message in one[1])
+    assert any("failing reader (plugin" in report.message and "the rest of this input is skipped" in report.message for report in one[1])
 
 
 class _KeyTwiceWriter:
@@ -202,16 +214,17 @@ def test_entries_take_their_keys_in_place_or_are_rendered_again_and_writer_failu
     dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     host = host_with(_KeyTwice())
+    twice = exported(host, dump_5k, "keytwice", READ_TWICE, tmp_path / "twice")
     one = exported(host, dump_5k, "keytwice", 1, tmp_path / "one")
     two = exported(host, dump_5k, "keytwice", 2, tmp_path / "two")
-    assert one == two and one[2].written == one[2].read - one[2].merged
+    assert twice == one == two and one[2].written == one[2].read - one[2].merged
     from bibx.pipeline import WriterFailed
 
     monkeypatch.setattr(_KeyTwiceWriter, "FAIL_ON", "Diffusion")
-    for jobs in (1, 2):
+    for jobs in (READ_TWICE, 1, 2):
         with pytest.raises(WriterFailed, match="the keytwice writer .* failed: RuntimeError: a bug in the writer"):
             exported(host, seed_files(), "keytwice", jobs, tmp_path / f"seeds-{jobs}")
-    assert always_parallel == [2, 2]
+    assert always_parallel == [1, 2, 1, 2]
 
 
 def test_a_title_holding_the_placeholder_key_is_written_as_read(
@@ -225,9 +238,10 @@ def test_a_title_holding_the_placeholder_key_is_written_as_read(
     lines[title_at] = "bibxkey0123456789abcdef " + lines[title_at]
     profile.write_text("".join(lines), encoding="utf-8")
     for writer in ("bibtex", "csljson"):
+        twice = exported(host, [profile], writer, READ_TWICE, tmp_path / f"{writer}-0")
         one = exported(host, [profile], writer, 1, tmp_path / f"{writer}-1")
         two = exported(host, [profile], writer, 2, tmp_path / f"{writer}-2")
-        assert one == two and b"bibxkey0123456789abcdef" in two[0]
+        assert twice == one == two and b"bibxkey0123456789abcdef" in two[0]
 
 
 def test_bibx_writers_entries_take_their_keys_in_place(
@@ -243,6 +257,7 @@ def test_bibx_writers_entries_take_their_keys_in_place(
 
     monkeypatch.setattr(parallel, "_keyed", counting)
     for writer in ENTRY_WRITERS:
-        outcomes.clear()
-        exported(host, dump_5k, writer, 2, tmp_path / writer)
-        assert outcomes and all(outcomes), writer
+        for jobs in (1, 2):
+            outcomes.clear()
+            exported(host, dump_5k, writer, jobs, tmp_path / writer)
+            assert outcomes and all(outcomes), (writer, jobs)
