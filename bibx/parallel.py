@@ -1,22 +1,23 @@
-"""Export on several cores (``bibx export --jobs N``): records read and entries rendered in worker processes.
+"""Export that renders entries as it reads them: on several cores (``bibx export --jobs N``), or in this process.
 
 The main process cuts each input into records (the reader's cheap ``records``) and sends chunks of
-them to forked workers (:mod:`bibx.parallel_worker`). A worker interprets its records (the reader's
-``interpret``: the listing grammar) and renders each paper's entry under a placeholder key, and
-returns what the main process counts (titles to merge, the inputs' keys, the key bases and their
-digests) with the entries, and the papers, pickled, which the main process keeps in the export's spool
-folder without reading them. Once every input is read, the main process knows which titles repeat and
-which keys collide: it then walks what it kept, in input order, and hands out the keys. Where the key
-a paper gets is the one its entry was rendered for (the input's own), or the placeholder stands in the
-entry (and nowhere in the paper itself), the entry is written with the key in its place; for a paper
-whose title is merged, or whose entry cannot take its key that way, it unpickles the paper and renders
-it itself. Rendering depends on the paper alone, so the output is the same bytes as with one process.
-At most a few chunks per worker are in flight, so memory stays flat; the spool holds about twice the
-input's size on disk.
+them to forked workers (:mod:`bibx.parallel_worker`); with one job, it runs each chunk itself. A
+worker interprets its records (the reader's ``interpret``: the listing grammar) and renders each
+paper's entry under a placeholder key, and returns what the main process counts (titles to merge,
+the inputs' keys, the key bases and their digests) with the entries, and the papers, pickled, which
+the main process keeps in the export's spool folder without reading them. Once every input is read,
+the main process knows which titles repeat and which keys collide: it then walks what it kept, in
+input order, and hands out the keys. Where the key a paper gets is the one its entry was rendered for
+(the input's own), or the placeholder stands in the entry (and nowhere in the paper itself), the entry
+is written with the key in its place; for a paper whose title is merged, or whose entry cannot take
+its key that way, it unpickles the paper and renders it itself. Rendering depends on the paper alone,
+so the output is the same bytes as :class:`bibx.reading.Reading` writes, which reads twice and hands
+the writer papers. At most a few chunks per worker are in flight, so memory stays flat; the spool
+holds about twice the input's size on disk.
 
-Only where it pays: a writer that declares ``WriterSpec(entries=True)``, readers that declare
-``records`` and ``interpret``, no ``--resolve`` or ``--select``, no library being appended to, and
-at least :data:`PARALLEL_MIN_BYTES` of input. Everything else runs in one process, as with ``--jobs 1``.
+Only for a writer that declares ``WriterSpec(entries=True)``, readers that declare ``records`` and
+``interpret``, and no ``--resolve``, ``--select`` or library being appended to (see
+``bibx.pipeline``); workers are forked only for at least :data:`PARALLEL_MIN_BYTES` of input.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ _Unit = _Chunk | _Start | _End | _Incomplete | Report
 
 
 class ParallelReading:
-    """The inputs of one export read and rendered by a pool of workers; the counterpart of :class:`bibx.reading.Reading`."""
+    """The inputs of one export read and rendered by a pool of workers, or in this process with one job;
+    the counterpart of :class:`bibx.reading.Reading`."""
 
     def __init__(
         self,
