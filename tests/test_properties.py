@@ -8,8 +8,10 @@ the writers' own tests. bibx's JSON must give back the very papers it was given.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bibx import Organization, Paper, PartialDate, Person, Provenance, Report, WriteContext
+from bibx.model import FieldSource
 from bibx.sources import CLEAN_LINE
 from bibx.testing import collect_papers, host_with
 from bibx_plugins.bibx_json.codec import paper_from_json
@@ -165,3 +168,19 @@ def test_json_round_trip_keeps_invisible_characters(tmp_path: Path) -> None:
     archive = tmp_path / "archive.json"
     archive.write_text(write("json", [paper])[0], encoding="utf-8")
     assert collect_papers([archive], merge=False, host=HOST)[0] == [paper]
+
+
+@PROPERTY_SETTINGS
+@given(generated=papers())
+def test_a_paper_pickles_and_takes_a_key_as_the_dataclass_would(generated: list[Paper]) -> None:
+    """Paper.__reduce__ (authors, dates and sources as tuples) and Paper.with_key against the dataclass' own ways."""
+    for paper in generated:
+        every_field = dataclasses.replace(
+            paper, organizations=("Org",), category="cs.LG", category_raw="LG", has_code=True, score=9.5, arxiv_id="2203.14101",
+            doi="10.1000/x", urls=("https://example.org",), journal_ref="J 1", field_sources=(FieldSource("doi", "arxiv:2203.14101"),),
+        )  # fmt: skip
+        for each in (paper, every_field, dataclasses.replace(paper, key=None, sources=())):
+            copy = pickle.loads(pickle.dumps(each, pickle.HIGHEST_PROTOCOL))
+            assert copy == each
+            assert [type(creator) for creator in copy.creators] == [type(creator) for creator in each.creators]
+            assert each.with_key("other2024") == dataclasses.replace(each, key="other2024")
