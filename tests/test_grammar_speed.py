@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from bibx.name_shapes import name_penalty
 from bibx.names import parse_creator
 from bibx.specs import ReadContext
 from bibx.validation import _is_tuple_of, result_problem
+from bibx_plugins.listings import grammar
 from bibx_plugins.listings.grammar import (
     FURNITURE,
     ORGANIZATIONS_SEPARATOR,
@@ -24,6 +26,7 @@ from bibx_plugins.listings.grammar import (
     Record,
     _matches_furniture,
     _organizations,
+    parse_author_line,
     parse_creators,
     split_organizations,
     unusual_names_report,
@@ -102,3 +105,30 @@ def test_typed_tuples_are_checked_as_before(value: object, kind: type) -> None:
 def test_a_paper_with_a_tuple_of_the_wrong_items_is_still_malformed() -> None:
     paper = Paper(title="T", urls=("https://a.example", 3), sources=(Provenance("p", 1, "profile"),), date=PartialDate(2024, 1, 2))  # type: ignore[arg-type]
     assert "urls must be a tuple of strings" in (result_problem(paper) or "")
+
+
+# Author lines and abstracts' first lines with many commas: inverted pairs, "et al." after a comma,
+# empty parts, sentences, organisations; the shortcut must answer as the full reading of the line.
+LINE_PARTS = st.sampled_from(
+    ("Yuze Zhao", "Kamal", "R.", "M.", "et al.", "and others", "", " ", "We propose a method", "LEE", "Team Wan", "高瀬 翔",
+     "a b c d e f g h i", "kunquan li", "Chen-Wei Xie et al.", "mit · pku", "AGArshia", "To address this")
+)  # fmt: skip
+
+
+def _full_reading(line: str, typical: bool, monkeypatch: pytest.MonkeyPatch) -> AuthorLine | None:
+    with monkeypatch.context() as patch:
+        patch.setattr(grammar, "_rejected_by_first_names", lambda line, typical: False)
+        return parse_author_line(line, typical)
+
+
+@given(st.lists(LINE_PARTS, max_size=12).map(", ".join) | st.lists(LINE_PARTS, max_size=12).map(",".join), st.booleans())
+def test_author_lines_read_as_without_the_shortcut(line: str, typical: bool) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert parse_author_line(line, typical) == _full_reading(line, typical, monkeypatch), line
+
+
+def test_author_lines_read_as_without_the_shortcut_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = corpus_page_lines()
+    for typical in (False, True):
+        fast = [parse_author_line(line, typical) for line in lines]
+        assert fast == [_full_reading(line, typical, monkeypatch) for line in lines]

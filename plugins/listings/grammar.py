@@ -51,6 +51,8 @@ TYPICAL_NAME_PENALTY = 1.0
 UNREADABLE_NAME_PENALTY = 5.0
 MAX_UNREADABLE_NAMES = 1
 MIN_NAMES_BESIDE_UNREADABLE = 3
+# How many names may tell that a line with more (an abstract's first, tried as an author line) is none.
+EARLY_NAMES = 3
 # Buttons, banners, navigation and footers that listing sites put between and around the papers.
 FURNITURE = re.compile(
     r"^(?:load more|show (?:more|less|abstract|all)|hide abstract|see (?:more|all)|read more|view (?:more|all|pdf)|more"
@@ -272,6 +274,8 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     ``typical`` asks for names that are typical on average, as format detection needs: a short
     sentence can pass for one unusual name ("An abstract"), not for a list of typical ones.
     """
+    if _rejected_by_first_names(line, typical):
+        return None
     names_text, organizations = split_organizations(line)
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
@@ -283,15 +287,37 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     return AuthorLine(names, truncated, organizations)
 
 
-def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
+def _rejected_by_first_names(line: str, typical: bool) -> bool:
+    """True when the first EARLY_NAMES names of ``line`` make it no author line, whatever follows.
+
+    An abstract's first line is tried as an author line (compact listings): its first parts decide,
+    without splitting, stripping and pairing its dozens. Sound because the rejections of
+    :func:`_name_scores` that hold with a count of names hold with any smaller one, and the line's
+    commas bound the count: an "et al." takes at most the last comma, empty parts none. Lines whose
+    first parts might not be the first names take the full reading: organisations (cut off first),
+    at most EARLY_NAMES commas (the last may go with an "et al."), inverted "Family, I." pairs.
+    """
+    if "·" in line:
+        return False
+    parts = line.split(",", EARLY_NAMES + 1)
+    if len(parts) <= EARLY_NAMES + 1:
+        return False
+    first = [name for name in map(str.strip, parts[:EARLY_NAMES]) if name]
+    if len(first) < 2 or inverted_name(f"{first[0]}, {first[1]}"):
+        return False
+    return _name_scores(first, typical, count=line.count(",") + 1) is None
+
+
+def _name_scores(names: Sequence[str], typical: bool, count: int | None = None) -> list[float] | None:
     """Each name's penalty (an unreadable one counts UNREADABLE_NAME_PENALTY), or None once the line is known to be no author line.
 
     Scores are never negative, so the sums and counts only grow: as soon as one of the rejections
     holds for the names scored so far, it holds for all of them, and the rest (dozens of parts when
     the line is an abstract's first sentence) are not scored. Only the average of ``typical`` is
-    checked again on the final scores, by :func:`parse_author_line`.
+    checked again on the final scores, by :func:`parse_author_line`. ``count`` is how many names
+    the line holds when ``names`` are only its first ones.
     """
-    count = len(names)
+    count = len(names) if count is None else count
     if not count:
         return None
     scores: list[float] = []
