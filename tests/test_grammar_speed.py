@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibx.latex_to_rich import _DOUBLE_SPACE, _LOST_ENTITY_START
 from bibx.model import Organization, Paper, PartialDate, Person, Provenance, Report
 from bibx.name_shapes import name_penalty
 from bibx.names import parse_creator
@@ -132,3 +133,15 @@ def test_author_lines_read_as_without_the_shortcut_on_the_corpus(monkeypatch: py
     for typical in (False, True):
         fast = [parse_author_line(line, typical) for line in lines]
         assert fast == [_full_reading(line, typical, monkeypatch) for line in lines]
+
+
+SPACED_TEXT = (
+    st.lists(st.sampled_from(("a", " ", "  ", "\n", "\t", "\r", "x201", "x2013", "x", "2", "01", "é", "\u00a0")), max_size=12).map("".join)
+    | st.text()
+)
+
+
+@given(SPACED_TEXT)
+def test_literal_searches_answer_as_in(text: str) -> None:
+    assert (_DOUBLE_SPACE.search(text) is None) == ("  " not in text)
+    assert (_LOST_ENTITY_START.search(text) is None) == ("x201" not in text)
