@@ -51,6 +51,8 @@ TYPICAL_NAME_PENALTY = 1.0
 UNREADABLE_NAME_PENALTY = 5.0
 MAX_UNREADABLE_NAMES = 1
 MIN_NAMES_BESIDE_UNREADABLE = 3
+# How many names may tell that a line with more (an abstract's first, tried as an author line) is none.
+EARLY_NAMES = 3
 # Buttons, banners, navigation and footers that listing sites put between and around the papers.
 FURNITURE = re.compile(
     r"^(?:load more|show (?:more|less|abstract|all)|hide abstract|see (?:more|all)|read more|view (?:more|all|pdf)|more"
@@ -64,6 +66,9 @@ FURNITURE = re.compile(
     r"|(?:©|\(c\)|copyright)\s.*)$",
     re.IGNORECASE,
 )
+# FURNITURE without IGNORECASE, for an ASCII line in lower case: its letters are all lower case, and
+# ASCII letters fold only among themselves, so the answer is the same at half the cost.
+FURNITURE_FOLDED = re.compile(FURNITURE.pattern)
 # A cookie banner's sentence; short, unlike an abstract that studies cookies.
 COOKIE_BANNER = re.compile(
     r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|this (?:site|website))\b|\b(?:we use|this (?:site|website) uses)\b.*\bcookies?\b",
@@ -81,7 +86,13 @@ def is_furniture(line: str) -> bool:
     """A button label, banner, navigation or footer line: part of the page, not of a paper."""
     if len(line) <= COOKIE_BANNER_MAX_LENGTH and may_mention_cookies(line) and COOKIE_BANNER.search(line):
         return True
-    return len(line) <= 100 and FURNITURE.match(line) is not None
+    return len(line) <= 100 and _matches_furniture(line)
+
+
+def _matches_furniture(line: str) -> bool:
+    if line.isascii():
+        return FURNITURE_FOLDED.match(line.lower()) is not None
+    return FURNITURE.match(line) is not None
 
 
 def may_mention_cookies(line: str) -> bool:
@@ -228,7 +239,11 @@ def _listed_date(month: str, day: str, year: str | None, as_of: dt.date) -> Part
 
 def split_organizations(author_line: str) -> tuple[str, tuple[str, ...]]:
     """``"A, B et al. · org1, org2"`` → ``("A, B et al.", ("org1", "org2"))``."""
-    names, _, orgs = author_line.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in author_line else (author_line, "", "")
+    # The middle dot alone first: a search for one character is several times cheaper than one for
+    # " · " in a long line without it (an abstract's, tried as an author line).
+    names, separator, orgs = author_line.rpartition(ORGANIZATIONS_SEPARATOR) if "·" in author_line else ("", "", "")
+    if not separator:
+        return author_line, ()
     return names, _organizations(orgs)
 
 
@@ -259,6 +274,8 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     ``typical`` asks for names that are typical on average, as format detection needs: a short
     sentence can pass for one unusual name ("An abstract"), not for a list of typical ones.
     """
+    if _rejected_by_first_names(line, typical):
+        return None
     names_text, organizations = split_organizations(line)
     names_text, truncated = split_et_al(names_text)
     names = split_names(names_text)
@@ -270,15 +287,37 @@ def parse_author_line(line: str, typical: bool = False) -> AuthorLine | None:
     return AuthorLine(names, truncated, organizations)
 
 
-def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
+def _rejected_by_first_names(line: str, typical: bool) -> bool:
+    """True when the first EARLY_NAMES names of ``line`` make it no author line, whatever follows.
+
+    An abstract's first line is tried as an author line (compact listings): its first parts decide,
+    without splitting, stripping and pairing its dozens. Sound because the rejections of
+    :func:`_name_scores` that hold with a count of names hold with any smaller one, and the line's
+    commas bound the count: an "et al." takes at most the last comma, empty parts none. Lines whose
+    first parts might not be the first names take the full reading: organisations (cut off first),
+    at most EARLY_NAMES commas (the last may go with an "et al."), inverted "Family, I." pairs.
+    """
+    if "·" in line:
+        return False
+    parts = line.split(",", EARLY_NAMES + 1)
+    if len(parts) <= EARLY_NAMES + 1:
+        return False
+    first = [name for name in map(str.strip, parts[:EARLY_NAMES]) if name]
+    if len(first) < 2 or inverted_name(f"{first[0]}, {first[1]}"):
+        return False
+    return _name_scores(first, typical, count=line.count(",") + 1) is None
+
+
+def _name_scores(names: Sequence[str], typical: bool, count: int | None = None) -> list[float] | None:
     """Each name's penalty (an unreadable one counts UNREADABLE_NAME_PENALTY), or None once the line is known to be no author line.
 
     Scores are never negative, so the sums and counts only grow: as soon as one of the rejections
     holds for the names scored so far, it holds for all of them, and the rest (dozens of parts when
     the line is an abstract's first sentence) are not scored. Only the average of ``typical`` is
-    checked again on the final scores, by :func:`parse_author_line`.
+    checked again on the final scores, by :func:`parse_author_line`. ``count`` is how many names
+    the line holds when ``names`` are only its first ones.
     """
-    count = len(names)
+    count = len(names) if count is None else count
     if not count:
         return None
     scores: list[float] = []
@@ -306,15 +345,15 @@ def _name_scores(names: Sequence[str], typical: bool) -> list[float] | None:
 
 def unusual_names_report(authors: AuthorLine, record: Record, context: ReadContext) -> Report | None:
     """A warning naming the authors whose names fit no usual shape, so that a person checks the list."""
-    odd = [name for name in authors.names if name_penalty(name) is None]
-    if not odd:
+    if None not in map(name_penalty, authors.names):  # the common case, without a list built
         return None
+    odd = [name for name in authors.names if name_penalty(name) is None]
     quoted = ", ".join(repr(name) for name in odd[:3])
     return Report(f"unusual author name(s) {quoted}: check the author list", context.path, record.line)
 
 
 def parse_creators(names: Sequence[str]) -> tuple[Creator, ...]:
-    return tuple(parse_creator(name) for name in names if name.strip())
+    return tuple(map(parse_creator, filter(str.strip, names)))  # names that are more than spaces
 
 
 def assemble_paper(
