@@ -1,20 +1,29 @@
-"""bibx's own lossless JSON, written and read back (codec.py).
+"""bibx's own lossless JSON, written and read back (codec.py, imported on first use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bibx.hookspecs import hookimpl
+from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import ReaderSpec, WriterSpec
-from bibx_plugins.bibx_json import codec
 
 
 @hookimpl
 def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
-    codec.register_writers(register)
+    register(
+        WriterSpec(
+            name="json",
+            description="bibx's lossless JSON: every field, for archiving and for --from json",
+            extensions=("json",),
+            media_type="application/json",
+            factory=Deferred("bibx_plugins.bibx_json.codec:JsonWriter"),
+            entries=True,
+        )
+    )
 
 
 @hookimpl
 def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    codec.register_readers(register)
+    codec = "bibx_plugins.bibx_json.codec"
+    register(ReaderSpec("json", "bibx's lossless JSON (as written by --format json)", Deferred(f"{codec}:read"), Deferred(f"{codec}:sniff"), ("json",)))

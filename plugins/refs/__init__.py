@@ -10,6 +10,9 @@
 * text.py, text_case.py, sorting.py: citeproc-js's rules in plain Python, no citeproc-py: how it reads
   values (quotes, markup, names) and punctuates, its text-case engine, its sort order and year suffixes.
 * styles.py: finding styles and locales by name.
+
+The writer is declared here and writer.py imported when a refs writer is built or the command line
+lists its commands (:class:`bibx.hookspecs.Deferred`).
 """
 
 from __future__ import annotations
@@ -18,16 +21,32 @@ from collections.abc import Callable
 
 import click
 
-from bibx.hookspecs import hookimpl
+from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import WriterSpec
-from bibx_plugins.refs import writer
 
 
 @hookimpl
 def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
-    writer.register_writers(register)
+    register(
+        WriterSpec(
+            name="refs",
+            description="Formatted reference list in any CSL style (citeproc-py, matching citeproc-js): text, HTML or Markdown",
+            extensions=("txt", "html"),
+            media_type="text/plain",
+            factory=Deferred("bibx_plugins.refs.writer:RefsWriter"),
+            options={
+                # The defaults named here are writer.py's DEFAULT_STYLE and PARALLEL_MIN_PAPERS (tests/test_startup.py).
+                "style": "CSL style: a name from `bibx styles` (apa, ieee, chicago-author-date, nature, vancouver, ...) or a .csl file; default apa",
+                "locale": "CSL locale such as en-US or de-DE; default: the style's own, else en-US",
+                "output-format": "text, html or markdown; default text",
+                "jobs": "processes that render lists of 300+ papers; default: one per core (1: render in bibx's own process)",
+            },
+        )
+    )
 
 
 @hookimpl
 def bibx_register_commands(cli: click.Group) -> None:
+    from bibx_plugins.refs import writer
+
     writer.register_commands(cli)
