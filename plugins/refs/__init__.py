@@ -1,6 +1,6 @@
 """Formatted reference lists in any CSL style (writer.py) and the ``bibx styles`` command.
 
-* writer.py: the ``refs`` writer: options, bibliography order, reports; the ``styles`` command.
+* writer.py: the ``refs`` writer: options, bibliography order, reports.
 * output_formats.py: text, HTML and Markdown: escaping, formatting markup, the entry's layout.
 * workers.py: rendering chunks of items in worker processes (``-O jobs=N``).
 * engine.py: one style in one locale rendering CSL-JSON items (:mod:`bibx.csl_items`) with citeproc-py.
@@ -11,8 +11,8 @@
   values (quotes, markup, names) and punctuates, its text-case engine, its sort order and year suffixes.
 * styles.py: finding styles and locales by name.
 
-The writer is declared here and writer.py imported when a refs writer is built or the command line
-lists its commands (:class:`bibx.hookspecs.Deferred`).
+The writer is declared here, with the ``styles`` command, and writer.py imported only when a refs
+writer is built (:class:`bibx.hookspecs.Deferred`).
 """
 
 from __future__ import annotations
@@ -45,8 +45,26 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
     )
 
 
+@click.command("styles")
+@click.argument("search", nargs=-1)
+def styles_command(search: tuple[str, ...]) -> None:
+    """List the CSL styles that --style accepts, with their titles.
+
+    SEARCH filters names and titles; every word must match (bibx styles chicago author).
+    A path to any .csl file works too.
+    """
+    from bibx_plugins.refs.styles import list_styles
+
+    entries = list_styles(" ".join(search))
+    if not entries:
+        raise click.ClickException(f"no style matches {' '.join(search)!r}")
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        alias = f"  (renamed: bibx uses {entry.parent})" if entry.parent else ""
+        click.echo(f"{entry.name.ljust(width)}  {entry.title}{alias}")
+    click.echo(f"bibx: {len(entries)} styles", err=True)
+
+
 @hookimpl
 def bibx_register_commands(cli: click.Group) -> None:
-    from bibx_plugins.refs import writer
-
-    writer.register_commands(cli)
+    cli.add_command(styles_command)
