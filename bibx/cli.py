@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
-from click.shell_completion import CompletionItem
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
 from bibx.format_names import OUTPUT_FORMAT_BY_EXTENSION, format_names
@@ -26,6 +25,8 @@ from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
 
 # The stages are imported by the commands that run them: `bibx --help` and `bibx plugins` never pay for them.
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from bibx.model import Report
     from bibx.resolve import ResolveOptions
     from bibx.selection import Selection
@@ -138,6 +139,8 @@ def _complete(names: Callable[[click.Context], list[str]]) -> Callable[[click.Co
     """A shell-completion callback offering the names that start with what was typed (case ignored)."""
 
     def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
         return [CompletionItem(name) for name in names(ctx) if name.lower().startswith(incomplete.lower())]
 
     return complete

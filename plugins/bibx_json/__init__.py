@@ -25,5 +25,12 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
 
 @hookimpl
 def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    codec = "bibx_plugins.bibx_json.codec"
-    register(ReaderSpec("json", "bibx's lossless JSON (as written by --format json)", Deferred(f"{codec}:read"), Deferred(f"{codec}:sniff"), ("json",)))
+    register(
+        ReaderSpec(
+            name="json",
+            description="bibx's lossless JSON (as written by --format json)",
+            read=Deferred("bibx_plugins.bibx_json.codec:read"),
+            sniff=Deferred("bibx_plugins.bibx_json.codec:sniff"),
+            extensions=("json",),
+        )
+    )
