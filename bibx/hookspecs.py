@@ -57,9 +57,10 @@ class Deferred:
         self._function: Callable[..., Any] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._function or self._resolve())(*args, **kwargs)
+        return (self._function or self.resolve())(*args, **kwargs)
 
-    def _resolve(self) -> Callable[..., Any]:
+    def resolve(self) -> Callable[..., Any]:
+        """The function itself, its module imported now if it was not already."""
         module, _, attribute = self.target.partition(":")
         function: Callable[..., Any] = getattr(importlib.import_module(module), attribute)
         self._function = function
