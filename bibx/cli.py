@@ -23,7 +23,7 @@ from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
 from bibx.format_names import OUTPUT_FORMAT_BY_EXTENSION, format_names
 from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
 
-# The stages are imported by the commands that run them: `bibx --help` and `bibx plugins` never pay for them.
+# The stages are imported by the commands that run them, so `bibx --help` never pays for them.
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 

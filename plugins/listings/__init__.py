@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import ReaderSpec
 
-# Each layout's name, module and description, in the order they are registered.
+# Each layout's name (that of its module too) and description, in the order they are registered.
 LAYOUTS = (
     ("profile", "author-profile page: header with h-index, then category/date, title, authors · orgs, abstract"),
     ("compact", "compact listing: optional score + category/date line, title glued to the authors, abstract"),
