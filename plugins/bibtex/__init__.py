@@ -1,12 +1,15 @@
 """BibTeX and BibLaTeX: the two .bib writers (writer.py), the .bib reader (reader.py) and the LaTeX
 text both writers print (latex.py).
 
-The formats are declared here and their functions imported on first use (:class:`bibx.hookspecs.Deferred`).
+The formats are declared here and their functions imported on first use (:class:`bibx.hookspecs.Deferred`);
+``sniff`` is here too, since detection asks every reader about every input: reading a listing never
+imports the .bib reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import ReaderSpec, WriterSpec
@@ -15,6 +18,16 @@ ZOTERO_CAVEAT = (
     'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '
     "as an author named \"others\"; use csljson to reach Zotero intact."
 )
+# The line that opens an entry, a @string or a @comment.
+BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
+
+
+def sniff(head: Sequence[str]) -> float:
+    starts = [line for line in head if BLOCK_START.match(line)]
+    if not starts:
+        return 0.0
+    first = next(line for line in head if line.strip() and not line.lstrip().startswith("%"))
+    return 0.95 if BLOCK_START.match(first) else 0.8
 
 
 @hookimpl
@@ -55,7 +68,7 @@ def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
             name="bibtex",
             description="BibTeX or BibLaTeX (.bib): keys kept, LaTeX decoded, arXiv eprints, 'and others' as et al.",
             read=Deferred("bibx_plugins.bibtex.reader:read"),
-            sniff=Deferred("bibx_plugins.bibtex.reader:sniff"),
+            sniff=sniff,
             extensions=("bib",),
         )
     )

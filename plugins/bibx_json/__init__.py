@@ -1,12 +1,20 @@
 """bibx's own lossless JSON, written and read back (codec.py, imported on first use).
+
+``sniff`` is here, since detection asks every reader about every input: reading a listing never
+imports the codec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import ReaderSpec, WriterSpec
+
+
+def sniff(head: Sequence[str]) -> float:
+    text = "".join(head).lstrip()
+    return 0.9 if text.startswith(("[", "{")) and '"title"' in text else 0.0
 
 
 @hookimpl
@@ -30,7 +38,7 @@ def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
             name="json",
             description="bibx's lossless JSON (as written by --format json)",
             read=Deferred("bibx_plugins.bibx_json.codec:read"),
-            sniff=Deferred("bibx_plugins.bibx_json.codec:sniff"),
+            sniff=sniff,
             extensions=("json",),
         )
     )

@@ -1,12 +1,25 @@
 """CSL-JSON: the csljson and ndjson writers (writer.py) and the CSL-JSON reader (reader.py), imported on first use.
+
+``sniff`` is here, since detection asks every reader about every input: reading a listing never
+imports the CSL-JSON reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bibx.hookspecs import Deferred, hookimpl
 from bibx.specs import ReaderSpec, WriteContext, Writer, WriterSpec
+
+_BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
+
+
+def sniff(head: Sequence[str]) -> float:
+    text = "\n".join(head).lstrip()
+    if not text.startswith(("[", "{")) or any(marker in text for marker in _BIBX_JSON_MARKERS):
+        return 0.0
+    # Above bibx's own JSON reader, which claims any JSON array with a "title".
+    return 0.95 if '"type"' in text and ('"id"' in text or '"citation-key"' in text) else 0.0
 
 
 def _csljson_writer(_context: WriteContext) -> Writer:
@@ -55,7 +68,7 @@ def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
             name="csljson",
             description="CSL-JSON: an array of items (Zotero, pandoc, citeproc) or one item per line (NDJSON)",
             read=Deferred("bibx_plugins.csl.reader:read"),
-            sniff=Deferred("bibx_plugins.csl.reader:sniff"),
+            sniff=sniff,
             extensions=("csl.json", "csljson", "ndjson", "jsonl"),
         )
     )
