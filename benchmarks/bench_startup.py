@@ -1,4 +1,4 @@
-"""Start-up CPU time of ``bibx --help`` and of a one-paper export, for several bibx installs, interleaved.
+"""Start-up CPU time of ``bibx --help``, ``bibx formats`` and a one-paper export, for several bibx installs, interleaved.
 
     python benchmarks/bench_startup.py main=/tmp/venv-main/bin/bibx branch=.venv/bin/bibx --rounds 7
 
@@ -61,6 +61,7 @@ def main() -> None:
             name, path = install.split("=", 1)
             compile_bytecode(Path(path).with_name("python"))
             commands[f"{name} --help"] = [path, "--help"]
+            commands[f"{name} formats"] = [path, "formats"]
             commands[f"{name} one-paper export"] = [path, "export", str(page), "-t", "bibtex", "--as-of", "2026-11-25", "-o", output]
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.rounds):

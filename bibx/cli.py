@@ -18,22 +18,18 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
-from click.shell_completion import CompletionItem
 
 from bibx.citekeys import DEFAULT_PATTERN, KeyPatternError, compile_pattern
 from bibx.format_names import OUTPUT_FORMAT_BY_EXTENSION, format_names
-from bibx.inspection import describe_formats, describe_plugins, inspect_inputs
-from bibx.model import Report
-from bibx.output import OutputProblem
-from bibx.pipeline import ExportRequest, NotReplaced, ReadRequest, UsageProblem, WriterFailed, export
 from bibx.plugins import OWN_DISTRIBUTION, PluginHost, load_host
-from bibx.progress import progress_display, resolve_progress_display
-from bibx.selection import Selection, SelectionError
-from bibx.sources import InputError
-from bibx.specs import WriterOptionError
 
+# The stages are imported by the commands that run them, so `bibx --help` never pays for them.
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from bibx.model import Report
     from bibx.resolve import ResolveOptions
+    from bibx.selection import Selection
 
 EXIT_DATA, EXIT_PLUGIN = 1, 3  # usage errors exit with click's 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
@@ -131,6 +127,8 @@ def _key_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> st
 
 
 def _selection(texts: tuple[str, ...], keys: tuple[str, ...]) -> Selection:
+    from bibx.selection import Selection, SelectionError
+
     try:
         return Selection(texts, keys)
     except SelectionError as error:
@@ -141,6 +139,8 @@ def _complete(names: Callable[[click.Context], list[str]]) -> Callable[[click.Co
     """A shell-completion callback offering the names that start with what was typed (case ignored)."""
 
     def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
         return [CompletionItem(name) for name in names(ctx) if name.lower().startswith(incomplete.lower())]
 
     return complete
@@ -276,6 +276,12 @@ def export_command(
     BibTeX marks a truncated author list with "and others": LaTeX prints "et al.", but Zotero
     imports a creator named "others". Import CSL-JSON into Zotero instead.
     """
+    from bibx.output import OutputProblem
+    from bibx.pipeline import ExportRequest, NotReplaced, ReadRequest, UsageProblem, WriterFailed, export
+    from bibx.progress import progress_display
+    from bibx.sources import InputError
+    from bibx.specs import WriterOptionError
+
     resolving = _resolve_options(resolve, offline, quiet)
     inputs = files or ("-",)
     if "-" in inputs and sys.stdin is not None and sys.stdin.isatty():
@@ -325,6 +331,8 @@ def export_command(
 @click.pass_context
 def formats_command(ctx: click.Context) -> None:
     """List the input and output formats with the plugin that provides each."""
+    from bibx.inspection import describe_formats
+
     click.echo(describe_formats(_host(ctx)))
 
 
@@ -333,6 +341,8 @@ def formats_command(ctx: click.Context) -> None:
 @click.pass_context
 def plugins_command(ctx: click.Context, requirements: bool) -> None:
     """List every plugin: package, version, hooks, and any that failed to load."""
+    from bibx.inspection import describe_plugins
+
     click.echo(describe_plugins(_host(ctx), requirements))
 
 
@@ -341,6 +351,7 @@ def _resolve_options(resolve: bool, offline: bool, quiet: bool) -> ResolveOption
         raise click.UsageError("--offline only applies with --resolve")
     if not resolve:
         return None
+    from bibx.progress import resolve_progress_display
     from bibx.resolve import ResolveOptions as Options  # only --resolve pays for the resolve stage
 
     return Options(offline=offline, progress=None if quiet else resolve_progress_display())
@@ -361,6 +372,9 @@ def inspect_command(
     ctx: click.Context, files: tuple[str, ...], reader: str | None, as_of: dt.date, papers: bool, resolve: bool, offline: bool
 ) -> None:
     """Say what bibx reads in FILES: detected format, papers, rejected records and warnings per file."""
+    from bibx.inspection import inspect_inputs
+    from bibx.pipeline import UsageProblem
+
     resolving = _resolve_options(resolve, offline, quiet=True)
     try:
         text, clean = inspect_inputs(files, reader, as_of, _host(ctx), papers, resolving)

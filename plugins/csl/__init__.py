@@ -1,20 +1,74 @@
-"""CSL-JSON: the csljson and ndjson writers (writer.py) and the CSL-JSON reader (reader.py).
+"""CSL-JSON: the csljson and ndjson writers (writer.py) and the CSL-JSON reader (reader.py), imported on first use.
+
+``sniff`` is here, since detection asks every reader about every input: reading a listing never
+imports the CSL-JSON reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from bibx.hookspecs import hookimpl
-from bibx.specs import ReaderSpec, WriterSpec
-from bibx_plugins.csl import reader, writer
+from bibx.hookspecs import Deferred, hookimpl
+from bibx.specs import ReaderSpec, WriteContext, Writer, WriterSpec
+
+_BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
+
+
+def sniff(head: Sequence[str]) -> float:
+    text = "\n".join(head).lstrip()
+    if not text.startswith(("[", "{")) or any(marker in text for marker in _BIBX_JSON_MARKERS):
+        return 0.0
+    # Above bibx's own JSON reader, which claims any JSON array with a "title".
+    return 0.95 if '"type"' in text and ('"id"' in text or '"citation-key"' in text) else 0.0
+
+
+def _csljson_writer(_context: WriteContext) -> Writer:
+    from bibx_plugins.csl.writer import CslJsonWriter
+
+    return CslJsonWriter()
+
+
+def _ndjson_writer(_context: WriteContext) -> Writer:
+    from bibx_plugins.csl.writer import NdjsonWriter
+
+    return NdjsonWriter()
 
 
 @hookimpl
 def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
-    writer.register_writers(register)
+    register(
+        WriterSpec(
+            name="csljson",
+            description=(
+                "CSL-JSON array (pandoc, citeproc, Zotero). The format that reaches Zotero intact: "
+                "imports as Preprint with repository, arXiv id, DOI, URL, abstract and citation key"
+            ),
+            extensions=("csl.json", "csljson"),
+            media_type="application/vnd.citationstyles.csl+json",
+            factory=_csljson_writer,
+            entries=True,
+        )
+    )
+    register(
+        WriterSpec(
+            name="ndjson",
+            description="CSL-JSON items, one per line (newline-delimited JSON)",
+            extensions=("ndjson", "jsonl"),
+            media_type="application/x-ndjson",
+            factory=_ndjson_writer,
+            entries=True,
+        )
+    )
 
 
 @hookimpl
 def bibx_register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    reader.register_readers(register)
+    register(
+        ReaderSpec(
+            name="csljson",
+            description="CSL-JSON: an array of items (Zotero, pandoc, citeproc) or one item per line (NDJSON)",
+            read=Deferred("bibx_plugins.csl.reader:read"),
+            sniff=sniff,
+            extensions=("csl.json", "csljson", "ndjson", "jsonl"),
+        )
+    )

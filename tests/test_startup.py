@@ -1,0 +1,150 @@
+"""Start-up (issue 18): commands import only what they run, and built-in formats are declared with Deferred functions.
+
+Which modules a command imports is checked in a fresh interpreter, since the test process has
+imported everything already.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import bibx_plugins.bibtex
+import bibx_plugins.bibx_json
+import bibx_plugins.csl
+import bibx_plugins.refs
+import bibx_plugins.ris
+from bibx.hookspecs import Deferred
+from bibx.plugin_checks import _hostile_inputs, _lines
+from bibx.plugins import load_host
+from bibx.specs import ReaderSpec, WriteContext, WriterSpec
+from bibx.testing import seed_files, seed_papers
+from bibx_plugins.bibtex import reader as bibtex_reader
+from bibx_plugins.bibx_json import codec as json_codec
+from bibx_plugins.csl import reader as csl_reader
+from bibx_plugins.refs import writer as refs_writer
+from bibx_plugins.ris import reader as ris_reader
+
+# Runs ``bibx ARGS`` in this interpreter and prints the bibx modules it imported, as JSON, on stderr.
+IMPORTED_BY = """
+import json, sys
+from bibx.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in sys.modules if name.startswith(("bibx.", "bibx_plugins.")))), file=sys.stderr)
+"""
+FORMAT_MODULES = {
+    "bibx_plugins.bibtex.reader",
+    "bibx_plugins.bibtex.writer",
+    "bibx_plugins.bibx_json.codec",
+    "bibx_plugins.csl.reader",
+    "bibx_plugins.csl.writer",
+    "bibx_plugins.listings.compact",
+    "bibx_plugins.listings.daily",
+    "bibx_plugins.listings.profile",
+    "bibx_plugins.refs.writer",
+    "bibx_plugins.ris.reader",
+    "bibx_plugins.ris.writer",
+}
+
+
+def imported_by(*args: str, cwd: Path) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", IMPORTED_BY, *args], capture_output=True, text=True, cwd=cwd, check=True)
+    modules: list[str] = json.loads(result.stderr.splitlines()[-1])
+    return set(modules)
+
+
+@pytest.mark.parametrize("command", [["--help"], ["formats"], ["plugins"]], ids=" ".join)
+def test_listing_commands_import_no_reader_or_writer(command: list[str], tmp_path: Path) -> None:
+    imported = imported_by(*command, cwd=tmp_path)
+    assert "bibx_plugins.listings" in imported and "bibx_plugins.refs" in imported  # every plugin is registered
+    assert not imported & FORMAT_MODULES
+
+
+def test_help_imports_no_stage(tmp_path: Path) -> None:
+    imported = imported_by("--help", cwd=tmp_path)
+    assert not imported & {"bibx.pipeline", "bibx.inspection", "bibx.reading", "bibx.output"}
+
+
+def test_an_export_of_a_listing_imports_the_listing_readers_and_its_writer_only(tmp_path: Path) -> None:
+    output = tmp_path / "out.bib"
+    imported = imported_by("export", str(seed_files()[0]), "--as-of", "2026-11-25", "-o", str(output), cwd=tmp_path)
+    assert output.read_text(encoding="utf-8").startswith("@misc{")
+    listings = {"bibx_plugins.listings.compact", "bibx_plugins.listings.daily", "bibx_plugins.listings.profile"}
+    assert imported & FORMAT_MODULES == {*listings, "bibx_plugins.bibtex.writer"}
+
+
+# Until the reader modules drop their own copies (the patch in issue 18's start-up report), each
+# package's sniff must answer as its reader module's does.
+SNIFFED_FORMATS = ("bibtex", "csljson", "ris", "json")
+COPIED_SNIFFS = [
+    (bibx_plugins.bibtex.sniff, bibtex_reader.sniff),
+    (bibx_plugins.csl.sniff, csl_reader.sniff),
+    (bibx_plugins.ris.sniff, ris_reader.sniff),
+    (bibx_plugins.bibx_json.sniff, json_codec.sniff),
+]
+
+
+def sniffed_heads() -> list[list[str]]:
+    """The heads of the seeds, of every hostile input, and of the seeds written in each format the four read."""
+    texts = [path.read_text(encoding="utf-8") for path in seed_files()] + list(_hostile_inputs().values())
+    host = load_host()
+    for name in SNIFFED_FORMATS:
+        out = io.StringIO()
+        host.writers.get(name).factory(WriteContext()).write(seed_papers()[:3], out)
+        texts += [out.getvalue(), "1.\n" + out.getvalue(), "% comment\n\n" + out.getvalue()]
+    return [_lines(text)[:64] for text in texts]
+
+
+@pytest.mark.parametrize(("package_sniff", "module_sniff"), COPIED_SNIFFS, ids=SNIFFED_FORMATS)
+def test_each_package_sniffs_as_its_reader_module(package_sniff: Callable[[list[str]], float], module_sniff: Callable[[list[str]], float]) -> None:
+    heads = sniffed_heads()
+    assert [package_sniff(head) for head in heads] == [module_sniff(head) for head in heads]
+    assert any(package_sniff(head) > 0 for head in heads)
+
+
+# --- Deferred ----------------------------------------------------------------------------------
+
+
+def test_a_deferred_function_is_imported_on_its_first_call_and_pickles_as_its_target() -> None:
+    deferred = Deferred("os.path:join")
+    assert repr(deferred) == "Deferred('os.path:join')"
+    assert deferred("a", "b") == "a/b" and deferred("c", "d") == "c/d"
+    again = pickle.loads(pickle.dumps(deferred))
+    assert isinstance(again, Deferred) and again.target == "os.path:join" and again("e", "f") == "e/f"
+
+
+def test_a_deferred_function_that_does_not_exist_fails_at_its_call() -> None:
+    deferred = Deferred("bibx_plugins.no_such_module:read")
+    with pytest.raises(ModuleNotFoundError):
+        deferred([], None)
+
+
+def builtin_specs() -> list[ReaderSpec | WriterSpec]:
+    host = load_host()
+    return [*host.readers.qualified.values(), *host.writers.qualified.values()]
+
+
+@pytest.mark.parametrize("spec", builtin_specs(), ids=lambda spec: f"{type(spec).__name__}:{spec.name}")
+def test_every_deferred_function_of_a_builtin_format_resolves_to_a_callable(spec: ReaderSpec | WriterSpec) -> None:
+    functions = [getattr(spec, field) for field in ("read", "sniff", "records", "interpret", "factory") if hasattr(spec, field)]
+    deferred = [function for function in functions if isinstance(function, Deferred)]
+    for function in deferred:
+        assert callable(function.resolve()), function
+
+
+def test_declarations_name_the_defaults_their_modules_use() -> None:
+    written: list[WriterSpec] = []
+    bibx_plugins.refs.bibx_register_writers(written.append)
+    (refs,) = written
+    assert refs.options["style"].endswith(f"default {refs_writer.DEFAULT_STYLE}")
+    assert f"lists of {refs_writer.PARALLEL_MIN_PAPERS}+ papers" in refs.options["jobs"]
