@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bibx.model import Organization, Paper, Person, Report
-from bibx.pipeline import Accounting, ReadRequest, read_papers
 from bibx.plugins import PluginHost
 from bibx.richtext import to_plain
 
@@ -57,6 +56,8 @@ def inspect_inputs(
     warnings), so a person can check a copied page before exporting it; with ``resolve``, papers
     are completed first and each field a resolver supplied is listed under its paper.
     """
+    from bibx.pipeline import Accounting, ReadRequest, read_papers  # `bibx formats` and `bibx plugins` need no stage
+
     lines, clean = [], True
     for file in files:
         reports: list[Report] = []
