@@ -20,16 +20,15 @@ take less than ``BIBX_PLUGIN_TIMEOUT`` seconds (default 10), or the plugin is sk
 ``BIBX_TRACE_PLUGINS=1`` traces every hook call on stderr.
 
 Every ``bibx`` command registers every plugin, ``bibx --help`` included, so a plugin's import and
-registration are paid at each start. A spec's functions may therefore be :class:`Deferred`: named
+registration are paid at each start. A spec's functions may therefore be :class:`bibx.specs.Deferred`: named
 ``"module:attribute"`` and imported on their first call, so that a command that never reads or
 writes the format never imports the module that does.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -40,37 +39,6 @@ if TYPE_CHECKING:
 
 hookspec = pluggy.HookspecMarker("bibx")
 hookimpl = pluggy.HookimplMarker("bibx")
-
-
-class Deferred:
-    """The callable ``"module:attribute"`` names, imported on the first call, for a spec's ``read``, ``factory`` and the like.
-
-    ``ReaderSpec("myformat", "...", read=Deferred("my_package.reader:read"), sniff=Deferred("my_package.reader:sniff"))``
-    registers a reader without importing ``my_package.reader``: bibx imports it when it first sniffs or
-    reads. An import error surfaces at that call, as the function's own error would.
-    """
-
-    __slots__ = ("target", "_function")
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self._function: Callable[..., Any] | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._function or self.resolve())(*args, **kwargs)
-
-    def resolve(self) -> Callable[..., Any]:
-        """The function itself, its module imported now if it was not already."""
-        module, _, attribute = self.target.partition(":")
-        function: Callable[..., Any] = getattr(importlib.import_module(module), attribute)
-        self._function = function
-        return function
-
-    def __reduce__(self) -> tuple[type[Deferred], tuple[str]]:
-        return Deferred, (self.target,)  # a worker process imports the target itself, if it has not already
-
-    def __repr__(self) -> str:
-        return f"Deferred({self.target!r})"
 
 
 @hookspec

@@ -8,11 +8,43 @@ plain function and method calls on these objects, never a hook call per paper.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from bibx.model import Paper, Report
+
+
+class Deferred:
+    """The callable ``"module:attribute"`` names, imported on the first call, for a spec's ``read``, ``factory`` and the like.
+
+    ``ReaderSpec("myformat", "...", read=Deferred("my_package.reader:read"), sniff=Deferred("my_package.reader:sniff"))``
+    registers a reader without importing ``my_package.reader``: bibx imports it when it first sniffs or
+    reads. An import error surfaces at that call, as the function's own error would.
+    """
+
+    __slots__ = ("target", "_function")
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._function: Callable[..., Any] | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._function or self.resolve())(*args, **kwargs)
+
+    def resolve(self) -> Callable[..., Any]:
+        """The function itself, its module imported now if it was not already."""
+        module, _, attribute = self.target.partition(":")
+        function: Callable[..., Any] = getattr(importlib.import_module(module), attribute)
+        self._function = function
+        return function
+
+    def __reduce__(self) -> tuple[type[Deferred], tuple[str]]:
+        return Deferred, (self.target,)  # a worker process imports the target itself, if it has not already
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.target!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,9 @@ import bibx_plugins.bibx_json
 import bibx_plugins.csl
 import bibx_plugins.refs
 import bibx_plugins.ris
-from bibx.hookspecs import Deferred
 from bibx.plugin_checks import _hostile_inputs, _lines
 from bibx.plugins import load_host
-from bibx.specs import ReaderSpec, WriteContext, WriterSpec
+from bibx.specs import Deferred, ReaderSpec, WriteContext, WriterSpec
 from bibx.testing import seed_files, seed_papers
 from bibx_plugins.bibtex import reader as bibtex_reader
 from bibx_plugins.bibx_json import codec as json_codec

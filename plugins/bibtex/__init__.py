@@ -1,7 +1,7 @@
 """BibTeX and BibLaTeX: the two .bib writers (writer.py), the .bib reader (reader.py) and the LaTeX
 text both writers print (latex.py).
 
-The formats are declared here and their functions imported on first use (:class:`bibx.hookspecs.Deferred`);
+The formats are declared here and their functions imported on first use (:class:`bibx.specs.Deferred`);
 ``sniff`` is here too, since detection asks every reader about every input: reading a listing never
 imports the .bib reader.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, ReaderSpec, WriterSpec
 
 ZOTERO_CAVEAT = (
     'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '

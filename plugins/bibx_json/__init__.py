@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, ReaderSpec, WriterSpec
 
 
 def sniff(head: Sequence[str]) -> float:

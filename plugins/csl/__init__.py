@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import ReaderSpec, WriteContext, Writer, WriterSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, ReaderSpec, WriteContext, Writer, WriterSpec
 
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 

@@ -1,15 +1,15 @@
 """The listing pages people copy: author profiles, compact listings, Hugging Face Daily Papers.
 
 One reader per layout (profile.py, compact.py, daily.py) over the grammar they share (grammar.py),
-each imported on first use (:class:`bibx.hookspecs.Deferred`).
+each imported on first use (:class:`bibx.specs.Deferred`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import ReaderSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, ReaderSpec
 
 # Each layout's name (that of its module too) and description, in the order they are registered.
 LAYOUTS = (

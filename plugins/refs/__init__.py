@@ -12,7 +12,7 @@
 * styles.py: finding styles and locales by name.
 
 The writer is declared here, with the ``styles`` command, and writer.py imported only when a refs
-writer is built (:class:`bibx.hookspecs.Deferred`).
+writer is built (:class:`bibx.specs.Deferred`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import click
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import WriterSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, WriterSpec
 
 
 @hookimpl

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bibx.hookspecs import Deferred, hookimpl
-from bibx.specs import ReaderSpec, WriterSpec
+from bibx.hookspecs import hookimpl
+from bibx.specs import Deferred, ReaderSpec, WriterSpec
 
 RECORD_START = re.compile(r"^TY  -(?: |$)")
 COUNTER_LINE = re.compile(r"^\d+\.$")  # a record number ("1.") between records, skipped
