@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TextIO
 
@@ -89,7 +89,7 @@ class BibWriter(ABC):
         """The entry type (without ``@``) for an entry with these fields."""
 
     @abstractmethod
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         """(name, LaTeX value) pairs in output order; a None or empty value is left out."""
 
     def entry(self, paper: Paper) -> str | None:
@@ -186,28 +186,31 @@ class BibtexWriter(BibWriter):
     def entry_type(self, field_names: set[str]) -> str:
         return "misc"
 
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         date, arxiv_id, authors = paper.date, self.arxiv_id(paper), self.authors(paper)
-        yield "title", self.prose(paper.title, protect_case=True)
-        yield "author", authors
-        # plainnat and apalike label an authorless entry by ``key`` (else the whole title); plain sorts by it.
-        yield "key", None if authors else self.label(paper) or item_id(paper)
-        yield "howpublished", f"arXiv preprint arXiv:{arxiv_id}" if arxiv_id else None
-        # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
-        yield "year", str(date.year) if date else _UNDATED
-        yield "month", MONTH_MACROS[date.month - 1] if date and date.month else None
-        yield "day", str(date.day) if date and date.day else None
-        yield "eprint", arxiv_id
-        yield "archivePrefix", "arXiv" if arxiv_id else None
-        yield "eprinttype", "arxiv" if arxiv_id else None
-        yield "primaryClass", self.literal(paper.category) if arxiv_id else None
-        # The published version as arXiv records it (--resolve), e.g. "NeurIPS 2017".
-        yield "journal", self.literal(paper.journal_ref)
-        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
-        yield "url", self.verbatim(paper, "URL", primary_url(paper))
-        yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "annote", self.annote(paper)
-        yield "abstract", self.prose(paper.abstract)
+        category = self.literal(paper.category)
+        return [
+            ("title", self.prose(paper.title, protect_case=True)),
+            ("author", authors),
+            # plainnat and apalike label an authorless entry by ``key`` (else the whole title); plain sorts by it.
+            ("key", None if authors else self.label(paper) or item_id(paper)),
+            ("howpublished", f"arXiv preprint arXiv:{arxiv_id}" if arxiv_id else None),
+            # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
+            ("year", str(date.year) if date else _UNDATED),
+            ("month", MONTH_MACROS[date.month - 1] if date and date.month else None),
+            ("day", str(date.day) if date and date.day else None),
+            ("eprint", arxiv_id),
+            ("archivePrefix", "arXiv" if arxiv_id else None),
+            ("eprinttype", "arxiv" if arxiv_id else None),
+            ("primaryClass", category if arxiv_id else None),
+            # The published version as arXiv records it (--resolve), e.g. "NeurIPS 2017".
+            ("journal", self.literal(paper.journal_ref)),
+            ("doi", self.verbatim(paper, "DOI", paper_doi(paper))),
+            ("url", self.verbatim(paper, "URL", primary_url(paper))),
+            ("keywords", category if paper.category else self.literal(paper.category_raw)),
+            ("annote", self.annote(paper)),
+            ("abstract", self.prose(paper.abstract)),
+        ]
 
 
 class BiblatexWriter(BibWriter):
@@ -217,20 +220,23 @@ class BiblatexWriter(BibWriter):
         # biblatex's data model requires one of these of an @online entry.
         return "online" if field_names & {"url", "doi", "eprint"} else "misc"
 
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         arxiv_id = self.arxiv_id(paper)
-        yield "title", self.prose(paper.title, protect_case=True)
-        yield "author", self.authors(paper)
-        yield "date", paper.date.isoformat() if paper.date else _EDTF_UNKNOWN_YEAR
-        yield "eprint", arxiv_id
-        yield "eprinttype", "arxiv" if arxiv_id else None
-        yield "eprintclass", self.literal(paper.category) if arxiv_id else None
-        yield "journaltitle", self.literal(paper.journal_ref)
-        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
-        yield "url", self.verbatim(paper, "URL", primary_url(paper))
-        yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "annote", self.annote(paper)
-        yield "abstract", self.prose(paper.abstract)
+        category = self.literal(paper.category)
+        return [
+            ("title", self.prose(paper.title, protect_case=True)),
+            ("author", self.authors(paper)),
+            ("date", paper.date.isoformat() if paper.date else _EDTF_UNKNOWN_YEAR),
+            ("eprint", arxiv_id),
+            ("eprinttype", "arxiv" if arxiv_id else None),
+            ("eprintclass", category if arxiv_id else None),
+            ("journaltitle", self.literal(paper.journal_ref)),
+            ("doi", self.verbatim(paper, "DOI", paper_doi(paper))),
+            ("url", self.verbatim(paper, "URL", primary_url(paper))),
+            ("keywords", category if paper.category else self.literal(paper.category_raw)),
+            ("annote", self.annote(paper)),
+            ("abstract", self.prose(paper.abstract)),
+        ]
 
 
 def register_writers(register: Callable[[WriterSpec], None]) -> None:
