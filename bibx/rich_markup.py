@@ -56,10 +56,11 @@ def parse(rich: str) -> tuple[Node, ...]:
     """Rich text as a tree: strings and :class:`Span` s. A tag without its partner stays text."""
     if is_plain(rich):
         return (rich,) if rich else ()
-    pieces, paired = paired_tags(rich)
+    pieces = split_at_tags(rich)
+    kinds = tag_kinds(tuple(pieces[1::2]))
     stack: list[list[Node]] = [[]]  # the children of the spans being built, the top level first
     for index, piece in enumerate(pieces):
-        kind = paired[index // 2] if index % 2 else None
+        kind = kinds[index // 2] if index % 2 else None
         if kind is None:
             stack[-1].append(piece)
         elif piece in _OPENING:
@@ -70,12 +71,12 @@ def parse(rich: str) -> tuple[Node, ...]:
     return merged(stack[0])
 
 
-def paired_tags(rich: str) -> tuple[list[str], tuple[str | None, ...]]:
-    """``rich`` cut at its tags (text at even indices, tags at odd ones), and for each tag in turn
-    (``pieces[1::2]``) its span kind if it has its partner, else None: the tags that :func:`parse`
-    reads as markup; the others are text."""
+def paired_tags(rich: str) -> tuple[list[str], dict[int, str]]:
+    """``rich`` cut at its tags (text at even indices, tags at odd ones) and the span kind of each tag
+    that has its partner, by index: the tags that :func:`parse` reads as markup, the others are text."""
     pieces = split_at_tags(rich)
-    return pieces, tag_kinds(tuple(pieces[1::2]))
+    kinds = tag_kinds(tuple(pieces[1::2]))
+    return pieces, {2 * position + 1: kind for position, kind in enumerate(kinds) if kind is not None}
 
 
 def split_at_tags(rich: str) -> list[str]:

@@ -46,9 +46,7 @@ def test_ascii_titles_without_a_word_to_protect_escape_as_in_runs(text: str, asc
 @given(st.lists(st.sampled_from(TAG_PIECES), max_size=16).map("".join))
 @example("<i><b>x</i></b>")
 def test_tags_become_commands_as_their_pairing_says(rich: str) -> None:
-    pieces, kinds = paired_tags(rich)
-    for position, kind in enumerate(kinds):
-        if kind is not None:
-            tag = pieces[2 * position + 1]
-            pieces[2 * position + 1] = "}" if tag.startswith("</") else _SPAN_COMMANDS[kind]
+    pieces, paired = paired_tags(rich)
+    for index, kind in paired.items():
+        pieces[index] = "}" if pieces[index].startswith("</") else _SPAN_COMMANDS[kind]
     assert _with_commands(rich) == "".join(pieces)
