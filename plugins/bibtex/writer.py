@@ -56,6 +56,8 @@ VERBATIM_SAFE = re.compile(r"[^\s{}\\]+")
 # "et al.": a name part containing either (or a comma) is braced into one token.
 _NAME_SPLITTERS = re.compile(r",|\band\b|^others$", re.IGNORECASE)
 
+# biblatex's data model requires one of these of an @online entry.
+_ONLINE_FIELDS = frozenset(("url", "doi", "eprint"))
 _AND_OTHERS = "others"
 _UNDATED = "n.d."
 # EDTF's unspecified year: biber takes it as a date (its data model requires one) and prints none.
@@ -85,8 +87,8 @@ class BibWriter(ABC):
         write_separated(entries, out, "\n")
 
     @abstractmethod
-    def entry_type(self, field_names: set[str]) -> str:
-        """The entry type (without ``@``) for an entry with these fields."""
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
+        """The entry type (without ``@``) for an entry with these (name, value) fields."""
 
     @abstractmethod
     def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
@@ -102,7 +104,7 @@ class BibWriter(ABC):
         fields = [(name, value if name == "month" else f"{{{value}}}") for name, value in self.fields(paper) if value]
         if self.ascii_only:
             self._warn_about_unencodable(paper, fields)
-        return entry_text(self.entry_type({name for name, _ in fields}), key, fields)
+        return entry_text(self.entry_type(fields), key, fields)
 
     def prose(self, text: str, protect_case: bool = False) -> str:
         return latex_prose(text, ascii_only=self.ascii_only, protect_case=protect_case)
@@ -115,7 +117,7 @@ class BibWriter(ABC):
         names = [name_latex(creator, self.ascii_only) for creator in paper.creators]
         if paper.authors_truncated and names:
             names.append(_AND_OTHERS)
-        return " and ".join(name for name in names if name) or None
+        return " and ".join([name for name in names if name]) or None
 
     def verbatim(self, paper: Paper, name: str, value: str | None) -> str | None:
         """A URL or DOI as is, or None (with a warning) when it holds characters unsafe unescaped."""
@@ -143,7 +145,7 @@ class BibWriter(ABC):
         return self.literal(short.rstrip(",;:.-"))
 
     def _warn_about_unencodable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
-        kept = unencodable_characters("".join(value for _, value in fields))
+        kept = unencodable_characters("".join([value for _, value in fields]))
         if kept:
             advice = "pdfLaTeX needs a font package for it, or use biblatex with a Unicode engine"
             self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 ({advice})")
@@ -174,7 +176,7 @@ def entry_text(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
     Formatted here rather than by bibtexparser's writer: a one-entry ``Library`` per paper (its
     key index, the writer's block dispatch) cost a quarter of the writer's time.
     """
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    body = ",\n".join([f"  {name} = {value}" for name, value in fields])
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
 
 
@@ -183,7 +185,7 @@ class BibtexWriter(BibWriter):
 
     ascii_only = True
 
-    def entry_type(self, field_names: set[str]) -> str:
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
         return "misc"
 
     def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
@@ -216,9 +218,8 @@ class BibtexWriter(BibWriter):
 class BiblatexWriter(BibWriter):
     """``@online`` (or ``@misc`` without any link) for biblatex with biber, UTF-8 kept."""
 
-    def entry_type(self, field_names: set[str]) -> str:
-        # biblatex's data model requires one of these of an @online entry.
-        return "online" if field_names & {"url", "doi", "eprint"} else "misc"
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
+        return "misc" if _ONLINE_FIELDS.isdisjoint([name for name, _ in fields]) else "online"
 
     def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         arxiv_id = self.arxiv_id(paper)
