@@ -110,7 +110,7 @@ class BibWriter(ABC):
         return latex_prose(text, ascii_only=self.ascii_only, protect_case=protect_case)
 
     def literal(self, text: str | None) -> str | None:
-        return latex_literal(text, ascii_only=self.ascii_only) if text else None
+        return _literal_latex(text, self.ascii_only) if text else None
 
     def authors(self, paper: Paper) -> str | None:
         """``Family, Given and {Organisation} and others``; None when the listing gave no names."""
@@ -152,6 +152,12 @@ class BibWriter(ABC):
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
         self._report(Report.about(paper, message, rejected=rejected))
+
+
+# Categories and listing facts recur too (13 distinct fact lines in a 10k-paper dump): each is escaped once.
+@lru_cache(maxsize=4096)
+def _literal_latex(text: str, ascii_only: bool) -> str:
+    return latex_literal(text, ascii_only=ascii_only)
 
 
 # Names recur (a 10k-paper listing has ~3k distinct creators): each is escaped once.
