@@ -56,33 +56,47 @@ def parse(rich: str) -> tuple[Node, ...]:
     """Rich text as a tree: strings and :class:`Span` s. A tag without its partner stays text."""
     if is_plain(rich):
         return (rich,) if rich else ()
-    pieces, paired = paired_tags(rich)
+    pieces = split_at_tags(rich)
+    kinds = tag_kinds(tuple(pieces[1::2]))
     stack: list[list[Node]] = [[]]  # the children of the spans being built, the top level first
     for index, piece in enumerate(pieces):
-        if index not in paired:
+        kind = kinds[index // 2] if index % 2 else None
+        if kind is None:
             stack[-1].append(piece)
         elif piece in _OPENING:
             stack.append([])
         else:
             children = stack.pop()
-            stack[-1].append(Span(paired[index], merged(children)))
+            stack[-1].append(Span(kind, merged(children)))
     return merged(stack[0])
 
 
 def paired_tags(rich: str) -> tuple[list[str], dict[int, str]]:
     """``rich`` cut at its tags (text at even indices, tags at odd ones) and the span kind of each tag
     that has its partner, by index: the tags that :func:`parse` reads as markup, the others are text."""
-    pieces = _TAG.split(rich)
-    paired: dict[int, str] = {}
-    unclosed: list[tuple[str, int]] = []  # kind and index of each opening tag not closed yet
-    for index in range(1, len(pieces), 2):
-        tag = pieces[index]
+    pieces = split_at_tags(rich)
+    kinds = tag_kinds(tuple(pieces[1::2]))
+    return pieces, {2 * position + 1: kind for position, kind in enumerate(kinds) if kind is not None}
+
+
+def split_at_tags(rich: str) -> list[str]:
+    """``rich`` cut at whatever looks like a tag, paired or not: text at even indices, tags at odd ones."""
+    return _TAG.split(rich)
+
+
+# The tags of a text follow a few patterns (<i>, </i>, <sup>, </sup>): each is paired once.
+@lru_cache(maxsize=4096)
+def tag_kinds(tags: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The span kind of each of ``tags`` (in text order) that has its partner, None for the others."""
+    kinds: list[str | None] = [None] * len(tags)
+    unclosed: list[tuple[str, int]] = []  # kind and position of each opening tag not closed yet
+    for position, tag in enumerate(tags):
         if tag in _OPENING:
-            unclosed.append((_OPENING[tag], index))
+            unclosed.append((_OPENING[tag], position))
         elif unclosed and TAGS[unclosed[-1][0]][1] == tag:
             kind, opening = unclosed.pop()
-            paired[opening] = paired[index] = kind
-    return pieces, paired
+            kinds[opening] = kinds[position] = kind
+    return tuple(kinds)
 
 
 def merged(nodes: Sequence[Node]) -> tuple[Node, ...]:

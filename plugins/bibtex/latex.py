@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from bibx.controls import printable_only
-from bibx.richtext import Node, Span, from_latex, is_plain, paired_tags, parse, render, text_of
+from bibx.richtext import Node, Span, from_latex, is_plain, parse, render, split_at_tags, tag_kinds, text_of
 
 # Backslash and braces become commands without a brace character of their own.
 _BACKSLASH_OR_BRACE = re.compile(r"[\\{}]")
@@ -61,6 +61,9 @@ _MAYBE_CAPITAL_INSIDE_A_WORD = re.compile(r"[^\W_][-.'’]?(?![a-z])[^\W\d_]")
 _ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:[-.'][A-Za-z0-9]+)*)")
 # In ASCII, a capital after the first character of a hyphen-separated part (see _needs_protection).
 _ASCII_CAPITAL_INSIDE_A_PART = re.compile(r"[^-][A-Z]")
+# The same in ASCII text, found in one scan: an _ASCII_WORD joins a letter or digit to the capital
+# after it directly or through one dot or apostrophe (a hyphen starts another part).
+_ASCII_CAPITAL_INSIDE_A_WORD = re.compile(r"[A-Za-z0-9][.']?[A-Z]")
 # A span's opening command; its end is "}". Their braces end any ligature pair and any Unicode
 # composition, as the end of a text node does, and they hold no ligature character, so a span's text
 # is escaped in one pass with the text around it, its specials escaped first (see _latex_nodes).
@@ -173,10 +176,16 @@ def _specials_escaped(nodes: Sequence[Node]) -> str:
 
 def _with_commands(rich: str) -> str:
     """Rich text with the tags of its spans as commands (the tags hold no TeX special: escaping first leaves them)."""
-    pieces, paired = paired_tags(rich)
-    for index, kind in paired.items():
-        pieces[index] = "}" if pieces[index].startswith("</") else _SPAN_COMMANDS[kind]
+    pieces = split_at_tags(rich)
+    pieces[1::2] = _tag_commands(tuple(pieces[1::2]))
     return "".join(pieces)
+
+
+@lru_cache(maxsize=4096)
+def _tag_commands(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Each tag as its command, or as it is when it has no partner (abstracts repeat a few tag sequences)."""
+    kinds = tag_kinds(tags)
+    return tuple(tag if kind is None else "}" if tag.startswith("</") else _SPAN_COMMANDS[kind] for tag, kind in zip(tags, kinds, strict=True))
 
 
 def _top_level_words(nodes: Sequence[Node]) -> Iterator[list[Node]]:
@@ -236,6 +245,8 @@ def _is_single_spaced_line(text: str) -> bool:
 
 def _text_segment(text: str, ascii_only: bool, protect_case: bool) -> str:
     if protect_case and text.isascii():
+        if not _ASCII_CAPITAL_INSIDE_A_WORD.search(text):
+            return _escaped(text, ascii_only)
         return _protected_runs(_ASCII_WORD.split(text), ascii_only)
     if protect_case and _MAYBE_CAPITAL_INSIDE_A_WORD.search(text):
         pieces = _WORD.split(text)  # text, word, text, word, ..., text

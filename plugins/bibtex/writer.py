@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TextIO
 
@@ -56,6 +56,8 @@ VERBATIM_SAFE = re.compile(r"[^\s{}\\]+")
 # "et al.": a name part containing either (or a comma) is braced into one token.
 _NAME_SPLITTERS = re.compile(r",|\band\b|^others$", re.IGNORECASE)
 
+# biblatex's data model requires one of these of an @online entry.
+_ONLINE_FIELDS = frozenset(("url", "doi", "eprint"))
 _AND_OTHERS = "others"
 _UNDATED = "n.d."
 # EDTF's unspecified year: biber takes it as a date (its data model requires one) and prints none.
@@ -85,11 +87,11 @@ class BibWriter(ABC):
         write_separated(entries, out, "\n")
 
     @abstractmethod
-    def entry_type(self, field_names: set[str]) -> str:
-        """The entry type (without ``@``) for an entry with these fields."""
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
+        """The entry type (without ``@``) for an entry with these (name, value) fields."""
 
     @abstractmethod
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         """(name, LaTeX value) pairs in output order; a None or empty value is left out."""
 
     def entry(self, paper: Paper) -> str | None:
@@ -102,20 +104,20 @@ class BibWriter(ABC):
         fields = [(name, value if name == "month" else f"{{{value}}}") for name, value in self.fields(paper) if value]
         if self.ascii_only:
             self._warn_about_unencodable(paper, fields)
-        return entry_text(self.entry_type({name for name, _ in fields}), key, fields)
+        return entry_text(self.entry_type(fields), key, fields)
 
     def prose(self, text: str, protect_case: bool = False) -> str:
         return latex_prose(text, ascii_only=self.ascii_only, protect_case=protect_case)
 
     def literal(self, text: str | None) -> str | None:
-        return latex_literal(text, ascii_only=self.ascii_only) if text else None
+        return _literal_latex(text, self.ascii_only) if text else None
 
     def authors(self, paper: Paper) -> str | None:
         """``Family, Given and {Organisation} and others``; None when the listing gave no names."""
         names = [name_latex(creator, self.ascii_only) for creator in paper.creators]
         if paper.authors_truncated and names:
             names.append(_AND_OTHERS)
-        return " and ".join(name for name in names if name) or None
+        return " and ".join([name for name in names if name]) or None
 
     def verbatim(self, paper: Paper, name: str, value: str | None) -> str | None:
         """A URL or DOI as is, or None (with a warning) when it holds characters unsafe unescaped."""
@@ -143,13 +145,19 @@ class BibWriter(ABC):
         return self.literal(short.rstrip(",;:.-"))
 
     def _warn_about_unencodable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
-        kept = unencodable_characters("".join(value for _, value in fields))
+        kept = unencodable_characters("".join([value for _, value in fields]))
         if kept:
             advice = "pdfLaTeX needs a font package for it, or use biblatex with a Unicode engine"
             self._warn(paper, f"no LaTeX spelling for {kept!r}; kept as UTF-8 ({advice})")
 
     def _warn(self, paper: Paper, message: str, rejected: bool = False) -> None:
         self._report(Report.about(paper, message, rejected=rejected))
+
+
+# Categories and listing facts recur too (13 distinct fact lines in a 10k-paper dump): each is escaped once.
+@lru_cache(maxsize=4096)
+def _literal_latex(text: str, ascii_only: bool) -> str:
+    return latex_literal(text, ascii_only=ascii_only)
 
 
 # Names recur (a 10k-paper listing has ~3k distinct creators): each is escaped once.
@@ -174,7 +182,7 @@ def entry_text(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
     Formatted here rather than by bibtexparser's writer: a one-entry ``Library`` per paper (its
     key index, the writer's block dispatch) cost a quarter of the writer's time.
     """
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    body = ",\n".join([f"  {name} = {value}" for name, value in fields])
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
 
 
@@ -183,54 +191,59 @@ class BibtexWriter(BibWriter):
 
     ascii_only = True
 
-    def entry_type(self, field_names: set[str]) -> str:
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
         return "misc"
 
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         date, arxiv_id, authors = paper.date, self.arxiv_id(paper), self.authors(paper)
-        yield "title", self.prose(paper.title, protect_case=True)
-        yield "author", authors
-        # plainnat and apalike label an authorless entry by ``key`` (else the whole title); plain sorts by it.
-        yield "key", None if authors else self.label(paper) or item_id(paper)
-        yield "howpublished", f"arXiv preprint arXiv:{arxiv_id}" if arxiv_id else None
-        # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
-        yield "year", str(date.year) if date else _UNDATED
-        yield "month", MONTH_MACROS[date.month - 1] if date and date.month else None
-        yield "day", str(date.day) if date and date.day else None
-        yield "eprint", arxiv_id
-        yield "archivePrefix", "arXiv" if arxiv_id else None
-        yield "eprinttype", "arxiv" if arxiv_id else None
-        yield "primaryClass", self.literal(paper.category) if arxiv_id else None
-        # The published version as arXiv records it (--resolve), e.g. "NeurIPS 2017".
-        yield "journal", self.literal(paper.journal_ref)
-        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
-        yield "url", self.verbatim(paper, "URL", primary_url(paper))
-        yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "annote", self.annote(paper)
-        yield "abstract", self.prose(paper.abstract)
+        category = self.literal(paper.category)
+        return [
+            ("title", self.prose(paper.title, protect_case=True)),
+            ("author", authors),
+            # plainnat and apalike label an authorless entry by ``key`` (else the whole title); plain sorts by it.
+            ("key", None if authors else self.label(paper) or item_id(paper)),
+            ("howpublished", f"arXiv preprint arXiv:{arxiv_id}" if arxiv_id else None),
+            # plainnat.bst warns "empty year"; "n.d." says the date is unknown without inventing one.
+            ("year", str(date.year) if date else _UNDATED),
+            ("month", MONTH_MACROS[date.month - 1] if date and date.month else None),
+            ("day", str(date.day) if date and date.day else None),
+            ("eprint", arxiv_id),
+            ("archivePrefix", "arXiv" if arxiv_id else None),
+            ("eprinttype", "arxiv" if arxiv_id else None),
+            ("primaryClass", category if arxiv_id else None),
+            # The published version as arXiv records it (--resolve), e.g. "NeurIPS 2017".
+            ("journal", self.literal(paper.journal_ref)),
+            ("doi", self.verbatim(paper, "DOI", paper_doi(paper))),
+            ("url", self.verbatim(paper, "URL", primary_url(paper))),
+            ("keywords", category if paper.category else self.literal(paper.category_raw)),
+            ("annote", self.annote(paper)),
+            ("abstract", self.prose(paper.abstract)),
+        ]
 
 
 class BiblatexWriter(BibWriter):
     """``@online`` (or ``@misc`` without any link) for biblatex with biber, UTF-8 kept."""
 
-    def entry_type(self, field_names: set[str]) -> str:
-        # biblatex's data model requires one of these of an @online entry.
-        return "online" if field_names & {"url", "doi", "eprint"} else "misc"
+    def entry_type(self, fields: list[tuple[str, str]]) -> str:
+        return "misc" if _ONLINE_FIELDS.isdisjoint([name for name, _ in fields]) else "online"
 
-    def fields(self, paper: Paper) -> Iterator[tuple[str, str | None]]:
+    def fields(self, paper: Paper) -> list[tuple[str, str | None]]:
         arxiv_id = self.arxiv_id(paper)
-        yield "title", self.prose(paper.title, protect_case=True)
-        yield "author", self.authors(paper)
-        yield "date", paper.date.isoformat() if paper.date else _EDTF_UNKNOWN_YEAR
-        yield "eprint", arxiv_id
-        yield "eprinttype", "arxiv" if arxiv_id else None
-        yield "eprintclass", self.literal(paper.category) if arxiv_id else None
-        yield "journaltitle", self.literal(paper.journal_ref)
-        yield "doi", self.verbatim(paper, "DOI", paper_doi(paper))
-        yield "url", self.verbatim(paper, "URL", primary_url(paper))
-        yield "keywords", self.literal(paper.category or paper.category_raw)
-        yield "annote", self.annote(paper)
-        yield "abstract", self.prose(paper.abstract)
+        category = self.literal(paper.category)
+        return [
+            ("title", self.prose(paper.title, protect_case=True)),
+            ("author", self.authors(paper)),
+            ("date", paper.date.isoformat() if paper.date else _EDTF_UNKNOWN_YEAR),
+            ("eprint", arxiv_id),
+            ("eprinttype", "arxiv" if arxiv_id else None),
+            ("eprintclass", category if arxiv_id else None),
+            ("journaltitle", self.literal(paper.journal_ref)),
+            ("doi", self.verbatim(paper, "DOI", paper_doi(paper))),
+            ("url", self.verbatim(paper, "URL", primary_url(paper))),
+            ("keywords", category if paper.category else self.literal(paper.category_raw)),
+            ("annote", self.annote(paper)),
+            ("abstract", self.prose(paper.abstract)),
+        ]
 
 
 def register_writers(register: Callable[[WriterSpec], None]) -> None:
