@@ -96,21 +96,24 @@ def listing_facts(paper: Paper) -> ListingFacts:
 
 
 def fact_fields(paper: Paper, truncation_marked: bool = False) -> list[tuple[str, str]]:
-    """(fact name, value) pairs of :func:`listing_facts`, in a fixed order; empty when there are none.
+    """(fact name, value) pairs of what a listing said or left unsaid about ``paper`` besides its
+    bibliographic fields, which a writer keeps out of print: in a fixed order, empty when there are none.
 
     ``truncation_marked``: the format says "et al." itself (BibTeX's ``and others``), so the
     fact is not repeated.
     """
-    facts = listing_facts(paper)
     pairs = []
-    if facts.no_authors or (facts.truncated and not truncation_marked):
-        pairs.append((FACT_AUTHORS, _NO_AUTHORS if facts.no_authors else _TRUNCATED))
-    if facts.year_inferred:
+    if not paper.authors_known:
+        pairs.append((FACT_AUTHORS, _NO_AUTHORS))
+    elif paper.authors_truncated and not truncation_marked:
+        pairs.append((FACT_AUTHORS, _TRUNCATED))
+    if paper.date and paper.date.year_inferred:
         pairs.append((FACT_YEAR, _INFERRED))
-    if facts.listed:
-        pairs.append((FACT_LISTED, facts.listed.isoformat()))
-    pairs += [(FACT_AFFILIATION, name) for name in facts.affiliations]
-    pairs += [(FACT_LINK, url) for url in facts.links]
+    if paper.listing_date:
+        pairs.append((FACT_LISTED, paper.listing_date.isoformat()))
+    pairs += [(FACT_AFFILIATION, name) for name in paper.organizations]
+    if paper.urls:
+        pairs += [(FACT_LINK, url) for url in other_urls(paper)]
     return pairs
 
 

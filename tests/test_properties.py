@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bibx import Organization, Paper, PartialDate, Person, Provenance, Report, WriteContext
+from bibx.facts import FACT_AFFILIATION, FACT_AUTHORS, FACT_LINK, FACT_LISTED, FACT_YEAR, fact_fields, listing_facts
 from bibx.model import FieldSource
 from bibx.sources import CLEAN_LINE
 from bibx.testing import collect_papers, host_with
@@ -184,3 +185,25 @@ def test_a_paper_pickles_and_takes_a_key_as_the_dataclass_would(generated: list[
             assert copy == each
             assert [type(creator) for creator in copy.creators] == [type(creator) for creator in each.creators]
             assert each.with_key("other2024") == dataclasses.replace(each, key="other2024")
+
+
+@PROPERTY_SETTINGS
+@given(
+    generated=papers(),
+    truncation_marked=st.booleans(),
+    urls=st.lists(st.sampled_from(["https://arxiv.org/abs/2203.14101", "https://a.org", "https://b.org"]), max_size=3),
+)
+def test_fact_fields_are_the_listing_facts_pairs(generated: list[Paper], truncation_marked: bool, urls: list[str]) -> None:
+    """fact_fields reads the paper directly; it says what listing_facts (the writers' public view of the same facts) says."""
+    for paper in generated:
+        for each in (paper, dataclasses.replace(paper, arxiv_id="2203.14101", urls=tuple(urls), organizations=("Org", "Lab"))):
+            facts = listing_facts(each)
+            expected = []
+            if facts.no_authors or (facts.truncated and not truncation_marked):
+                expected.append((FACT_AUTHORS, "none" if facts.no_authors else "truncated"))
+            if facts.year_inferred:
+                expected.append((FACT_YEAR, "inferred"))
+            if facts.listed:
+                expected.append((FACT_LISTED, facts.listed.isoformat()))
+            expected += [(FACT_AFFILIATION, name) for name in facts.affiliations] + [(FACT_LINK, url) for url in facts.links]
+            assert fact_fields(each, truncation_marked) == expected
