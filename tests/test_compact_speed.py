@@ -7,10 +7,14 @@ commas, "et al." and organisations.
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibx import name_shapes
 from bibx_plugins.listings import compact
 from bibx_plugins.listings.grammar import parse_author_line
 from tests.helpers import corpus_page_lines
@@ -68,3 +72,40 @@ def test_generated_prose_reads_as_no_author_line(line: str) -> None:
 def test_author_lines_with_a_long_part_are_left_to_the_full_reading(line: str) -> None:
     assert not compact._is_prose(line)
     assert parse_author_line(line) is not None
+
+
+# The syllable patterns ROMANISED_SYLLABLES replaced.
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcswy]|zh|ch|sh)?"
+    r"(?:a|o|e|i|u|ü|v|ai|ei|ao|ou|an|en|ang|eng|ong|er|ia|ie|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue|van)"
+)
+_KOREAN_SYLLABLE = re.compile(
+    r"(?:g|k|kk|n|d|t|tt|r|l|m|b|p|pp|s|ss|j|jj|ch|h|y|w)?"
+    r"(?:(?:a|ae|ya|yae|eo|e|yeo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|ou)(?:k|n|l|m|p|ng)?|oo|ee)"
+)
+
+
+def _syllables_agree(chunk: str) -> None:
+    expected = _PINYIN_SYLLABLE.fullmatch(chunk) is not None or _KOREAN_SYLLABLE.fullmatch(chunk) is not None
+    assert name_shapes._is_romanised_syllable(chunk) == expected, chunk
+
+
+def test_syllable_set_is_what_the_patterns_match() -> None:
+    for chunk in name_shapes.ROMANISED_SYLLABLES:
+        _syllables_agree(chunk)
+    letters = "abcdefghijklmnopqrstuvwxyzü"
+    for length in range(4):
+        for chunk in itertools.product(letters, repeat=length):
+            _syllables_agree("".join(chunk))
+
+
+def test_syllables_of_the_corpus_words_are_what_the_patterns_match() -> None:
+    for word in {word for line in corpus_page_lines() for word in line.replace(",", " ").split()}:
+        for chunk in name_shapes.camel_chunks_by_letter(word) or (word,):
+            _syllables_agree(chunk.lower())
+
+
+@given(st.text(st.sampled_from("aeiouüvngkhszcrwyjlmpdtbqxfİ"), max_size=9))
+def test_generated_syllables_are_what_the_patterns_match(chunk: str) -> None:
+    _syllables_agree(chunk)
+    _syllables_agree(chunk.lower())
