@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bibx import name_shapes
+from bibx.names import is_east_asian
 from bibx_plugins.listings import compact
 from bibx_plugins.listings.grammar import parse_author_line
 from tests.helpers import corpus_page_lines
@@ -109,3 +110,9 @@ def test_syllables_of_the_corpus_words_are_what_the_patterns_match() -> None:
 def test_generated_syllables_are_what_the_patterns_match(chunk: str) -> None:
     _syllables_agree(chunk)
     _syllables_agree(chunk.lower())
+
+
+def test_no_lower_case_letter_is_east_asian() -> None:
+    """choose_split passes over a lower-case letter before asking whether it is Han, kana or Hangul."""
+    lower = [chr(code) for code in range(0x110000) if chr(code).islower()]
+    assert lower and not any(is_east_asian(char) for char in lower)

@@ -29,6 +29,7 @@ from bibx_plugins.listings.grammar import (
     parse_author_line,
     reject,
     split_names,
+    split_organizations,
     split_records,
     title_problem,
     unusual_names_report,
@@ -131,9 +132,9 @@ def _is_prose(line: str) -> bool:
 
 
 def _author_line(text: str) -> AuthorLine:
-    names_text, _, organizations = text.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in text else (text, "", "")
+    names_text, organizations = split_organizations(text)  # the organisations' parts cached: few recur on a page
     names_text, truncated = split_et_al(names_text)
-    return AuthorLine(split_names(names_text), truncated, tuple(org.strip() for org in organizations.split(",") if org.strip()))
+    return AuthorLine(split_names(names_text), truncated, organizations)
 
 
 interpret = layout_interpreter(_read_record)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 from bibx.name_shapes import MAX_NAME_WORDS, japanese_name_penalty, listed_name_penalty, name_penalty
@@ -89,6 +90,9 @@ class Split(NamedTuple):  # a tuple: made for every candidate, faster than a fro
     good: bool  # the first author and the title's end read well on their own
 
 
+PENALTY = attrgetter("penalty")  # the key candidates are ranked by
+
+
 class SplitChoice(NamedTuple):
     """The best cut and the one that reads almost as well, if any."""
 
@@ -115,7 +119,7 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
         if difference < CLOSE or (other.part == best.part and same_start_is_a_guess and difference < SAME_AUTHOR_CLOSE):
             close.append(other)
     if close:
-        return min(close, key=lambda split: split.penalty)
+        return min(close, key=PENALTY)
     if earlier := _cut_before_names_moved_into_title(best, candidates):
         return earlier
     if best.part >= DOUBTFUL_TITLE_COMMAS:
@@ -142,7 +146,7 @@ def _cut_before_names_moved_into_title(best: Split, candidates: Sequence[Split])
     if best.part < NAMES_MOVED_INTO_TITLE:
         return None  # no part lies far enough before it
     earlier = [other for other in candidates if other.part <= best.part - NAMES_MOVED_INTO_TITLE and other.penalty - best.penalty < NAMES_MOVED_CLOSE]
-    return min(earlier, key=lambda split: split.penalty, default=None)
+    return min(earlier, key=PENALTY, default=None)
 
 
 def _shorter_first_author(best: Split) -> Split | None:
@@ -188,6 +192,8 @@ def choose_split(line: str) -> SplitChoice | None:
         for match in cut_start.finditer(names_text, _first_possible_cut(names_text, max(start, end - MAX_FIRST_NAME, 1), end), end):
             cut = match.start()
             char = names_text[cut]
+            if char.islower():
+                continue  # "Müller": no name starts there, and Han, kana and Hangul have no case
             east_asian = not char.isupper() and is_east_asian(char)
             if not (char.isupper() or east_asian):
                 continue
@@ -207,7 +213,7 @@ def choose_split(line: str) -> SplitChoice | None:
                 first_good_part = k if first_good_part is None else first_good_part
     if not candidates:
         return None
-    best = min(candidates, key=lambda split: split.penalty)
+    best = min(candidates, key=PENALTY)
     if longer := _longer_organization(best, candidates):
         return SplitChoice(longer, best)
     return SplitChoice(best, _rival(best, candidates))
@@ -257,7 +263,7 @@ def _longer_organization(best: Split, candidates: Sequence[Split]) -> Split | No
         and name.endswith(organization)
         and name[-len(organization) - 1].islower()
     ]
-    return min(longer, key=lambda split: split.penalty, default=None)
+    return min(longer, key=PENALTY, default=None)
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
