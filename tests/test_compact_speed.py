@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bibx import name_shapes
 from bibx.names import is_east_asian
-from bibx_plugins.listings import compact
+from bibx_plugins.listings import compact, title_split
 from bibx_plugins.listings.grammar import parse_author_line
 from tests.helpers import corpus_page_lines
 
@@ -116,3 +116,39 @@ def test_no_lower_case_letter_is_east_asian() -> None:
     """choose_split passes over a lower-case letter before asking whether it is Han, kana or Hangul."""
     lower = [chr(code) for code in range(0x110000) if chr(code).islower()]
     assert lower and not any(is_east_asian(char) for char in lower)
+
+
+def _title_end_penalty_as_it_was(title: str, author: str) -> float:
+    """title_split._title_end_penalty before its quick tests: endswith on the endings, every pattern searched."""
+    ts = title_split
+    if len(title.strip()) < 2 or (title.endswith(tuple(ts.BAD_TITLE_ENDINGS)) and not ts._closes_a_subtitle(title)):
+        return ts.BAD_TITLE_END_PENALTY
+    if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
+        return ts.SPLIT_CAPITALS_PENALTY
+    if author[:2].isupper() and ts.SHORT_WORD_BEFORE_CAPITALS.search(title):
+        return ts.SPLIT_CAPITALS_PENALTY
+    if ts.STRAY_CAPITALS.search(title):
+        return ts.STRAY_CAPITALS_PENALTY
+    if ts.SHORT_HUMP_END.search(title):
+        return ts.SHORT_HUMP_END_PENALTY
+    if ts.BROKEN_JAPANESE_END.search(title):
+        return ts.BROKEN_JAPANESE_END_PENALTY
+    return 0.0
+
+
+def _title_ends_agree(title: str, author: str) -> None:
+    assert title_split._title_end_penalty(title, author) == _title_end_penalty_as_it_was(title, author), (title, author)
+
+
+def test_title_end_penalties_at_the_corpus_cut_points_are_those_of_every_search() -> None:
+    for line in corpus_page_lines():
+        for cut in title_split.CUT_START.finditer(line):
+            _title_ends_agree(line[: cut.start()], line[cut.start() : cut.start() + 2])
+
+
+TITLE_END_PIECES = ["Lo", "LoRA", "TransitionP", "SBC", "Use CaseJa", "CoT", " ", "\n", "-", " -", "x", "ab", "磯", "の", "を考える", "Q.", "A", "É", "ß", "“"]
+
+
+@given(st.lists(st.sampled_from(TITLE_END_PIECES), min_size=1, max_size=10).map("".join), st.sampled_from(["Ma", "MA", "M-", "M1", "ma", "大", "M"]))
+def test_generated_title_end_penalties_are_those_of_every_search(title: str, author: str) -> None:
+    _title_ends_agree(title, author)

@@ -20,7 +20,7 @@ from bibx.patterns import LazyPattern
 from bibx_plugins.listings.grammar import ORGANIZATIONS_SEPARATOR, UNREADABLE_NAME_PENALTY
 
 # A title never ends in these: a cut right after one splits a word or a phrase.
-BAD_TITLE_ENDINGS = tuple("-–—:;,(/&+'\"“‘[")
+BAD_TITLE_ENDINGS = frozenset("-–—:;,(/&+'\"“‘[")
 BAD_TITLE_END_PENALTY = 5.0
 # "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
 # Two lower-case letters are enough before the capitals: a longer run matches where they do. Looked
@@ -294,7 +294,7 @@ def _later_penalties(text: str, segments: list[tuple[int, int]], japanese: bool)
 
 
 def _title_end_penalty(title: str, author: str) -> float:
-    if len(title.strip()) < 2 or (title.endswith(BAD_TITLE_ENDINGS) and not _closes_a_subtitle(title)):
+    if len(title.strip()) < 2 or (title[-1:] in BAD_TITLE_ENDINGS and not _closes_a_subtitle(title)):
         return BAD_TITLE_END_PENALTY
     if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
         return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
@@ -305,7 +305,9 @@ def _title_end_penalty(title: str, author: str) -> float:
         return SPLIT_CAPITALS_PENALTY
     if STRAY_CAPITALS.search(title, _last_two_words_start(title)):
         return STRAY_CAPITALS_PENALTY
-    if SHORT_HUMP_END.search(title, end_window):
+    # Its capital lies in the last three characters (a final line break counts): a title that ends
+    # in lower case, as most do, is not searched.
+    if not title[-3:].islower() and SHORT_HUMP_END.search(title, end_window):
         return SHORT_HUMP_END_PENALTY
     if not title.isascii() and BROKEN_JAPANESE_END.search(title, end_window):
         return BROKEN_JAPANESE_END_PENALTY
