@@ -22,13 +22,17 @@ CAMEL_PREFIXES = frozenset({"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Van", "V
 # Romanised Chinese (pinyin) and Korean syllables, as given names glue them in camel case: "YingQiao",
 # "ZhaoXin", "JaeEun", "KyeongMin". Built from initials, vowels and finals; it admits some syllables no
 # language has, which costs nothing here, and none of the English words that end titles ("Mini", "Cup").
-_PINYIN_SYLLABLE = re.compile(
-    r"(?:[bpmfdtnlgkhjqxrzcswy]|zh|ch|sh)?"
-    r"(?:a|o|e|i|u|ü|v|ai|ei|ao|ou|an|en|ang|eng|ong|er|ia|ie|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue|van)"
-)
-_KOREAN_SYLLABLE = re.compile(
-    r"(?:g|k|kk|n|d|t|tt|r|l|m|b|p|pp|s|ss|j|jj|ch|h|y|w)?"
-    r"(?:(?:a|ae|ya|yae|eo|e|yeo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|ou)(?:k|n|l|m|p|ng)?|oo|ee)"
+# Every syllable is spelled out in a set: a look-up, where a pattern tried every initial and final.
+_PINYIN_INITIALS = ("", *"bpmfdtnlgkhjqxrzcswy", "zh", "ch", "sh")
+_PINYIN_FINALS = (
+    "a o e i u ü v ai ei ao ou an en ang eng ong er ia ie iao iu ian in iang ing iong ua uo uai ui uan un uang ue van"
+).split()
+_KOREAN_INITIALS = ("", *"g k kk n d t tt r l m b p pp s ss j jj ch h y w".split())
+_KOREAN_VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i ou".split()
+_KOREAN_FINALS = (*(vowel + coda for vowel in _KOREAN_VOWELS for coda in ("", "k", "n", "l", "m", "p", "ng")), "oo", "ee")
+ROMANISED_SYLLABLES = frozenset(
+    [initial + final for initial in _PINYIN_INITIALS for final in _PINYIN_FINALS]
+    + [initial + final for initial in _KOREAN_INITIALS for final in _KOREAN_FINALS]
 )
 INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.-?)+[A-Z]\.?|[A-Z][a-z]?\.)$")
 GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z][a-z]+$")
@@ -76,24 +80,27 @@ def is_name_word(word: str) -> bool:
 @lru_cache(maxsize=16384)  # authors recur on a page (a profile's owner is on every paper), and cut candidates too
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
-    if inverted := inverted_name(name):
+    # Most names have no ", " and most are ASCII: the tests those need are not called for the others.
+    if ", " in name and (inverted := inverted_name(name)):
         return name_penalty(f"{inverted[1]} {inverted[0]}")
     words = name.split()
-    if not words or len(words) > MAX_NAME_WORDS:
+    count = len(words)
+    if not words or count > MAX_NAME_WORDS:
         return None
-    if is_east_asian(name):
-        return _east_asian_penalty(words)
-    if not name.isascii() and EAST_ASIAN_CHAR.search(name):
-        # Latin letters and Han, kana or Hangul in one name: a title's words ran into it
-        # ("Shortcut Reasoningの自動検出原口大地", "系 AI のファクトチェック…欅 惇志").
-        return None
+    if not name.isascii():
+        if is_east_asian(name):
+            return _east_asian_penalty(words)
+        if EAST_ASIAN_CHAR.search(name):
+            # Latin letters and Han, kana or Hangul in one name: a title's words ran into it
+            # ("Shortcut Reasoningの自動検出原口大地", "系 AI のファクトチェック…欅 惇志").
+            return None
     if is_corporate(name):
         return _organization_penalty(words)
-    if len(words) == 1 and _is_initial(words[0]):
+    if count == 1 and _is_initial(words[0]):
         return None  # a lone initial is a cut through an acronym ("DP|O"), not a name
-    total = MONONYM if len(words) == 1 else 0.0
+    total = MONONYM if count == 1 else 0.0
     for position, word in enumerate(words):
-        penalty = _word_penalty(word, position, len(words))
+        penalty = _word_penalty(word, position, count)
         if penalty is None:
             return None
         total += penalty
@@ -183,7 +190,7 @@ def _camel_penalty(chunks: tuple[str, ...]) -> float:
 
 
 def _is_romanised_syllable(chunk: str) -> bool:
-    return _PINYIN_SYLLABLE.fullmatch(chunk) is not None or _KOREAN_SYLLABLE.fullmatch(chunk) is not None
+    return chunk in ROMANISED_SYLLABLES
 
 
 _WORD_PARTS = re.compile(r"[-'’]")

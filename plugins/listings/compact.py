@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from bibx.model import Paper, Report
+from bibx.name_shapes import MAX_NAME_WORDS
 from bibx.names import split_et_al
 from bibx.specs import ReadContext, ReaderSpec, read_by_records
 from bibx_plugins.listings.grammar import (
+    MAX_UNREADABLE_NAMES,
     ORGANIZATIONS_SEPARATOR,
     AuthorLine,
     Record,
@@ -27,6 +29,7 @@ from bibx_plugins.listings.grammar import (
     parse_author_line,
     reject,
     split_names,
+    split_organizations,
     split_records,
     title_problem,
     unusual_names_report,
@@ -80,7 +83,7 @@ def _read_record(record: Record, meta: RecordMeta, context: ReadContext) -> Iter
     if len(glued.text) > MAX_LINE:
         yield reject(record, f"a {len(glued.text):,}-character line where a title and its authors should be", context, glued.number)
         return
-    own_line = parse_author_line(rest[0].text, typical=True) if rest else None
+    own_line = parse_author_line(rest[0].text, typical=True) if rest and not _is_prose(rest[0].text) else None
     choice = None if own_line else choose_split(glued.text)
     if own_line:
         # Some copies put the authors on a line of their own, as profile pages do.
@@ -106,10 +109,32 @@ def _read_record(record: Record, meta: RecordMeta, context: ReadContext) -> Iter
     yield assemble_paper(meta, title, authors, "\n\n".join(line.text for line in rest), context, record.line)
 
 
+def _is_prose(line: str) -> bool:
+    """A line that :func:`parse_author_line` cannot read as names, told from its first long parts (an abstract).
+
+    A part between commas of more than MAX_NAME_WORDS words is a name that reads as no name, and an
+    author line holds at most MAX_UNREADABLE_NAMES of them. Only the parts before the names' last
+    comma count ("et al." and the organisations may shorten the last), and only those that are no
+    run of initials ("Kamal, R. S."), which would join the part before them into one name. Found
+    part by part: the first two or three of an abstract's sentences decide, not its whole text.
+    """
+    names_text = line.rpartition(ORGANIZATIONS_SEPARATOR)[0] if ORGANIZATIONS_SEPARATOR in line else line
+    long_parts, start = 0, 0
+    while (comma := names_text.find(",", start)) >= 0:
+        part = names_text[start:comma]
+        # Initials are capitals, full stops, hyphens and spaces: a part that is not all upper case is none.
+        if not part.isupper() and len(part.split(None, MAX_NAME_WORDS)) > MAX_NAME_WORDS:
+            long_parts += 1
+            if long_parts > MAX_UNREADABLE_NAMES:
+                return True
+        start = comma + 1
+    return False
+
+
 def _author_line(text: str) -> AuthorLine:
-    names_text, _, organizations = text.rpartition(ORGANIZATIONS_SEPARATOR) if ORGANIZATIONS_SEPARATOR in text else (text, "", "")
+    names_text, organizations = split_organizations(text)  # the organisations' parts cached: few recur on a page
     names_text, truncated = split_et_al(names_text)
-    return AuthorLine(split_names(names_text), truncated, tuple(org.strip() for org in organizations.split(",") if org.strip()))
+    return AuthorLine(split_names(names_text), truncated, organizations)
 
 
 interpret = layout_interpreter(_read_record)

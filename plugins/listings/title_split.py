@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 from bibx.name_shapes import MAX_NAME_WORDS, japanese_name_penalty, listed_name_penalty, name_penalty
@@ -19,7 +20,7 @@ from bibx.patterns import LazyPattern
 from bibx_plugins.listings.grammar import ORGANIZATIONS_SEPARATOR, UNREADABLE_NAME_PENALTY
 
 # A title never ends in these: a cut right after one splits a word or a phrase.
-BAD_TITLE_ENDINGS = tuple("-–—:;,(/&+'\"“‘[")
+BAD_TITLE_ENDINGS = frozenset("-–—:;,(/&+'\"“‘[")
 BAD_TITLE_END_PENALTY = 5.0
 # "TransitionP|SBC LLM Team": a word that ends in stray capitals is a word cut too late.
 # Two lower-case letters are enough before the capitals: a longer run matches where they do. Looked
@@ -89,6 +90,9 @@ class Split(NamedTuple):  # a tuple: made for every candidate, faster than a fro
     good: bool  # the first author and the title's end read well on their own
 
 
+PENALTY = attrgetter("penalty")  # the key candidates are ranked by
+
+
 class SplitChoice(NamedTuple):
     """The best cut and the one that reads almost as well, if any."""
 
@@ -115,7 +119,7 @@ def _rival(best: Split, candidates: Sequence[Split]) -> Split | None:
         if difference < CLOSE or (other.part == best.part and same_start_is_a_guess and difference < SAME_AUTHOR_CLOSE):
             close.append(other)
     if close:
-        return min(close, key=lambda split: split.penalty)
+        return min(close, key=PENALTY)
     if earlier := _cut_before_names_moved_into_title(best, candidates):
         return earlier
     if best.part >= DOUBTFUL_TITLE_COMMAS:
@@ -142,7 +146,7 @@ def _cut_before_names_moved_into_title(best: Split, candidates: Sequence[Split])
     if best.part < NAMES_MOVED_INTO_TITLE:
         return None  # no part lies far enough before it
     earlier = [other for other in candidates if other.part <= best.part - NAMES_MOVED_INTO_TITLE and other.penalty - best.penalty < NAMES_MOVED_CLOSE]
-    return min(earlier, key=lambda split: split.penalty, default=None)
+    return min(earlier, key=PENALTY, default=None)
 
 
 def _shorter_first_author(best: Split) -> Split | None:
@@ -188,6 +192,8 @@ def choose_split(line: str) -> SplitChoice | None:
         for match in cut_start.finditer(names_text, _first_possible_cut(names_text, max(start, end - MAX_FIRST_NAME, 1), end), end):
             cut = match.start()
             char = names_text[cut]
+            if char.islower():
+                continue  # "Müller": no name starts there, and Han, kana and Hangul have no case
             east_asian = not char.isupper() and is_east_asian(char)
             if not (char.isupper() or east_asian):
                 continue
@@ -207,7 +213,7 @@ def choose_split(line: str) -> SplitChoice | None:
                 first_good_part = k if first_good_part is None else first_good_part
     if not candidates:
         return None
-    best = min(candidates, key=lambda split: split.penalty)
+    best = min(candidates, key=PENALTY)
     if longer := _longer_organization(best, candidates):
         return SplitChoice(longer, best)
     return SplitChoice(best, _rival(best, candidates))
@@ -257,7 +263,7 @@ def _longer_organization(best: Split, candidates: Sequence[Split]) -> Split | No
         and name.endswith(organization)
         and name[-len(organization) - 1].islower()
     ]
-    return min(longer, key=lambda split: split.penalty, default=None)
+    return min(longer, key=PENALTY, default=None)
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -288,7 +294,7 @@ def _later_penalties(text: str, segments: list[tuple[int, int]], japanese: bool)
 
 
 def _title_end_penalty(title: str, author: str) -> float:
-    if len(title.strip()) < 2 or (title.endswith(BAD_TITLE_ENDINGS) and not _closes_a_subtitle(title)):
+    if len(title.strip()) < 2 or (title[-1:] in BAD_TITLE_ENDINGS and not _closes_a_subtitle(title)):
         return BAD_TITLE_END_PENALTY
     if title[-1].isupper() and len(author) > 1 and author[0].isupper() and (author[1].isupper() or author[1] in "-0123456789"):
         return SPLIT_CAPITALS_PENALTY  # "G|QA-to-MLA": a cut through a run of capitals
@@ -299,7 +305,9 @@ def _title_end_penalty(title: str, author: str) -> float:
         return SPLIT_CAPITALS_PENALTY
     if STRAY_CAPITALS.search(title, _last_two_words_start(title)):
         return STRAY_CAPITALS_PENALTY
-    if SHORT_HUMP_END.search(title, end_window):
+    # Its capital lies in the last three characters (a final line break counts): a title that ends
+    # in lower case, as most do, is not searched.
+    if not title[-3:].islower() and SHORT_HUMP_END.search(title, end_window):
         return SHORT_HUMP_END_PENALTY
     if not title.isascii() and BROKEN_JAPANESE_END.search(title, end_window):
         return BROKEN_JAPANESE_END_PENALTY
