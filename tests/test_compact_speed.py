@@ -146,7 +146,9 @@ def test_title_end_penalties_at_the_corpus_cut_points_are_those_of_every_search(
             _title_ends_agree(line[: cut.start()], line[cut.start() : cut.start() + 2])
 
 
-TITLE_END_PIECES = ["Lo", "LoRA", "TransitionP", "SBC", "Use CaseJa", "CoT", " ", "\n", "-", " -", "x", "ab", "磯", "の", "を考える", "Q.", "A", "É", "ß", "“"]
+TITLE_END_PIECES = [
+    "Lo", "LoRA", "TransitionP", "SBC", "Use CaseJa", "CoT", " ", "\n", "-", " -", "x", "ab", "磯", "の", "を考える", "Q.", "A", "É", "ß", "“",
+]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(TITLE_END_PIECES), min_size=1, max_size=10).map("".join), st.sampled_from(["Ma", "MA", "M-", "M1", "ma", "大", "M"]))

@@ -27,7 +27,7 @@ from bibx_plugins.csl import reader as csljson_reader
 from bibx_plugins.ris import reader as ris_reader
 from tests.corpus import EDGE_PAPERS
 
-READERS = (bibtex_reader, csljson_reader, ris_reader)
+READERS = (bibx_plugins.bibtex, bibx_plugins.csl, bibx_plugins.ris)
 AS_OF = dt.date(2026, 11, 25)
 # Each writer and the reader that reads its output back.
 ROUND_TRIPS = {"bibtex": "bibtex", "biblatex": "bibtex", "csljson": "csljson", "ndjson": "csljson", "ris": "ris"}

@@ -6,12 +6,10 @@ imported everything already.
 
 from __future__ import annotations
 
-import io
 import json
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,15 +19,10 @@ import bibx_plugins.bibx_json
 import bibx_plugins.csl
 import bibx_plugins.refs
 import bibx_plugins.ris
-from bibx.plugin_checks import _hostile_inputs, _lines
 from bibx.plugins import load_host
-from bibx.specs import Deferred, ReaderSpec, WriteContext, WriterSpec
-from bibx.testing import seed_files, seed_papers
-from bibx_plugins.bibtex import reader as bibtex_reader
-from bibx_plugins.bibx_json import codec as json_codec
-from bibx_plugins.csl import reader as csl_reader
+from bibx.specs import Deferred, ReaderSpec, WriterSpec
+from bibx.testing import seed_files
 from bibx_plugins.refs import writer as refs_writer
-from bibx_plugins.ris import reader as ris_reader
 
 # Runs ``bibx ARGS`` in this interpreter and prints the bibx modules it imported, as JSON, on stderr.
 IMPORTED_BY = """
@@ -80,35 +73,6 @@ def test_an_export_of_a_listing_imports_the_listing_readers_and_its_writer_only(
     assert output.read_text(encoding="utf-8").startswith("@misc{")
     listings = {"bibx_plugins.listings.compact", "bibx_plugins.listings.daily", "bibx_plugins.listings.profile"}
     assert imported & FORMAT_MODULES == {*listings, "bibx_plugins.bibtex.writer"}
-
-
-# Until the reader modules drop their own copies (the patch in issue 18's start-up report), each
-# package's sniff must answer as its reader module's does.
-SNIFFED_FORMATS = ("bibtex", "csljson", "ris", "json")
-COPIED_SNIFFS = [
-    (bibx_plugins.bibtex.sniff, bibtex_reader.sniff),
-    (bibx_plugins.csl.sniff, csl_reader.sniff),
-    (bibx_plugins.ris.sniff, ris_reader.sniff),
-    (bibx_plugins.bibx_json.sniff, json_codec.sniff),
-]
-
-
-def sniffed_heads() -> list[list[str]]:
-    """The heads of the seeds, of every hostile input, and of the seeds written in each format the four read."""
-    texts = [path.read_text(encoding="utf-8") for path in seed_files()] + list(_hostile_inputs().values())
-    host = load_host()
-    for name in SNIFFED_FORMATS:
-        out = io.StringIO()
-        host.writers.get(name).factory(WriteContext()).write(seed_papers()[:3], out)
-        texts += [out.getvalue(), "1.\n" + out.getvalue(), "% comment\n\n" + out.getvalue()]
-    return [_lines(text)[:64] for text in texts]
-
-
-@pytest.mark.parametrize(("package_sniff", "module_sniff"), COPIED_SNIFFS, ids=SNIFFED_FORMATS)
-def test_each_package_sniffs_as_its_reader_module(package_sniff: Callable[[list[str]], float], module_sniff: Callable[[list[str]], float]) -> None:
-    heads = sniffed_heads()
-    assert [package_sniff(head) for head in heads] == [module_sniff(head) for head in heads]
-    assert any(package_sniff(head) > 0 for head in heads)
 
 
 # --- Deferred ----------------------------------------------------------------------------------

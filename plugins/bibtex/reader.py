@@ -27,11 +27,11 @@ warning per file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bibx import Paper, PartialDate, Person, ReaderSpec, Report
+from bibx import Paper, PartialDate, Person, Report
 from bibx.dates import MONTHS, partial_date_from_text
 from bibx.facts import facts_in_text
 from bibx.model import Creator
@@ -46,6 +46,7 @@ from bibx.standard_record import (
     single_field_creator,
     split_keywords,
 )
+from bibx_plugins.bibtex import BLOCK_START
 from bibx_plugins.bibtex.latex import rich_from_latex
 
 # bibtexparser and pylatexenc are imported where a .bib is read: every other command starts faster.
@@ -59,7 +60,6 @@ _VALUE_TOKEN = re.compile(r'[{}"#]')
 MONTH_MACROS = {month[:3].lower(): month for month in "January February March April May June July August September October November December".split()}
 # No real entry comes near this; a longer block is refused before bibtexparser copies it around.
 MAX_BLOCK_CHARS = MAX_RECORD_CHARS
-BLOCK_START = re.compile(r"^\s*@\w*[ \t]*[{(]")
 FIELDS_READ = frozenset(
     "title author date year month day eprint archiveprefix eprinttype primaryclass eprintclass "
     "doi url keywords note abstract key annote annotation howpublished".split()
@@ -349,14 +349,6 @@ def _verbatim(value: str | None) -> str | None:
     return _VERBATIM_ESCAPE.sub(r"\1", value).strip() or None
 
 
-def sniff(head: Sequence[str]) -> float:
-    starts = [line for line in head if BLOCK_START.match(line)]
-    if not starts:
-        return 0.0
-    first = next(line for line in head if line.strip() and not line.lstrip().startswith("%"))
-    return 0.95 if BLOCK_START.match(first) else 0.8
-
-
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
     unused = UnusedFields()
     return papers_from_records(_records(lines, context, unused), context, unused)
@@ -378,15 +370,3 @@ def _records(lines: Iterable[str], context: ReadContext, unused: UnusedFields) -
                 yield Report(f"undefined @string macro {', '.join(sorted(set(undefined)))} kept as written", context.path, line)
         elif isinstance(block, Preamble):
             unused.add(["@preamble"], line)
-
-
-def register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    register(
-        ReaderSpec(
-            name="bibtex",
-            description="BibTeX or BibLaTeX (.bib): keys kept, LaTeX decoded, arXiv eprints, 'and others' as et al.",
-            read=read,
-            sniff=sniff,
-            extensions=("bib",),
-        )
-    )

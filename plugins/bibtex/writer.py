@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TextIO
 
-from bibx import Organization, Paper, Person, Report, WriteContext, WriterSpec
+from bibx import Organization, Paper, Person, Report, WriteContext
 from bibx.arxiv import ARXIV_ID
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
 from bibx.model import Creator
@@ -65,11 +65,6 @@ _EDTF_UNKNOWN_YEAR = "XXXX"
 # A label for an authorless entry: the title's part before a colon if short, else its first words.
 _LABEL_WORDS = 3
 # Math and grouping characters, and tags of rich text (``<sup>2</sup>``), which a label leaves out.
-
-ZOTERO_CAVEAT = (
-    'Truncated author lists end in "and others", which LaTeX prints as "et al." but Zotero imports '
-    "as an author named \"others\"; use csljson to reach Zotero intact."
-)
 
 
 class BibWriter(ABC):
@@ -244,33 +239,3 @@ class BiblatexWriter(BibWriter):
             ("annote", self.annote(paper)),
             ("abstract", self.prose(paper.abstract)),
         ]
-
-
-def register_writers(register: Callable[[WriterSpec], None]) -> None:
-    register(
-        WriterSpec(
-            name="bibtex",
-            description=(
-                "BibTeX @misc entries as arXiv exports them (eprint, archivePrefix, primaryClass, url), "
-                "ASCII with LaTeX accents, for pdflatex+bibtex and any .bst style (load url or hyperref); "
-                "undated papers get year = {n.d.}, which biber warns about: use biblatex for biber. " + ZOTERO_CAVEAT
-            ),
-            extensions=("bib",),
-            media_type="application/x-bibtex",
-            factory=BibtexWriter,
-            entries=True,
-        )
-    )
-    register(
-        WriterSpec(
-            name="biblatex",
-            description=(
-                "BibLaTeX @online entries (eprinttype arxiv, eprintclass, ISO date), UTF-8, for "
-                "biblatex with biber. " + ZOTERO_CAVEAT
-            ),
-            extensions=("biblatex.bib",),
-            media_type="application/x-bibtex",
-            factory=BiblatexWriter,
-            entries=True,
-        )
-    )

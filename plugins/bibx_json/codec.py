@@ -7,13 +7,13 @@ line (each record keeps its line number) and any other JSON array of paper objec
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, replace
 from typing import Any, TextIO
 
 from bibx.json_items import JsonProblem, json_items
 from bibx.model import Creator, FieldSource, Organization, Paper, PartialDate, Person, Provenance, Report
-from bibx.specs import ReadContext, ReaderSpec, WriteContext, WriterSpec, rendered, write_separated
+from bibx.specs import ReadContext, WriteContext, rendered, write_separated
 from bibx.validation import paper_problems
 
 PAPER_FIELDS = {f.name for f in fields(Paper)}
@@ -110,11 +110,6 @@ class JsonWriter:
         write_separated(entries, out, ",\n", "[\n", "\n]\n", "[]\n")
 
 
-def sniff(head: Sequence[str]) -> float:
-    text = "".join(head).lstrip()
-    return 0.9 if text.startswith(("[", "{")) and '"title"' in text else 0.0
-
-
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
     """Each paper object of the text, one per line as written or re-indented (``jq .``); a broken one costs itself."""
     for line, item, text in json_items(lines):
@@ -131,20 +126,3 @@ def _paper_or_report(data: Any, line: int, context: ReadContext, raw: str) -> Pa
         return Report(f"not a bibx paper: {error}", context.path, line, rejected=True, raw=raw)
     # A paper keeps the provenance it was exported with; one without gets this file's.
     return paper if paper.sources else replace(paper, sources=(Provenance(context.path, line, context.reader),))
-
-
-def register_readers(register) -> None:
-    register(ReaderSpec("json", "bibx's lossless JSON (as written by --format json)", read, sniff, ("json",)))
-
-
-def register_writers(register) -> None:
-    register(
-        WriterSpec(
-            name="json",
-            description="bibx's lossless JSON: every field, for archiving and for --from json",
-            extensions=("json",),
-            media_type="application/json",
-            factory=JsonWriter,
-            entries=True,
-        )
-    )

@@ -12,10 +12,10 @@ recognised, unused fields reported once per file) is in :mod:`bibx.standard_reco
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from bibx import Paper, PartialDate, Person, ReaderSpec, Report
+from bibx import Paper, PartialDate, Person, Report
 from bibx.arxiv import ARXIV_PREFIX
 from bibx.dates import partial_date_from_text
 from bibx.facts import FACT_NAMES
@@ -35,7 +35,6 @@ from bibx.standard_record import (
 # Variables read below, and those that only say what bibx already knows (every item is a preprint).
 _CSL_READ = frozenset("id citation-key type title author issued publisher number DOI URL abstract keyword note custom".split())
 ET_AL_SUFFIXES = frozenset({"et al.", "et al", "et. al."})
-_BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 
 
 def _text(value: Any) -> str:
@@ -153,14 +152,6 @@ def _custom_facts(custom: Any, record: RecordFields) -> list[tuple[str, str]]:
     return pairs
 
 
-def sniff(head: Sequence[str]) -> float:
-    text = "\n".join(head).lstrip()
-    if not text.startswith(("[", "{")) or any(marker in text for marker in _BIBX_JSON_MARKERS):
-        return 0.0
-    # Above bibx's own JSON reader, which claims any JSON array with a "title".
-    return 0.95 if '"type"' in text and ('"id"' in text or '"citation-key"' in text) else 0.0
-
-
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
     return papers_from_records(_records(lines, context), context)
 
@@ -174,15 +165,3 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
             yield Report("a CSL item must be a JSON object", context.path, line, rejected=True, raw=raw)
         else:
             yield guarded_record(context, line, raw, csl_record, item, line, raw)
-
-
-def register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    register(
-        ReaderSpec(
-            name="csljson",
-            description="CSL-JSON: an array of items (Zotero, pandoc, citeproc) or one item per line (NDJSON)",
-            read=read,
-            sniff=sniff,
-            extensions=("csl.json", "csljson", "ndjson", "jsonl"),
-        )
-    )

@@ -11,10 +11,10 @@ CSL item, which the formatted-references writer feeds citeproc-py too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TextIO
 
-from bibx import Paper, WriterSpec
+from bibx import Paper
 from bibx.csl_items import csl_item
 from bibx.specs import rendered, write_separated
 
@@ -58,29 +58,3 @@ class NdjsonWriter:
     def write_entries(self, entries: Iterable[str], out: TextIO) -> None:
         for entry in entries:
             out.write(entry)
-
-
-def register_writers(register: Callable[[WriterSpec], None]) -> None:
-    register(
-        WriterSpec(
-            name="csljson",
-            description=(
-                "CSL-JSON array (pandoc, citeproc, Zotero). The format that reaches Zotero intact: "
-                "imports as Preprint with repository, arXiv id, DOI, URL, abstract and citation key"
-            ),
-            extensions=("csl.json", "csljson"),
-            media_type="application/vnd.citationstyles.csl+json",
-            factory=lambda _context: CslJsonWriter(),
-            entries=True,
-        )
-    )
-    register(
-        WriterSpec(
-            name="ndjson",
-            description="CSL-JSON items, one per line (newline-delimited JSON)",
-            extensions=("ndjson", "jsonl"),
-            media_type="application/x-ndjson",
-            factory=lambda _context: NdjsonWriter(),
-            entries=True,
-        )
-    )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from bibx.model import Paper, Report
 from bibx.name_shapes import MAX_NAME_WORDS
 from bibx.names import split_et_al
-from bibx.specs import ReadContext, ReaderSpec, read_by_records
+from bibx.specs import ReadContext, read_by_records
 from bibx_plugins.listings.grammar import (
     MAX_UNREADABLE_NAMES,
     ORGANIZATIONS_SEPARATOR,
@@ -138,17 +138,3 @@ def _author_line(text: str) -> AuthorLine:
 
 
 interpret = layout_interpreter(_read_record)
-
-
-def register_readers(register) -> None:
-    register(
-        ReaderSpec(
-            name="compact",
-            description="compact listing: optional score + category/date line, title glued to the authors, abstract",
-            read=read,
-            sniff=sniff,
-            records=records,
-            interpret=interpret,
-            extensions=("txt",),
-        )
-    )

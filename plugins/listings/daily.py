@@ -14,7 +14,7 @@ from bibx.arxiv import find_urls
 from bibx.dates import MONTH_PATTERN, listing_date
 from bibx.model import Paper, PartialDate, Provenance, Report
 from bibx.richtext import from_latex
-from bibx.specs import ReadContext, ReaderSpec, read_by_records
+from bibx.specs import ReadContext, read_by_records
 from bibx_plugins.listings.grammar import clean, is_furniture, title_problem
 
 PAGE_MARK = "Daily Papers"
@@ -112,18 +112,4 @@ def _paper(title: tuple[int, str], abstract: str, listed: PartialDate, context: 
         listing_date=listed,
         urls=find_urls(abstract),
         sources=(Provenance(context.path, number, context.reader),),
-    )
-
-
-def register_readers(register) -> None:
-    register(
-        ReaderSpec(
-            name="daily",
-            description="Hugging Face Daily Papers page: listing date, then title/abstract pairs (no authors)",
-            read=read,
-            sniff=sniff,
-            records=records,
-            interpret=interpret,
-            extensions=("txt",),
-        )
     )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from bibx.model import Paper, Report
-from bibx.specs import ReadContext, ReaderSpec, read_by_records
+from bibx.specs import ReadContext, read_by_records
 from bibx_plugins.listings.grammar import (
     Record,
     RecordMeta,
@@ -87,17 +87,3 @@ def _read_record(record: Record, meta: RecordMeta, context: ReadContext) -> Iter
 
 
 interpret = layout_interpreter(_read_record)
-
-
-def register_readers(register) -> None:
-    register(
-        ReaderSpec(
-            name="profile",
-            description="author-profile page: header with h-index, then category/date, title, authors · orgs, abstract",
-            read=read,
-            sniff=sniff,
-            records=records,
-            interpret=interpret,
-            extensions=("txt",),
-        )
-    )

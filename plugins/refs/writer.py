@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TextIO
 
-import click
-
-from bibx import Organization, Paper, Report, WriteContext, WriterOptionError, WriterSpec
+from bibx import Organization, Paper, Report, WriteContext, WriterOptionError
 from bibx.csl_items import csl_item
 from bibx_plugins.refs.output_formats import LIST_CLOSING, LIST_OPENING, OUTPUT_FORMATS, format_entry
 from bibx_plugins.refs.workers import CHUNK_SIZE, Parallel, RenderSetup, Runner, Serial, in_chunks, start_worker
@@ -177,51 +175,3 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-@click.command("styles")
-@click.argument("search", nargs=-1)
-def styles_command(search: tuple[str, ...]) -> None:
-    """List the CSL styles that --style accepts, with their titles.
-
-    SEARCH filters names and titles; every word must match (bibx styles chicago author).
-    A path to any .csl file works too.
-    """
-    from bibx_plugins.refs.styles import list_styles
-
-    entries = list_styles(" ".join(search))
-    if not entries:
-        raise click.ClickException(f"no style matches {' '.join(search)!r}")
-    width = max(len(entry.name) for entry in entries)
-    for entry in entries:
-        alias = f"  (renamed: bibx uses {entry.parent})" if entry.parent else ""
-        click.echo(f"{entry.name.ljust(width)}  {entry.title}{alias}")
-    click.echo(f"bibx: {len(entries)} styles", err=True)
-
-
-def register_writers(register: Callable[[WriterSpec], None]) -> None:
-    register(
-        WriterSpec(
-            name="refs",
-            description="Formatted reference list in any CSL style (citeproc-py, matching citeproc-js): text, HTML or Markdown",
-            extensions=("txt", "html"),
-            media_type="text/plain",
-            factory=RefsWriter,
-            options={
-                "style": (
-                    "CSL style: a name from `bibx styles` (apa, ieee, chicago-author-date, nature, vancouver, ...) "
-                    f"or a .csl file; default {DEFAULT_STYLE}"
-                ),
-                "locale": "CSL locale such as en-US or de-DE; default: the style's own, else en-US",
-                "output-format": "text, html or markdown; default text",
-                "jobs": (
-                    f"processes that render lists of {PARALLEL_MIN_PAPERS}+ papers; default: one per core "
-                    "(1: render in bibx's own process)"
-                ),
-            },
-        )
-    )
-
-
-def register_commands(cli: click.Group) -> None:
-    cli.add_command(styles_command)

@@ -16,20 +16,19 @@ notes (``bibx-listed: …``, :func:`bibx.facts.fact_lines`) are read back. Other
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import rispy
 
-from bibx import Paper, ReaderSpec, Report
+from bibx import Paper, Report
 from bibx.dates import partial_date_from_text
 from bibx.facts import facts_in_text
 from bibx.specs import ReadContext
 from bibx.standard_record import MAX_RECORD_CHARS, RAW_LIMIT, RecordFields, creator_from_text, guarded_record, papers_from_records
+from bibx_plugins.ris import COUNTER_LINE, RECORD_START
 
-RECORD_START = re.compile(r"^TY  -(?: |$)")
 RECORD_END = re.compile(r"^ER  -(?: |$)")
-COUNTER_LINE = re.compile(r"^\d+\.$")
 STRAY_LINES_KEPT = 10
 # rispy's field names, for naming the tags bibx does not read.
 TAG_OF_FIELD = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
@@ -123,13 +122,6 @@ def ris_record(data: dict[str, Any], line: int, raw: str) -> RecordFields:
     return record
 
 
-def sniff(head: Sequence[str]) -> float:
-    lines = [line for line in head if line.strip() and not COUNTER_LINE.match(line.strip())]
-    if not lines or not any(RECORD_START.match(line) for line in lines):
-        return 0.0
-    return 0.95 if RECORD_START.match(lines[0]) else 0.6
-
-
 def read(lines: Iterable[str], context: ReadContext) -> Iterator[Paper | Report]:
     return papers_from_records(_records(lines, context), context)
 
@@ -146,15 +138,3 @@ def _records(lines: Iterable[str], context: ReadContext) -> Iterator[RecordField
 def _parsed(record: _Record, raw: str) -> RecordFields:
     (data,) = rispy.RisParser().parse_lines(iter(record.lines))
     return ris_record(data, record.line, raw)
-
-
-def register_readers(register: Callable[[ReaderSpec], None]) -> None:
-    register(
-        ReaderSpec(
-            name="ris",
-            description="RIS (Zotero, EndNote, Mendeley): TY…ER records; names without a comma as organisations",
-            read=read,
-            sniff=sniff,
-            extensions=("ris",),
-        )
-    )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TextIO
 
 import rispy
 
-from bibx import Organization, Paper, PartialDate, Report, WriteContext, WriterSpec
+from bibx import Organization, Paper, PartialDate, Report, WriteContext
 from bibx.arxiv import ARXIV
 from bibx.controls import replace_controls
 from bibx.facts import fact_lines, item_id, paper_doi, primary_url
@@ -129,19 +129,3 @@ class RisWriter:
             if isinstance(creator, Organization) and "," in creator.name:
                 message = f"RIS: corporate author {creator.name!r} contains a comma; RIS readers split it into family and given name"
                 self._report(Report.about(paper, message))
-
-
-def register_writers(register: Callable[[WriterSpec], None]) -> None:
-    register(
-        WriterSpec(
-            name="ris",
-            description=(
-                "RIS (Zotero, EndNote, Mendeley). Zotero imports every record as Journal Article "
-                "(RIS has no preprint type); use csljson to get Zotero's Preprint type"
-            ),
-            extensions=("ris",),
-            media_type="application/x-research-info-systems",
-            factory=RisWriter,
-            entries=True,
-        )
-    )
