@@ -312,13 +312,13 @@ class KeyCollisions:
 
     def collides(self, digest: int, extended: bool = False) -> bool:
         """Whether the base (or ``extended`` key) whose :func:`_digest` is ``digest`` is shared by distinct titles."""
-        return digest & ~_TITLE_MASK in (self._colliding_extended if extended else self._colliding_bases)
+        return (digest & ~_TITLE_MASK) in (self._colliding_extended if extended else self._colliding_bases)
 
 
 def digests(base: str, extended: str, title: bytes) -> tuple[int, int]:
     """What :class:`KeyCollisions` counts of a paper, from its :meth:`KeyBases.both` and its title's merge key."""
     title_bits = int.from_bytes(title[:3], "little")
-    return _digest(base) & ~_TITLE_MASK | title_bits, _digest(extended) & ~_TITLE_MASK | title_bits
+    return (_digest(base) & ~_TITLE_MASK) | title_bits, (_digest(extended) & ~_TITLE_MASK) | title_bits
 
 
 def _shared(digests: array[int]) -> DigestSet:
