@@ -318,7 +318,11 @@ class KeyCollisions:
 def digests(base: str, extended: str, title: bytes) -> tuple[int, int]:
     """What :class:`KeyCollisions` counts of a paper, from its :meth:`KeyBases.both` and its title's merge key."""
     title_bits = int.from_bytes(title[:3], "little")
-    return (_digest(base) & ~_TITLE_MASK) | title_bits, (_digest(extended) & ~_TITLE_MASK) | title_bits
+    return _key_bits(base) | title_bits, _key_bits(extended) | title_bits
+
+
+def _key_bits(key: str) -> int:
+    return _digest(key) & ~_TITLE_MASK
 
 
 def _shared(digests: array[int]) -> DigestSet:

@@ -51,8 +51,7 @@ class DigestSet:
     def _slot_of(self, digest: int) -> int:
         """The slot that holds ``digest`` (never 0), else the empty one where it would go."""
         slots, mask = self._slots, len(self._slots) - 1
-        # High bits folded onto the low ones: callers' digests may have their low bits cleared (key bits).
-        index = (digest ^ digest >> 32) & mask
+        index = _slot(digest, mask)
         while (held := slots[index]) != _EMPTY and held != digest:
             index = (index + 1) & mask
         return index
@@ -62,6 +61,11 @@ class DigestSet:
         self._slots, self._size = array("Q", bytes(16 * len(self._slots))), 0
         for digest in held:
             self.add(digest)
+
+
+def _slot(digest: int, mask: int) -> int:
+    # High bits folded onto the low ones: callers' digests may have their low bits cleared (key bits).
+    return (digest ^ digest >> 32) & mask
 
 
 def blake2b_of_size(size: int) -> Callable[[bytes], bytes]:
