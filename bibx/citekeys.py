@@ -25,7 +25,7 @@ import string
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from itertools import filterfalse, islice, product
+from itertools import filterfalse, islice, pairwise, product
 
 from bibx.digests import DigestSet, blake2b_of_size, sorted_in_runs
 from bibx.merge import title_key
@@ -328,11 +328,10 @@ def _key_bits(key: str) -> int:
 def _shared(digests: array[int]) -> DigestSet:
     """Key bits that occur with more than one title's bits."""
     shared = DigestSet()
-    previous = None
-    for digest in sorted_in_runs(digests):
-        if previous is not None and digest != previous and (digest & ~_TITLE_MASK) == (previous & ~_TITLE_MASK):
+    for previous, digest in pairwise(sorted_in_runs(digests)):
+        # Neighbours once sorted: different digests with the same key bits differ only below them.
+        if 0 < digest ^ previous <= _TITLE_MASK:
             shared.add(digest & ~_TITLE_MASK)
-        previous = digest
     return shared
 
 

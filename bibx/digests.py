@@ -116,7 +116,9 @@ class Repeats:
 
 
 def sorted_in_runs(digests: array[int]) -> Iterator[int]:
-    """The digests in order, sorted in place run by run and merged lazily: never a list of them all."""
+    """The digests in order, sorted in place run by run and merged lazily: never a list of more than one run."""
+    if len(digests) <= _SORT_RUN:
+        return iter(sorted(digests))  # one run: nothing to merge, and no Python generator between its items
     view = memoryview(digests)
     for start in range(0, len(digests), _SORT_RUN):
         view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))

@@ -9,12 +9,15 @@ in any case, characters folding drops and text outside ASCII.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterator
 from itertools import islice
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibx import digests as digests_module
 from bibx.citekeys import (
     EXTRA_TITLE_WORDS,
     FUNCTION_WORDS,
@@ -23,6 +26,7 @@ from bibx.citekeys import (
     KeyBases,
     KeyCollisions,
     _organization_word,
+    _shared,
     ascii_fold,
     letter_suffix,
     string_fields,
@@ -182,3 +186,18 @@ def test_kept_keys_are_suffixed_only_when_handed_out_before(keys: list[str], res
         kept = assigner.keep(key)
         assert kept == key if key not in used else kept.startswith(key) and kept != key
         used.add(kept)
+
+
+# Key bits and title bits from few values, so that keys meet with the same and with other titles.
+COUNTED = st.builds(lambda key, title: key << 24 | title, st.sampled_from((0, 1, 2, 1 << 39, (1 << 40) - 1)), st.sampled_from((0, 1, (1 << 24) - 1)))
+
+
+@given(st.lists(COUNTED, max_size=40), st.sampled_from((3, 7, 1 << 16)))
+def test_the_shared_keys_are_those_counted_with_more_than_one_title(counted: list[int], run: int) -> None:
+    titles: dict[int, set[int]] = {}
+    for digest in counted:
+        titles.setdefault(digest >> 24 << 24, set()).add(digest & (1 << 24) - 1)
+    with mock.patch.object(digests_module, "_SORT_RUN", run):  # one run, and several merged
+        shared = _shared(array("Q", counted))
+    assert {key for key in titles if key in shared} == {key for key, seen in titles.items() if len(seen) > 1}
+    assert len(shared) == sum(len(seen) > 1 for seen in titles.values())
