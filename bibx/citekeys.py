@@ -260,7 +260,10 @@ class KeyBases:
     def both(self, paper: Paper) -> tuple[str, str]:
         """(base, extended): the base, and the base with more title words for when it collides."""
         words = title_words(paper.title, self._more_from + EXTRA_TITLE_WORDS)  # once for both
-        base = "".join([part(paper, words) for part in self._parts]) or "paper"
+        base = ""
+        for part in self._parts:  # a loop, not a comprehension: no function call of its own
+            base += part(paper, words)
+        base = base or "paper"
         more = words[self._more_from :]
         # Folded words are ASCII: lower-casing them joined is lower-casing each.
         return base, base + ("".join(word.capitalize() for word in more) if self._capitalise else "".join(more).lower())
