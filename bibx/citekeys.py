@@ -20,15 +20,14 @@ would collide get more title words, then a short hash of the title, whatever the
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import filterfalse, islice, pairwise, product
 
-from bibx.digests import DigestSet, sorted_in_runs
+from bibx.digests import DigestSet, blake2b_of_size, sorted_in_runs
 from bibx.merge import title_key
 from bibx.model import Organization, Paper
 from bibx.names import is_corporate
@@ -39,10 +38,21 @@ FUNCTION_WORDS = frozenset(
     "a an the of for and or in on at to with by from via into towards toward is are do does your "
     "we our how what when why beyond through under over".split()
 )
+# Folded words are ASCII: every casing of a function word is a function word, told apart with no lower().
+_FUNCTION_WORDS_ANY_CASE = frozenset(
+    "".join(letters) for word in FUNCTION_WORDS for letters in product(*((letter, letter.upper()) for letter in word))
+)
 EXTRA_TITLE_WORDS = 2
+_SPARE_WORDS = 3  # words split beyond those a key takes, for the function words among them
 _TITLE_MASK = (1 << 24) - 1
+_blake2b_8 = blake2b_of_size(8)
 UNSAFE = re.compile(r"[^A-Za-z0-9_:-]")
 TITLE_WORD = re.compile(r"[^\s:/-]+")
+# On ASCII bytes, what TITLE_WORD and ascii_fold do: its separators become spaces (whitespace too, as
+# bytes.split knows fewer spaces than str.split), the characters ascii_fold drops are deleted.
+_SEPARATORS = bytes(byte for byte in range(128) if chr(byte) in ":/-" or chr(byte).isspace())
+_TO_SPACES = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
+_DROPPED = bytes(byte for byte in range(128) if byte not in _SEPARATORS and UNSAFE.match(chr(byte)))
 # Latin letters that Unicode does not decompose into a base letter and an accent.
 UNDECOMPOSABLE = str.maketrans(
     {
@@ -70,12 +80,16 @@ def fold_unicode(text: str) -> str:
     return UNSAFE.sub("", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
-def _family_names(paper: Paper) -> Iterator[str]:
-    """Folded family names, lazily: a key uses only the first one or three."""
+def _family_names(paper: Paper, count: int) -> list[str]:
+    """The first ``count`` folded family names (those folding leaves empty skipped)."""
+    names = []
     for creator in paper.creators:
         name = _organization_word(creator.name) if isinstance(creator, Organization) else creator.family
         if folded := ascii_fold(name):
-            yield folded
+            names.append(folded)
+            if len(names) >= count:
+                break
+    return names
 
 
 def _organization_word(name: str) -> str:
@@ -84,29 +98,54 @@ def _organization_word(name: str) -> str:
     return next((word for word in words if not is_corporate(word)), words[0] if words else "")
 
 
-def _significant_words(paper: Paper) -> Iterator[str]:
-    """Folded title words other than function words, lazily: a key uses only the first one or three."""
-    for match in TITLE_WORD.finditer(to_plain(paper.title)):
-        word = ascii_fold(match.group())
-        if word and word.lower() not in FUNCTION_WORDS:
+def title_words(title: str, count: int) -> list[str]:
+    """The first ``count`` folded words of ``title`` other than function words (what a key takes of a title)."""
+    plain = to_plain(title)
+    if not plain.isascii():
+        return _significant(folded_words(plain), count)
+    # An ASCII title is folded whole in one translate (a byte table), not word by word; and as splitting costs
+    # a string a word, only its first few words are split unless they hold too few significant ones.
+    head = plain.encode().translate(_TO_SPACES, _DROPPED).decode().split(None, count + _SPARE_WORDS)
+    rest = head.pop() if len(head) > count + _SPARE_WORDS else ""  # the title after those words, not split
+    words = _significant(head, count)
+    if len(words) < count and rest:
+        words += _significant(rest.split(), count - len(words))
+    return words
+
+
+def _significant(words: Iterable[str], count: int) -> list[str]:
+    """The first ``count`` of ``words`` that are not function words."""
+    return list(islice(filterfalse(_FUNCTION_WORDS_ANY_CASE.__contains__, words), count))
+
+
+def folded_words(plain: str) -> Iterator[str]:
+    """The words of a plain title, each folded by :func:`ascii_fold` (those it leaves empty skipped), lazily."""
+    for match in TITLE_WORD.finditer(plain):
+        if word := ascii_fold(match.group()):
             yield word
 
 
-def _year(paper: Paper) -> str:
+def _year(paper: Paper, _words: list[str]) -> str:
     """The publication year; empty when unknown or completed by ``--as-of`` (a key must not change with the run date)."""
     date = paper.date
     return f"{date.year:04d}" if date and not date.year_inferred else ""
 
 
-FIELDS: dict[str, Callable[[Paper], str]] = {
-    "auth": lambda paper: next(_family_names(paper), "anon").lower(),
-    "Auth": lambda paper: next(_family_names(paper), "anon").capitalize(),
-    "authors": lambda paper: "".join(islice(_family_names(paper), 3)).lower() or "anon",
+# Each field of a paper and its first title words (:func:`title_words`, worked out once for all the fields).
+FIELDS: dict[str, Callable[[Paper, list[str]], str]] = {
+    "auth": lambda paper, _words: "".join(_family_names(paper, 1)).lower() or "anon",
+    "Auth": lambda paper, _words: "".join(_family_names(paper, 1)).capitalize() or "Anon",
+    "authors": lambda paper, _words: "".join(_family_names(paper, 3)).lower() or "anon",
     "year": _year,
-    "title": lambda paper: next(_significant_words(paper), "untitled").lower(),
-    "shorttitle": lambda paper: "".join(word.capitalize() for word in islice(_significant_words(paper), 3)) or "Untitled",
-    "arxiv": lambda paper: (paper.arxiv_id or "").replace(".", ""),
+    "title": lambda _paper, words: words[0].lower() if words else "untitled",
+    "shorttitle": lambda _paper, words: "".join(word.capitalize() for word in words[:3]) or "Untitled",
+    "arxiv": lambda paper, _words: (paper.arxiv_id or "").replace(".", ""),
 }
+
+
+def _constant(text: str) -> Callable[[Paper, list[str]], str]:
+    """A field that gives ``text``: a pattern's literal."""
+    return lambda _paper, _words: text
 
 
 def string_fields(pattern: str) -> list[tuple[str, str | None]]:
@@ -121,7 +160,7 @@ def string_fields(pattern: str) -> list[tuple[str, str | None]]:
     return [(literal, name) for literal, name, _spec, _conversion in parsed]
 
 
-def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper], str] | None]]:
+def compile_pattern(pattern: str) -> list[tuple[str, Callable[[Paper, list[str]], str] | None]]:
     """Split a pattern into (literal, field) pieces; raises KeyPatternError for an unknown field."""
     return [(ascii_fold(literal), FIELDS[name] if name is not None else None) for literal, name in string_fields(pattern)]
 
@@ -148,45 +187,59 @@ class KeyAssigner:
         # Sized for every paper of the first pass: the set never grows while keys are handed out.
         self._used = DigestSet(expected=self._collisions.observed)
         self._reserved = DigestSet(_digest(key) for key in reserved)
+        self._any_reserved = len(self._reserved) > 0  # else no key needs looking up there
         self._next_suffix: dict[str, int] = {}  # only for bases that have collided
 
     def assign(self, paper: Paper) -> str:
         """A new key from the pattern, disambiguated by content, suffixed only if still taken."""
-        return self.claim(self.unsuffixed(paper))
+        base, extended = self.bases.both(paper)
+        return self._unique(*self._settled(base, extended, lambda: title_key(paper.title)), avoid_reserved=True)
 
     def unsuffixed(self, paper: Paper) -> str:
         """The key :meth:`assign` gives ``paper`` unless it is taken (a function of the paper and the first pass)."""
-        base = self.bases.base(paper)
-        if not self._collisions.base_collides(base):
-            return base  # nearly always: the extension and the title's digest are not worked out
-        return self.settled(base, base + self.bases.extension(paper), title_key(paper.title))
+        base, extended = self.bases.both(paper)
+        return self._settled(base, extended, lambda: title_key(paper.title))[0]
 
     def settled(self, base: str, extended: str, title: bytes) -> str:
-        """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper.
+        """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper."""
+        return self._settled(base, extended, lambda: title)[0]
+
+    def claim_settled(self, base: str, extended: str, title: bytes) -> str:
+        """``claim(settled(base, extended, title))``, each key's digest worked out once: :meth:`assign` from what a worker gives."""
+        return self._unique(*self._settled(base, extended, lambda: title), avoid_reserved=True)
+
+    def _settled(self, base: str, extended: str, title: Callable[[], bytes]) -> tuple[str, int]:
+        """The unsuffixed key, and its digest (worked out anyway to look it up).
 
         Where two titles share the base, the base extended by title words; where those still meet,
-        four hex digits of the title's merge key (the same for the same title, however written).
+        four hex digits of the title's merge key (the same for the same title, however written),
+        which is worked out only then.
         """
-        if not self._collisions.base_collides(base):
-            return base
-        if not self._collisions.extended_collides(extended):
-            return extended
-        return f"{extended}-{title[:2].hex()}"
+        digest = _digest(base)
+        if not self._collisions.collides(digest):
+            return base, digest  # nearly always
+        digest = _digest(extended)
+        if not self._collisions.collides(digest, extended=True):
+            return extended, digest
+        key = f"{extended}-{title()[:2].hex()}"
+        return key, _digest(key)
 
     def claim(self, key: str) -> str:
         """``key`` (from :meth:`unsuffixed`), suffixed if taken: what :meth:`assign` returns for its paper."""
-        return self._unique(key, avoid_reserved=True)
+        return self._unique(key, _digest(key), avoid_reserved=True)
 
     def keep(self, key: str) -> str:
         """Keep a key the input already had (an existing .bib); suffixed only if another paper has it."""
-        return self._unique(key, avoid_reserved=False)
+        return self._unique(key, _digest(key), avoid_reserved=False)
 
-    def _unique(self, base: str, avoid_reserved: bool) -> str:
-        key, n = base, self._next_suffix.get(base, 0)
-        while (digest := _digest(key)) in self._used or (avoid_reserved and digest in self._reserved):
-            key, n = base + letter_suffix(n), n + 1
-            self._next_suffix[base] = n
-        self._used.add(digest)
+    def _unique(self, base: str, digest: int, avoid_reserved: bool) -> str:
+        """``base`` (whose digest is ``digest``) or, if taken, its first suffixed form that is not; taken from now on."""
+        key = base
+        avoid_reserved = avoid_reserved and self._any_reserved
+        while (avoid_reserved and digest in self._reserved) or not self._used.add(digest):
+            n = self._next_suffix.get(base, 0)
+            key, self._next_suffix[base] = base + letter_suffix(n), n + 1
+            digest = _digest(key)
         return key
 
 
@@ -194,24 +247,31 @@ class KeyBases:
     """The key a pattern gives a paper, and the same key with more title words for when it collides."""
 
     def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
-        self._pieces = compile_pattern(pattern)
+        # The pattern's fields and (as fields that give them) its literals, in order.
+        self._parts = [part for literal, field in compile_pattern(pattern) for part in (_constant(literal) if literal else None, field) if part]
         fields = {name for _literal, name in string_fields(pattern)}
         # More words than the pattern already took: after three for {shorttitle}, after one for {title}.
         self._more_from = 3 if "shorttitle" in fields else 1 if "title" in fields else 0
         self._capitalise = "shorttitle" in fields
 
     def base(self, paper: Paper) -> str:
-        return "".join(literal + (field(paper) if field else "") for literal, field in self._pieces) or "paper"
+        return self.both(paper)[0]
 
     def both(self, paper: Paper) -> tuple[str, str]:
         """(base, extended): the base, and the base with more title words for when it collides."""
-        base = self.base(paper)
-        return base, base + self.extension(paper)
+        words = title_words(paper.title, self._more_from + EXTRA_TITLE_WORDS)  # once for both
+        base = ""
+        for part in self._parts:  # a loop, not a comprehension: no function call of its own
+            base += part(paper, words)
+        base = base or "paper"
+        more = words[self._more_from :]
+        # Folded words are ASCII: lower-casing them joined is lower-casing each.
+        return base, base + ("".join(word.capitalize() for word in more) if self._capitalise else "".join(more).lower())
 
     def extension(self, paper: Paper) -> str:
         """The title words that extend a colliding base."""
-        words = islice(_significant_words(paper), self._more_from, self._more_from + EXTRA_TITLE_WORDS)
-        return "".join(word.capitalize() if self._capitalise else word.lower() for word in words)
+        base, extended = self.both(paper)
+        return extended[len(base) :]
 
 
 class KeyCollisions:
@@ -248,10 +308,14 @@ class KeyCollisions:
         self._base_digests, self._extended_digests = array("Q"), array("Q")
 
     def base_collides(self, key: str) -> bool:
-        return _key_bits(key) in self._colliding_bases
+        return self.collides(_digest(key))
 
     def extended_collides(self, key: str) -> bool:
-        return _key_bits(key) in self._colliding_extended
+        return self.collides(_digest(key), extended=True)
+
+    def collides(self, digest: int, extended: bool = False) -> bool:
+        """Whether the base (or ``extended`` key) whose :func:`_digest` is ``digest`` is shared by distinct titles."""
+        return (digest & ~_TITLE_MASK) in (self._colliding_extended if extended else self._colliding_bases)
 
 
 def digests(base: str, extended: str, title: bytes) -> tuple[int, int]:
@@ -267,16 +331,15 @@ def _key_bits(key: str) -> int:
 def _shared(digests: array[int]) -> DigestSet:
     """Key bits that occur with more than one title's bits."""
     shared = DigestSet()
-    previous = None
-    for digest in sorted_in_runs(digests):
-        if previous is not None and digest != previous and (digest & ~_TITLE_MASK) == (previous & ~_TITLE_MASK):
+    for previous, digest in pairwise(sorted_in_runs(digests)):
+        # Neighbours once sorted: different digests with the same key bits differ only below them.
+        if 0 < digest ^ previous <= _TITLE_MASK:
             shared.add(digest & ~_TITLE_MASK)
-        previous = digest
     return shared
 
 
 def _digest(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(_blake2b_8(key.encode()), "little")
 
 
 def letter_suffix(n: int) -> str:

@@ -12,9 +12,10 @@ papers left unmerged in a changed order).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 _EMPTY = 0
 _SORT_RUN = 1 << 16  # digests sorted at a time: a list of 64k numbers, ~2.5 MB
@@ -35,14 +36,17 @@ class DigestSet:
     def __contains__(self, digest: int) -> bool:
         return self._slots[self._slot_of(digest or 1)] != _EMPTY
 
-    def add(self, digest: int) -> None:
+    def add(self, digest: int) -> bool:
+        """Adds ``digest``; whether it was new (so that a caller needs no test of ``in`` first)."""
         if 2 * (self._size + 1) > len(self._slots):
             self._grow()
         digest = digest or 1  # 0 marks an empty slot
         index = self._slot_of(digest)
-        if self._slots[index] == _EMPTY:
-            self._slots[index] = digest
-            self._size += 1
+        if self._slots[index] != _EMPTY:
+            return False
+        self._slots[index] = digest
+        self._size += 1
+        return True
 
     def _slot_of(self, digest: int) -> int:
         """The slot that holds ``digest`` (never 0), else the empty one where it would go."""
@@ -62,6 +66,19 @@ class DigestSet:
 def _slot(digest: int, mask: int) -> int:
     # High bits folded onto the low ones: callers' digests may have their low bits cleared (key bits).
     return (digest ^ digest >> 32) & mask
+
+
+def blake2b_of_size(size: int) -> Callable[[bytes], bytes]:
+    """``hashlib.blake2b(data, digest_size=size).digest()`` as a function of ``data``, at about half the cost
+    for short data: each hash starts from a copy of an empty one, so blake2b's set-up is done once."""
+    empty = hashlib.blake2b(digest_size=size)
+
+    def digest(data: bytes) -> bytes:
+        hasher = empty.copy()
+        hasher.update(data)
+        return hasher.digest()
+
+    return digest
 
 
 def _capacity_for(expected: int) -> int:
@@ -99,7 +116,9 @@ class Repeats:
 
 
 def sorted_in_runs(digests: array[int]) -> Iterator[int]:
-    """The digests in order, sorted in place run by run and merged lazily: never a list of them all."""
+    """The digests in order, sorted in place run by run and merged lazily: never a list of more than one run."""
+    if len(digests) <= _SORT_RUN:
+        return iter(sorted(digests))  # one run: nothing to merge, and no Python generator between its items
     view = memoryview(digests)
     for start in range(0, len(digests), _SORT_RUN):
         view[start : start + _SORT_RUN] = array("Q", sorted(view[start : start + _SORT_RUN]))

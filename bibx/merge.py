@@ -8,25 +8,28 @@ different papers called "Introduction" stay two.
 
 from __future__ import annotations
 
-import hashlib
+import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from bibx.digests import blake2b_of_size
 from bibx.model import Paper, PartialDate
 from bibx.richtext import to_plain
 
 T = TypeVar("T")
 # Every ASCII byte but letters and digits: what title_letters drops from an ASCII title.
 NON_ALNUM_BYTES = bytes(byte for byte in range(128) if not chr(byte).isalnum())
+_LOWERED = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
+_blake2b_12 = blake2b_of_size(12)
 # A preprint and its journal version are often a year or two apart; further apart, two papers.
 MAX_YEAR_GAP = 2
 
 
 def title_key(title: str) -> bytes:
     """A compact digest under which the same title, however cased, punctuated or marked up, meets itself."""
-    return hashlib.blake2b(title_letters(to_plain(title)), digest_size=12).digest()
+    return _blake2b_12(title_letters(to_plain(title)))
 
 
 def title_digest(key: bytes) -> int:
@@ -38,8 +41,8 @@ def title_letters(title: str) -> bytes:
     """The letters and digits of ``title``, accents split off and case folded, in UTF-8."""
     if title.isascii():
         # On ASCII, NFKD changes nothing, casefold is lower() and the letters and digits are
-        # [A-Za-z0-9]: the Unicode path's bytes, at a fifth of its cost (no loop over characters).
-        return title.lower().encode().translate(None, NON_ALNUM_BYTES)
+        # [A-Za-z0-9]: the Unicode path's bytes, at a fifth of its cost (one pass of a byte table).
+        return title.encode().translate(_LOWERED, NON_ALNUM_BYTES)
     return unicode_title_letters(title).encode()
 
 
