@@ -195,17 +195,9 @@ class KeyAssigner:
         base, extended = self.bases.both(paper)
         return self._unique(*self._settled(base, extended, lambda: title_key(paper.title)), avoid_reserved=True)
 
-    def unsuffixed(self, paper: Paper) -> str:
-        """The key :meth:`assign` gives ``paper`` unless it is taken (a function of the paper and the first pass)."""
-        base, extended = self.bases.both(paper)
-        return self._settled(base, extended, lambda: title_key(paper.title))[0]
-
-    def settled(self, base: str, extended: str, title: bytes) -> str:
-        """:meth:`unsuffixed` from what :meth:`KeyBases.both` and :func:`~bibx.merge.title_key` give for a paper."""
-        return self._settled(base, extended, lambda: title)[0]
-
-    def claim_settled(self, base: str, extended: str, title: bytes) -> str:
-        """``claim(settled(base, extended, title))``, each key's digest worked out once: :meth:`assign` from what a worker gives."""
+    def assign_from(self, base: str, extended: str, title: bytes) -> str:
+        """What :meth:`assign` gives a paper, from what a worker worked out of it: its :meth:`KeyBases.both` and its
+        :func:`~bibx.merge.title_key`."""
         return self._unique(*self._settled(base, extended, lambda: title), avoid_reserved=True)
 
     def _settled(self, base: str, extended: str, title: Callable[[], bytes]) -> tuple[str, int]:
@@ -223,10 +215,6 @@ class KeyAssigner:
             return extended, digest
         key = f"{extended}-{title()[:2].hex()}"
         return key, _digest(key)
-
-    def claim(self, key: str) -> str:
-        """``key`` (from :meth:`unsuffixed`), suffixed if taken: what :meth:`assign` returns for its paper."""
-        return self._unique(key, _digest(key), avoid_reserved=True)
 
     def keep(self, key: str) -> str:
         """Keep a key the input already had (an existing .bib); suffixed only if another paper has it."""

@@ -191,7 +191,7 @@ class ParallelReading:
                             if (text := rendered_here(paper)) is not None:
                                 yield text
                     continue
-                key = assigner.keep(counted.key) if counted.key else assigner.claim(assigner.settled(*later.bases, counted.title))
+                key = assigner.keep(counted.key) if counted.key else assigner.assign_from(*later.bases, counted.title)
                 entry = _keyed(later.entry, key, self.placeholder)
                 if entry is None:
                     text = rendered_here(pickle.loads(later.paper), key)
