@@ -13,7 +13,7 @@ is written with the key in its place; for a paper whose title is merged, or whos
 its key that way, it unpickles the paper and renders it itself. Rendering depends on the paper alone,
 so the output is the same bytes as :class:`bibx.reading.Reading` writes, which reads twice and hands
 the writer papers. At most a few chunks per worker are in flight, so memory stays flat; the spool
-holds about twice the input's size on disk.
+holds two to three times the input's size on disk.
 
 Only for a writer that declares ``WriterSpec(entries=True)``, readers that declare ``records`` and
 ``interpret``, and no ``--resolve``, ``--select`` or library being appended to (see
