@@ -69,14 +69,6 @@ LEADING_PARTICLE = 0.5
 TRAILING_INITIAL = 0.5
 
 
-def is_name_word(word: str) -> bool:
-    """A capitalised name word such as "Yuze", "An" or "Chen-Wei" (letters only, one capital each part)."""
-    first, *rest = word.split("-")
-    if len(first) < 2 or not first.isalpha() or not first[0].isupper() or not first[1:].islower():
-        return False
-    return all(part.isalpha() and (len(part) == 1 or part[1:].islower()) for part in rest)
-
-
 @lru_cache(maxsize=16384)  # authors recur on a page (a profile's owner is on every paper), and cut candidates too
 def name_penalty(name: str) -> float | None:
     """How unusual ``name`` is as one author's name: 0 for a typical one, None if it cannot be one."""
