@@ -36,7 +36,7 @@ from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
 from bibx.digests import Repeats
 from bibx.merge import merge_readings, title_digest
 from bibx.model import Paper, Report
-from bibx.parallel_worker import Counted, Failed, Job, Rendered, Written, as_written, interpret_chunk
+from bibx.parallel_worker import Counted, Failed, Job, JobState, Rendered, Written, as_written, interpret_chunk, rendered_chunk
 from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
@@ -348,11 +348,11 @@ class _pool:
         self.job, self.jobs = job, jobs
 
     def __enter__(self) -> Pool | _InProcess:
-        parallel_worker.JOB = self.job
         if self.jobs == 1:
-            return _InProcess()
+            return _InProcess(JobState.of(self.job))
         import multiprocessing
 
+        parallel_worker.JOB = self.job
         try:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
@@ -360,7 +360,6 @@ class _pool:
         return self.pool
 
     def __exit__(self, error_type: object, *_: object) -> None:
-        parallel_worker.JOB = None
         if self.jobs == 1:
             return
         if error_type is None:
@@ -371,14 +370,19 @@ class _pool:
 
 
 class _InProcess:
-    """The pool of one job: a chunk submitted is run at once, in this process."""
+    """The pool of one job: a chunk submitted is rendered at once, in this process, with its own writer
+    (no module state: exports in several threads of one process keep apart)."""
 
-    def apply_async(self, function: Callable[..., Any], arguments: tuple[Any, ...]) -> _Done:
-        return _Done(function(*arguments))
+    def __init__(self, state: JobState) -> None:
+        self.state = state
+
+    def apply_async(self, _worker_function: Callable[..., Any], arguments: tuple[int, list[object]]) -> _Done:
+        """What a forked worker's :func:`interpret_chunk` gives, by :func:`rendered_chunk` with this export's state."""
+        return _Done(rendered_chunk(self.state, *arguments))
 
 
 class _Done(NamedTuple):
-    """A chunk's result, run in this process, waited for as a pool's is."""
+    """A chunk's result, rendered in this process, waited for as a pool's is."""
 
     value: Any
 

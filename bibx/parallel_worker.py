@@ -8,7 +8,8 @@ later (:class:`Written`: the key bases, the entry, the paper pickled on its own)
 keeps on disk unopened until the second pass, and then unpickles only the few papers it renders itself.
 
 So each record is interpreted and rendered once, in a worker; the parent settles the keys, which
-need every paper's bases, and puts each key in its entry's place.
+need every paper's bases, and puts each key in its entry's place. With one job the main process
+renders each chunk itself, by :func:`rendered_chunk` with a :class:`JobState` of its own.
 """
 
 from __future__ import annotations
@@ -75,15 +76,38 @@ class Job:
     provenance: bool = True
 
 
-JOB: Job | None = None  # set just before forking (or for the first pass of one process)
-_STATE: tuple[Job, EntryWriter, list[Report], KeyBases] | None = None  # built once per worker and job
+class JobState(NamedTuple):
+    """What rendering a job's papers needs, built once per process that renders: the job's writer (its
+    reports collected per paper) and key bases."""
+
+    job: Job
+    writer: EntryWriter
+    reports: list[Report]
+    bases: KeyBases
+
+    @classmethod
+    def of(cls, job: Job) -> JobState:
+        reports: list[Report] = []
+        writer: EntryWriter = job.writer.factory(WriteContext(dict(job.options), reports.append))  # type: ignore[assignment]
+        return cls(job, writer, reports, KeyBases(job.key_pattern))
+
+
+JOB: Job | None = None  # set just before forking: a worker has one job
+_STATE: JobState | None = None  # the worker's, built on its first chunk
 
 
 def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
+    """In a forked worker, one chunk of input ``index``'s records: see :func:`rendered_chunk`."""
+    global _STATE
+    if _STATE is None:
+        assert JOB is not None
+        _STATE = JobState.of(JOB)
+    return rendered_chunk(_STATE, index, records)
+
+
+def rendered_chunk(state: JobState, index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
     """One chunk of input ``index``'s records: the events for the parent, in order, and its papers' :class:`Written`, pickled."""
-    job = JOB
-    assert job is not None
-    writer, reports, bases = _state(job)
+    job, writer, reports, bases = state
     placeholder = job.placeholder.encode()  # as it stands in a pickled string (ASCII: UTF-8 is itself)
     item = job.opened[index]
     events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
@@ -112,17 +136,6 @@ def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job
     written = tuple(reports)
     reports.clear()
     return Rendered(provisional, text, written)
-
-
-def _state(job: Job) -> tuple[EntryWriter, list[Report], KeyBases]:
-    """This job's writer (its reports collected per paper) and key bases, built on its first chunk: a
-    worker has one job; one process may run several exports, and a worker forked later inherits the state."""
-    global _STATE
-    if _STATE is None or _STATE[0] is not job:
-        reports: list[Report] = []
-        writer: EntryWriter = job.writer.factory(WriteContext(dict(job.options), reports.append))  # type: ignore[assignment]
-        _STATE = (job, writer, reports, KeyBases(job.key_pattern))
-    return _STATE[1:]
 
 
 def interpreted(item: Opened, records: list[object], context: ReadContext) -> list[Event]:

@@ -261,3 +261,22 @@ def test_bibx_writers_entries_take_their_keys_in_place(
             outcomes.clear()
             exported(host, dump_5k, writer, jobs, tmp_path / writer)
             assert outcomes and all(outcomes), (writer, jobs)
+
+
+def test_exports_rendering_in_several_threads_keep_apart(host: PluginHost, dump_5k: list[Path], tmp_path: Path) -> None:
+    """One job renders with state of its own, not the workers' module state: a library may export from threads."""
+    import threading
+
+    writers = ("bibtex", "ris", "csljson")
+    alone = {writer: exported(host, dump_5k, writer, 1, tmp_path / f"alone-{writer}") for writer in writers}
+    together: dict[str, tuple[bytes, list[Report], Summary]] = {}
+
+    def run(writer: str) -> None:
+        together[writer] = exported(host, dump_5k, writer, 1, tmp_path / f"together-{writer}")
+
+    threads = [threading.Thread(target=run, args=(writer,)) for writer in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert together == alone
