@@ -34,10 +34,10 @@ from bibx import parallel_worker
 from bibx.accounting import NO_PAPERS, Accounting, ignore
 from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
 from bibx.digests import Repeats
-from bibx.merge import merge_readings, title_digest
+from bibx.merge import title_digest
 from bibx.model import Paper, Report
 from bibx.parallel_worker import Counted, Failed, Job, JobState, Rendered, Written, as_written, interpret_chunk, rendered_chunk
-from bibx.reading import LineCounter, Opened, ReadRequest, reader_failed
+from bibx.reading import LineCounter, MergeGroups, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
 
@@ -169,7 +169,7 @@ class ParallelReading:
         """Every entry to write, in order, with merging, keys and accounting as in one process."""
         accounting = self.accounting
         assigner = KeyAssigner(self.request.key_pattern, reserved=self._keys, collisions=self._collisions)
-        pending: dict[bytes, list[Paper]] = {}
+        groups = MergeGroups(self._counts, accounting)
 
         def rendered_here(paper: Paper, key: str | None = None) -> str | None:
             """A paper the main process renders itself: merged, or its entry cannot take its key."""
@@ -181,15 +181,10 @@ class ParallelReading:
             written: Iterator[Written] = iter(pickle.loads(unit.written) if isinstance(unit, _Interpreted) else ())
             for counted in self._events(unit, accounting):
                 later = next(written)
-                count = self._counts.get(title_digest(counted.title))
-                if count is not None:
-                    group = pending.setdefault(counted.title, [])
-                    group.append(pickle.loads(later.paper))
-                    if len(group) == count:
-                        del pending[counted.title]
-                        for paper in self._merged(group):
-                            if (text := rendered_here(paper)) is not None:
-                                yield text
+                if groups.repeats(counted.title):
+                    for paper in groups.add(counted.title, pickle.loads(later.paper)):
+                        if (text := rendered_here(paper)) is not None:
+                            yield text
                     continue
                 key = assigner.keep(counted.key) if counted.key else assigner.assign_from(*later.bases, counted.title)
                 entry = _keyed(later.entry, key, self.placeholder)
@@ -201,10 +196,9 @@ class ParallelReading:
                     text = self._handed_over(entry.text, progress)
                 if text is not None:
                     yield text
-        for group in pending.values():  # only if a merged title's readings were not all read
-            for paper in self._merged(group):
-                if (text := rendered_here(paper)) is not None:
-                    yield text
+        for paper in groups.rest():
+            if (text := rendered_here(paper)) is not None:
+                yield text
 
     def _handed_over(self, text: str | None, progress: Callable[[int], None] | None) -> str | None:
         summary = self.accounting.summary
@@ -216,11 +210,6 @@ class ParallelReading:
     def _report_key_change(self, paper: Paper, key: str) -> None:
         if paper.key and key != paper.key:
             self.accounting.reader_report(Report.about(paper, f"citation key {paper.key!r} is used twice; this one becomes {key!r}"))
-
-    def _merged(self, group: list[Paper]) -> list[Paper]:
-        papers = merge_readings(group)
-        self.accounting.summary.merged += len(group) - len(papers)
-        return papers
 
     def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Counted]:
         """The papers of ``unit`` in order; its reports and incomplete inputs passed to ``accounting``."""

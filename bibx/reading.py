@@ -136,7 +136,7 @@ class Reading:
         else:
             papers = self._spill.replayed(self.accounting)
         if self.request.merge:
-            papers = _merged(papers, self._counts, self.accounting)
+            papers = _merged(papers, MergeGroups(self._counts, self.accounting))
         if self.library and self.request.merge:
             papers = self._not_in_library(papers, self.library)
         if self.request.resolve is not None:
@@ -292,29 +292,48 @@ class LineCounter:
         return next(self._counting)
 
 
-def _merged(papers: Iterator[Paper], counts: dict[int, int], accounting: Accounting) -> Iterator[Paper]:
-    """Papers whose title occurs once pass straight through; a repeated one waits for its last reading.
-
-    ``counts`` holds the repeated titles only (see :func:`_titles_and_keys`).
-    """
-    pending: dict[bytes, list[Paper]] = {}
+def _merged(papers: Iterator[Paper], groups: MergeGroups) -> Iterator[Paper]:
+    """Papers whose title occurs once pass straight through; a repeated one waits for its last reading."""
     for paper in papers:
-        key = title_key(paper.title)
-        count = counts.get(title_digest(key))
-        if count is None:
+        title = title_key(paper.title)
+        if groups.repeats(title):
+            yield from groups.add(title, paper)
+        else:
             yield paper
-            continue
-        group = pending.setdefault(key, [])
+    yield from groups.rest()
+
+
+class MergeGroups:
+    """The readings of each repeated title, held until its last one is read, then merged.
+
+    ``counts`` holds the repeated titles only, by :func:`~bibx.merge.title_digest` (see :func:`_titles_and_keys`).
+    """
+
+    def __init__(self, counts: dict[int, int], accounting: Accounting) -> None:
+        self._counts = counts
+        self._accounting = accounting
+        self._pending: dict[bytes, list[Paper]] = {}
+
+    def repeats(self, title: bytes) -> bool:
+        """Whether the title (a :func:`~bibx.merge.title_key`) has more than one reading."""
+        return title_digest(title) in self._counts
+
+    def add(self, title: bytes, paper: Paper) -> list[Paper]:
+        """The merged papers once ``paper`` is its title's last reading; none before."""
+        group = self._pending.setdefault(title, [])
         group.append(paper)
-        if len(group) == count:
-            del pending[key]
-            yield from _merged_group(group, accounting)
-    # Only reachable if an input changed between the passes (or two titles share a digest): still write what was read.
-    for group in pending.values():
-        yield from _merged_group(group, accounting)
+        if len(group) < self._counts[title_digest(title)]:
+            return []
+        del self._pending[title]
+        return self._merged(group)
 
+    def rest(self) -> Iterator[Paper]:
+        """The groups whose readings were not all read: only if an input changed between the passes (or two
+        titles share a digest). What was read is still written."""
+        for group in self._pending.values():
+            yield from self._merged(group)
 
-def _merged_group(group: list[Paper], accounting: Accounting) -> list[Paper]:
-    papers = merge_readings(group)
-    accounting.summary.merged += len(group) - len(papers)
-    return papers
+    def _merged(self, group: list[Paper]) -> list[Paper]:
+        papers = merge_readings(group)
+        self._accounting.summary.merged += len(group) - len(papers)
+        return papers
