@@ -242,9 +242,6 @@ class KeyBases:
         self._more_from = 3 if "shorttitle" in fields else 1 if "title" in fields else 0
         self._capitalise = "shorttitle" in fields
 
-    def base(self, paper: Paper) -> str:
-        return self.both(paper)[0]
-
     def both(self, paper: Paper) -> tuple[str, str]:
         """(base, extended): the base, and the base with more title words for when it collides."""
         words = title_words(paper.title, self._more_from + EXTRA_TITLE_WORDS)  # once for both
@@ -256,10 +253,6 @@ class KeyBases:
         # Folded words are ASCII: lower-casing them joined is lower-casing each.
         return base, base + ("".join(word.capitalize() for word in more) if self._capitalise else "".join(more).lower())
 
-    def extension(self, paper: Paper) -> str:
-        """The title words that extend a colliding base."""
-        base, extended = self.both(paper)
-        return extended[len(base) :]
 
 
 class KeyCollisions:
