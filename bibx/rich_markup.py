@@ -71,14 +71,6 @@ def parse(rich: str) -> tuple[Node, ...]:
     return merged(stack[0])
 
 
-def paired_tags(rich: str) -> tuple[list[str], dict[int, str]]:
-    """``rich`` cut at its tags (text at even indices, tags at odd ones) and the span kind of each tag
-    that has its partner, by index: the tags that :func:`parse` reads as markup, the others are text."""
-    pieces = split_at_tags(rich)
-    kinds = tag_kinds(tuple(pieces[1::2]))
-    return pieces, {2 * position + 1: kind for position, kind in enumerate(kinds) if kind is not None}
-
-
 def split_at_tags(rich: str) -> list[str]:
     """``rich`` cut at whatever looks like a tag, paired or not: text at even indices, tags at odd ones."""
     return _TAG.split(rich)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bibx.rich_markup import paired_tags
+from bibx.rich_markup import parse
 from bibx_plugins.bibtex.latex import (
     _ASCII_CAPITAL_INSIDE_A_WORD,
     _ASCII_WORD,
-    _SPAN_COMMANDS,
     _needs_protection,
     _protected_runs,
+    _specials_escaped,
     _text_segment,
     _with_commands,
 )
@@ -46,7 +46,5 @@ def test_ascii_titles_without_a_word_to_protect_escape_as_in_runs(text: str, asc
 @given(st.lists(st.sampled_from(TAG_PIECES), max_size=16).map("".join))
 @example("<i><b>x</i></b>")
 def test_tags_become_commands_as_their_pairing_says(rich: str) -> None:
-    pieces, paired = paired_tags(rich)
-    for index, kind in paired.items():
-        pieces[index] = "}" if pieces[index].startswith("</") else _SPAN_COMMANDS[kind]
-    assert _with_commands(rich) == "".join(pieces)
+    """Against the tree: each span a command around its children, a tag without its partner text."""
+    assert _with_commands(rich) == _specials_escaped(parse(rich))
