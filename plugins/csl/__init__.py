@@ -22,16 +22,10 @@ def sniff(head: Sequence[str]) -> float:
     return 0.95 if '"type"' in text and ('"id"' in text or '"citation-key"' in text) else 0.0
 
 
-def _csljson_writer(_context: WriteContext) -> Writer:
-    from bibx_plugins.csl.writer import CslJsonWriter
-
-    return CslJsonWriter()
-
-
-def _ndjson_writer(_context: WriteContext) -> Writer:
-    from bibx_plugins.csl.writer import NdjsonWriter
-
-    return NdjsonWriter()
+def _without_context(writer: str) -> Callable[[WriteContext], Writer]:
+    """The factory of a writer of writer.py whose constructor takes no context, imported on first use."""
+    constructor = Deferred(f"bibx_plugins.csl.writer:{writer}")
+    return lambda _context: constructor()
 
 
 @hookimpl
@@ -45,7 +39,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             ),
             extensions=("csl.json", "csljson"),
             media_type="application/vnd.citationstyles.csl+json",
-            factory=_csljson_writer,
+            factory=_without_context("CslJsonWriter"),
             entries=True,
         )
     )
@@ -55,7 +49,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             description="CSL-JSON items, one per line (newline-delimited JSON)",
             extensions=("ndjson", "jsonl"),
             media_type="application/x-ndjson",
-            factory=_ndjson_writer,
+            factory=_without_context("NdjsonWriter"),
             entries=True,
         )
     )
