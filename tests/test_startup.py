@@ -14,11 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import bibx_plugins.bibtex
-import bibx_plugins.bibx_json
-import bibx_plugins.csl
 import bibx_plugins.refs
-import bibx_plugins.ris
 from bibx.plugins import load_host
 from bibx.specs import Deferred, ReaderSpec, WriterSpec
 from bibx.testing import seed_files
