@@ -1,19 +1,19 @@
 """Export that renders entries as it reads them: on several cores (``bibx export --jobs N``), or in this process.
 
 The main process cuts each input into records (the reader's cheap ``records``) and sends chunks of
-them to forked workers (:mod:`bibx.parallel_worker`); with one job, it runs each chunk itself. A
-worker interprets its records (the reader's ``interpret``: the listing grammar) and renders each
-paper's entry under a placeholder key, and returns what the main process counts (titles to merge,
-the inputs' keys, the key bases and their digests) with the entries, and the papers, pickled, which
-the main process keeps in the export's spool folder without reading them. Once every input is read,
-the main process knows which titles repeat and which keys collide: it then walks what it kept, in
-input order, and hands out the keys. Where the key a paper gets is the one its entry was rendered for
-(the input's own), or the placeholder stands in the entry (and nowhere in the paper itself), the entry
-is written with the key in its place; for a paper whose title is merged, or whose entry cannot take
-its key that way, it unpickles the paper and renders it itself. Rendering depends on the paper alone,
-so the output is the same bytes as :class:`bibx.reading.Reading` writes, which reads twice and hands
-the writer papers. At most a few chunks per worker are in flight, so memory stays flat; the spool
-holds two to three times the input's size on disk.
+them, pickled, to forked workers (:mod:`bibx.parallel_worker`); with one job, it runs each chunk
+itself. A worker interprets its records (the reader's ``interpret``: the listing grammar) and renders
+each paper's entry under a placeholder key, and returns what the main process counts (titles to merge,
+the inputs' keys, the key bases and their digests) with the entries, which the main process keeps in
+the export's spool folder beside the chunk's pickled records, without reading them. Once every input
+is read, the main process knows which titles repeat and which keys collide: it then walks what it
+kept, in input order, and hands out the keys. Where the key a paper gets is the one its entry was
+rendered for (the input's own), or the placeholder stands in the entry (and nowhere in the records),
+the entry is written with the key in its place; for a paper whose title is merged, or whose entry
+cannot take its key that way, it interprets the paper's record again and renders the paper itself.
+Rendering depends on the paper alone, so the output is the same bytes as :class:`bibx.reading.Reading`
+writes, which reads twice and hands the writer papers. At most a few chunks per worker are in flight,
+so memory stays flat; the spool holds about twice the input's size on disk.
 
 Only for a writer that declares ``WriterSpec(entries=True)``, readers that declare ``records`` and
 ``interpret``, and no ``--resolve``, ``--select`` or library being appended to (see
@@ -36,7 +36,7 @@ from bibx.citekeys import KeyAssigner, KeyBases, KeyCollisions
 from bibx.digests import Repeats
 from bibx.merge import title_digest
 from bibx.model import Paper, Report
-from bibx.parallel_worker import Counted, Failed, Job, JobState, Rendered, Written, as_written, interpret_chunk, rendered_chunk
+from bibx.parallel_worker import Counted, Failed, Job, JobState, Rendered, Written, as_written, interpret_chunk, paper_again, rendered_chunk
 from bibx.reading import LineCounter, MergeGroups, Opened, ReadRequest, reader_failed
 from bibx.sources import InputError
 from bibx.specs import EntryWriter, ReadContext, WriterSpec
@@ -90,6 +90,7 @@ class _Interpreted(NamedTuple):
     source: int  # the input's position among the opened ones
     events: list[Report | Counted | Failed]
     written: bytes  # the pickled list of each paper's Written, in order
+    records: bytes  # the chunk's records, pickled: the papers the main process renders are interpreted again
 
 
 class _Chunk(NamedTuple):
@@ -97,6 +98,7 @@ class _Chunk(NamedTuple):
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any] | _Done
+    records: bytes  # pickled
 
 
 class _Start(NamedTuple):
@@ -111,8 +113,9 @@ class _Incomplete(NamedTuple):
     report: Report
 
 
-_Split = _Records | _Interpreted | _Start | _End | _Incomplete | Report
-_Unit = _Chunk | _Start | _End | _Incomplete | Report
+_Cut = _Records | _Start | _End | _Incomplete | Report  # an input as the main process cuts it
+_Unit = _Chunk | _Start | _End | _Incomplete | Report  # its chunks submitted
+_Kept = _Interpreted | _Start | _End | _Incomplete | Report  # its chunks rendered, kept in the spool
 
 
 class ParallelReading:
@@ -130,14 +133,13 @@ class ParallelReading:
         provenance: bool = True,
     ) -> None:
         self.request = request
-        self.provenance = provenance
         self.opened = opened
         self.accounting = accounting
         self.jobs = jobs
-        self.writing = writing
-        # Entries are rendered under this key and given theirs later; a key no input can guess.
-        self.placeholder = f"bibxkey{secrets.token_hex(8)}"
-        self._spill = spool / "first-pass-papers"
+        # Entries are rendered under the placeholder key and given theirs later: a key no input can guess.
+        placeholder = f"bibxkey{secrets.token_hex(8)}"
+        self.job = Job(opened, request.as_of, request.key_pattern, *writing, placeholder, provenance)
+        self._spill = spool / "first-pass-entries"
         self._collisions = KeyCollisions(KeyBases(request.key_pattern))
         self._counts: dict[int, int] = {}
         self._keys: set[str] = set()
@@ -149,9 +151,7 @@ class ParallelReading:
         probe = Accounting(ignore)
         merge = self.request.merge
         repeats = Repeats()
-        spec, options = self.writing
-        job = Job(self.opened, self.request.as_of, self.request.key_pattern, spec, options, self.placeholder, self.provenance)
-        with _pool(job, self.jobs) as pool, self._spill.open("wb") as out:
+        with _pool(self.job, self.jobs) as pool, self._spill.open("wb") as out:
             units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
             for unit in _spilled_to(_interpreted(units), out):
                 for counted in self._events(unit, probe):
@@ -175,21 +175,23 @@ class ParallelReading:
             """A paper the main process renders itself: merged, or its entry cannot take its key."""
             key = key or (assigner.keep(paper.key) if paper.key else assigner.assign(paper))
             self._report_key_change(paper, key)
-            return self._handed_over(writer.entry(as_written(paper, key, self.provenance)), progress)
+            return self._handed_over(writer.entry(as_written(paper, key, self.job.provenance)), progress)
 
         for unit in _spilled_from(self._spill):
             written: Iterator[Written] = iter(pickle.loads(unit.written) if isinstance(unit, _Interpreted) else ())
+            papers = _PapersAgain(self.job, unit) if isinstance(unit, _Interpreted) else None
             for counted in self._events(unit, accounting):
                 later = next(written)
+                assert papers is not None  # a paper comes in a chunk
                 if groups.repeats(counted.title):
-                    for paper in groups.add(counted.title, pickle.loads(later.paper)):
+                    for paper in groups.add(counted.title, papers.at(later.origin)):
                         if (text := rendered_here(paper)) is not None:
                             yield text
                     continue
                 key = assigner.keep(counted.key) if counted.key else assigner.assign_from(*later.bases, counted.title)
-                entry = _keyed(later.entry, key, self.placeholder)
+                entry = _keyed(later.entry, key, self.job.placeholder)
                 if entry is None:
-                    text = rendered_here(pickle.loads(later.paper), key)
+                    text = rendered_here(papers.at(later.origin), key)
                 else:
                     for report in entry.reports:
                         accounting.writer_report(report)
@@ -211,7 +213,7 @@ class ParallelReading:
         if paper.key and key != paper.key:
             self.accounting.reader_report(Report.about(paper, f"citation key {paper.key!r} is used twice; this one becomes {key!r}"))
 
-    def _events(self, unit: _Split | _Unit, accounting: Accounting) -> Iterator[Counted]:
+    def _events(self, unit: _Kept, accounting: Accounting) -> Iterator[Counted]:
         """The papers of ``unit`` in order; its reports and incomplete inputs passed to ``accounting``."""
         summary = accounting.summary
         if isinstance(unit, _Start):
@@ -240,7 +242,7 @@ class ParallelReading:
                     summary.read += 1
                     yield event
 
-    def _split(self) -> Iterator[_Split]:
+    def _split(self) -> Iterator[_Cut]:
         """Each input's records in chunks, with the reports about whole inputs (and its lines) in their place."""
         for index, item in enumerate(self.opened):
             yield _Start(index)
@@ -267,7 +269,7 @@ class ParallelReading:
             yield _End(index)
 
 
-def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Iterator[_Split]:
+def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Iterator[_Cut]:
     yield from line_reports
     line_reports.clear()
     if chunk:
@@ -288,24 +290,45 @@ def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | Non
     return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if placeholder in entry.text else None
 
 
-def _submitted_records(unit: _Split, pool: Pool | _InProcess) -> _Unit:
-    return _Chunk(unit.source, pool.apply_async(interpret_chunk, unit)) if isinstance(unit, _Records) else unit  # type: ignore[return-value]
+class _PapersAgain:
+    """The papers of one chunk that the main process renders itself, interpreted again from the chunk's records
+    (unpickled once, for the chunk's first such paper)."""
+
+    def __init__(self, job: Job, unit: _Interpreted) -> None:
+        self.job, self.unit = job, unit
+        self.records: list[object] | None = None
+
+    def at(self, origin: tuple[int, int]) -> Paper:
+        if self.records is None:
+            self.records = pickle.loads(self.unit.records)
+        return paper_again(self.job, self.unit.source, self.records, origin)
 
 
-def _interpreted(units: Iterator[_Unit]) -> Iterator[_Split]:
+def _submitted_records(unit: _Cut, pool: _Forked | _InProcess) -> _Unit:
+    if not isinstance(unit, _Records):
+        return unit
+    pickled = pickle.dumps(unit.records, pickle.HIGHEST_PROTOCOL)
+    return _Chunk(unit.source, pool.submit(unit.source, unit.records, pickled), pickled)
+
+
+def _interpreted(units: Iterator[_Unit]) -> Iterator[_Kept]:
     """The first pass's units in order, each chunk waited for and turned into an :class:`_Interpreted`."""
     for unit in units:
-        yield _Interpreted(unit.source, *unit.result.get()) if isinstance(unit, _Chunk) else unit
+        if isinstance(unit, _Chunk):
+            events, written = unit.result.get()
+            yield _Interpreted(unit.source, events, written, unit.records)
+        else:
+            yield unit
 
 
-def _spilled_to(units: Iterator[_Split], out: BinaryIO) -> Iterator[_Split]:
+def _spilled_to(units: Iterator[_Kept], out: BinaryIO) -> Iterator[_Kept]:
     """``units``, each also written to ``out`` (a file in the export's spool folder: memory stays flat)."""
     for unit in units:
         pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
         yield unit
 
 
-def _spilled_from(path: Path) -> Iterator[_Split]:
+def _spilled_from(path: Path) -> Iterator[_Kept]:
     with path.open("rb") as spilled:
         while True:
             try:
@@ -336,7 +359,7 @@ class _pool:
     def __init__(self, job: Job, jobs: int) -> None:
         self.job, self.jobs = job, jobs
 
-    def __enter__(self) -> Pool | _InProcess:
+    def __enter__(self) -> _Forked | _InProcess:
         if self.jobs == 1:
             return _InProcess(JobState.of(self.job))
         import multiprocessing
@@ -346,7 +369,7 @@ class _pool:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
             parallel_worker.JOB = None
-        return self.pool
+        return _Forked(self.pool)
 
     def __exit__(self, error_type: object, *_: object) -> None:
         if self.jobs == 1:
@@ -358,6 +381,15 @@ class _pool:
         self.pool.join()
 
 
+class _Forked(NamedTuple):
+    """The forked workers: a chunk submitted is sent pickled, and rendered by :func:`interpret_chunk`."""
+
+    pool: Pool
+
+    def submit(self, index: int, _records: list[object], pickled: bytes) -> AsyncResult[Any]:
+        return self.pool.apply_async(interpret_chunk, (index, pickled))
+
+
 class _InProcess:
     """The pool of one job: a chunk submitted is rendered at once, in this process, with its own writer
     (no module state: exports in several threads of one process keep apart)."""
@@ -365,9 +397,9 @@ class _InProcess:
     def __init__(self, state: JobState) -> None:
         self.state = state
 
-    def apply_async(self, _worker_function: Callable[..., Any], arguments: tuple[int, list[object]]) -> _Done:
+    def submit(self, index: int, records: list[object], pickled: bytes) -> _Done:
         """What a forked worker's :func:`interpret_chunk` gives, by :func:`rendered_chunk` with this export's state."""
-        return _Done(rendered_chunk(self.state, *arguments))
+        return _Done(rendered_chunk(self.state, index, records, pickled))
 
 
 class _Done(NamedTuple):

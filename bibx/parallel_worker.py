@@ -1,11 +1,12 @@
 """What the worker processes of a parallel export run (:mod:`bibx.parallel` plans and orders it).
 
 A worker is forked with a :class:`Job` and runs :func:`interpret_chunk` on each chunk it is sent: a
-chunk of records interpreted by the reader, and each paper rendered by the writer under a
-placeholder key (the input's own key where it has one). It returns the chunk's events in order, each
-paper as what the parent counts (:class:`Counted`), and, pickled in one piece, what the parent writes
-later (:class:`Written`: the key bases, the entry, the paper pickled on its own), which the parent
-keeps on disk unopened until the second pass, and then unpickles only the few papers it renders itself.
+chunk of records (pickled by the parent, which keeps them) interpreted by the reader, and each paper
+rendered by the writer under a placeholder key (the input's own key where it has one). It returns the
+chunk's events in order, each paper as what the parent counts (:class:`Counted`), and, pickled in one
+piece, what the parent writes later (:class:`Written`: the key bases, the entry, where the paper's
+record is), which the parent keeps on disk unopened until the second pass. The few papers the parent
+renders itself it interprets again from their records (:func:`paper_again`).
 
 So each record is interpreted and rendered once, in a worker; the parent settles the keys, which
 need every paper's bases, and puts each key in its entry's place. With one job the main process
@@ -49,8 +50,8 @@ class Written(NamedTuple):
     """What the parent needs of a paper in the second pass, to write it."""
 
     bases: tuple[str, str]  # the pattern's key and its extension (KeyBases.both)
-    entry: Rendered | None  # None: the parent renders it (the writer raised here, or the paper holds the placeholder)
-    paper: bytes  # pickled, for the few papers the parent renders itself
+    entry: Rendered | None  # None: the parent renders it (the writer raised here, or the records hold the placeholder)
+    origin: tuple[int, int]  # its record's place in the chunk, and its own among that record's papers (see paper_again)
 
 
 class Failed(NamedTuple):
@@ -96,34 +97,62 @@ JOB: Job | None = None  # set just before forking: a worker has one job
 _STATE: JobState | None = None  # the worker's, built on its first chunk
 
 
-def interpret_chunk(index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
-    """In a forked worker, one chunk of input ``index``'s records: see :func:`rendered_chunk`."""
+def interpret_chunk(index: int, pickled: bytes) -> tuple[list[Report | Counted | Failed], bytes]:
+    """In a forked worker, one chunk of input ``index``'s records, as the parent pickled them: see :func:`rendered_chunk`."""
     global _STATE
     if _STATE is None:
         assert JOB is not None
         _STATE = JobState.of(JOB)
-    return rendered_chunk(_STATE, index, records)
+    return rendered_chunk(_STATE, index, pickle.loads(pickled), pickled)
 
 
-def rendered_chunk(state: JobState, index: int, records: list[object]) -> tuple[list[Report | Counted | Failed], bytes]:
-    """One chunk of input ``index``'s records: the events for the parent, in order, and its papers' :class:`Written`, pickled."""
+def rendered_chunk(state: JobState, index: int, records: list[object], pickled: bytes) -> tuple[list[Report | Counted | Failed], bytes]:
+    """One chunk of input ``index``'s records (``pickled``: as the parent keeps them): the events for the parent, in
+    order, and its papers' :class:`Written`, pickled."""
     job, writer, reports, bases = state
-    placeholder = job.placeholder.encode()  # as it stands in a pickled string (ASCII: UTF-8 is itself)
+    # The placeholder is drawn at random for each export, once its inputs exist: records can hold it only where
+    # it is spelled out (as it stands in a pickled string: ASCII, its UTF-8 is itself). Their papers are rendered
+    # by the parent, with their keys: a paper's own text is not the key's.
+    holds_placeholder = job.placeholder.encode() in pickled
     item = job.opened[index]
-    events = interpreted(item, records, ReadContext(item.source.name, job.as_of, item.reader.name))
     counted: list[Report | Counted | Failed] = []
     written: list[Written] = []
-    for event in events:
+    origins = _Origins()
+    for at, event in interpreted(item, records, _context(job, index)):
         if isinstance(event, Paper):
             title, both = title_key(event.title), bases.both(event)
             counted.append(Counted(title, event.key, digests(*both, title)))
-            paper = pickle.dumps(event, pickle.HIGHEST_PROTOCOL)
-            # A paper that holds the placeholder itself is rendered by the parent: its text is not the key's.
-            entry = None if placeholder in paper else _rendered(writer, reports, event, job)
-            written.append(Written(both, entry, paper))
+            entry = None if holds_placeholder else _rendered(writer, reports, event, job)
+            written.append(Written(both, entry, origins.of(at)))
         else:
             counted.append(event)
     return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)
+
+
+def paper_again(job: Job, index: int, records: list[object], origin: tuple[int, int]) -> Paper:
+    """The paper at ``origin`` (:attr:`Written.origin`) of a chunk of input ``index``'s ``records``, interpreted again:
+    readers interpret a record the same way every time, so it is the paper the chunk's entry was rendered from."""
+    at, nth = origin
+    papers = [event for _, event in interpreted(job.opened[index], [records[at]], _context(job, index)) if isinstance(event, Paper)]
+    return papers[nth]
+
+
+class _Origins:
+    """Each paper's :attr:`Written.origin`, from the records' places in the chunk as the papers come."""
+
+    def __init__(self) -> None:
+        self.record, self.papers = -1, 0
+
+    def of(self, at: int) -> tuple[int, int]:
+        if at != self.record:
+            self.record, self.papers = at, 0
+        self.papers += 1
+        return at, self.papers - 1
+
+
+def _context(job: Job, index: int) -> ReadContext:
+    item = job.opened[index]
+    return ReadContext(item.source.name, job.as_of, item.reader.name)
 
 
 def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job) -> Rendered | None:
@@ -138,18 +167,19 @@ def _rendered(writer: EntryWriter, reports: list[Report], paper: Paper, job: Job
     return Rendered(provisional, text, written)
 
 
-def interpreted(item: Opened, records: list[object], context: ReadContext) -> list[Event]:
-    """Every record's papers and reports, up to a record the reader fails on."""
-    events: list[Event] = []
-    for record in records:
+def interpreted(item: Opened, records: list[object], context: ReadContext) -> list[tuple[int, Event]]:
+    """Every record's papers and reports, each with its record's place in ``records``, up to a record the reader fails on."""
+    events: list[tuple[int, Event]] = []
+    for at, record in enumerate(records):
         line = getattr(record, "line", None)
         try:
-            events.extend(checked_results(item.reader.interpret(record, context), context, item.plugin, lambda line=line: line or 0))  # type: ignore[misc]
+            results = checked_results(item.reader.interpret(record, context), context, item.plugin, lambda line=line: line or 0)  # type: ignore[misc]
+            events.extend((at, result) for result in results)  # a generator: what came before a failure is kept
         except InputError as error:
-            events.append(Failed(error.report.message, error.report.line))
+            events.append((at, Failed(error.report.message, error.report.line)))
             break
         except Exception as error:  # noqa: BLE001 - as in one process: the reader's bug costs its own input
-            events.append(Failed(reader_failed(item, error), line))
+            events.append((at, Failed(reader_failed(item, error), line)))
             break
     return events
 
