@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
 CHUNK_RECORDS = 250
+# Records are pickled this many together: the main process unpickles one such group to render one of its papers
+# again (a merged title's, say), about one in six; the pickling costs no more than the chunk's in one piece.
+RECORDS_PICKLED_TOGETHER = 8
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 # Below this much input (~1,400 listing papers, ~0.3 s of work) forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -90,7 +93,7 @@ class _Interpreted(NamedTuple):
     source: int  # the input's position among the opened ones
     events: list[Report | Counted | Failed]
     written: bytes  # the pickled list of each paper's Written, in order
-    records: bytes  # the chunk's records, pickled: the papers the main process renders are interpreted again
+    records: list[bytes]  # the chunk's records, pickled in groups: the papers the main process renders are interpreted again
 
 
 class _Chunk(NamedTuple):
@@ -98,7 +101,7 @@ class _Chunk(NamedTuple):
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any] | _Done
-    records: bytes  # pickled
+    records: list[bytes]  # pickled in groups (_pickled)
 
 
 class _Start(NamedTuple):
@@ -291,24 +294,27 @@ def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | Non
 
 
 class _PapersAgain:
-    """The papers of one chunk that the main process renders itself, interpreted again from the chunk's records
-    (unpickled once, for the chunk's first such paper)."""
+    """The papers of one chunk that the main process renders itself, interpreted again from their records
+    (each group of records unpickled once, for its first such paper)."""
 
     def __init__(self, job: Job, unit: _Interpreted) -> None:
         self.job, self.unit = job, unit
-        self.records: list[object] | None = None
+        self.groups: dict[int, list[object]] = {}
 
     def at(self, origin: tuple[int, int]) -> Paper:
-        if self.records is None:
-            self.records = pickle.loads(self.unit.records)
-        return paper_again(self.job, self.unit.source, self.records, origin)
+        at, nth = origin
+        group, within = divmod(at, RECORDS_PICKLED_TOGETHER)
+        if group not in self.groups:
+            self.groups[group] = pickle.loads(self.unit.records[group])
+        return paper_again(self.job, self.unit.source, self.groups[group][within], nth)
 
 
 def _submitted_records(unit: _Cut, pool: _Forked | _InProcess) -> _Unit:
     if not isinstance(unit, _Records):
         return unit
-    pickled = pickle.dumps(unit.records, pickle.HIGHEST_PROTOCOL)
-    return _Chunk(unit.source, pool.submit(unit.source, unit.records, pickled), pickled)
+    records, size = unit.records, RECORDS_PICKLED_TOGETHER
+    pickled = [pickle.dumps(records[at : at + size], pickle.HIGHEST_PROTOCOL) for at in range(0, len(records), size)]
+    return _Chunk(unit.source, pool.submit(unit.source, records, pickled), pickled)
 
 
 def _interpreted(units: Iterator[_Unit]) -> Iterator[_Kept]:
@@ -386,7 +392,7 @@ class _Forked(NamedTuple):
 
     pool: Pool
 
-    def submit(self, index: int, _records: list[object], pickled: bytes) -> AsyncResult[Any]:
+    def submit(self, index: int, _records: list[object], pickled: list[bytes]) -> AsyncResult[Any]:
         return self.pool.apply_async(interpret_chunk, (index, pickled))
 
 
@@ -397,7 +403,7 @@ class _InProcess:
     def __init__(self, state: JobState) -> None:
         self.state = state
 
-    def submit(self, index: int, records: list[object], pickled: bytes) -> _Done:
+    def submit(self, index: int, records: list[object], pickled: list[bytes]) -> _Done:
         """What a forked worker's :func:`interpret_chunk` gives, by :func:`rendered_chunk` with this export's state."""
         return _Done(rendered_chunk(self.state, index, records, pickled))
 

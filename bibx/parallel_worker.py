@@ -97,23 +97,24 @@ JOB: Job | None = None  # set just before forking: a worker has one job
 _STATE: JobState | None = None  # the worker's, built on its first chunk
 
 
-def interpret_chunk(index: int, pickled: bytes) -> tuple[list[Report | Counted | Failed], bytes]:
+def interpret_chunk(index: int, pickled: list[bytes]) -> tuple[list[Report | Counted | Failed], bytes]:
     """In a forked worker, one chunk of input ``index``'s records, as the parent pickled them: see :func:`rendered_chunk`."""
     global _STATE
     if _STATE is None:
         assert JOB is not None
         _STATE = JobState.of(JOB)
-    return rendered_chunk(_STATE, index, pickle.loads(pickled), pickled)
+    return rendered_chunk(_STATE, index, [record for group in pickled for record in pickle.loads(group)], pickled)
 
 
-def rendered_chunk(state: JobState, index: int, records: list[object], pickled: bytes) -> tuple[list[Report | Counted | Failed], bytes]:
-    """One chunk of input ``index``'s records (``pickled``: as the parent keeps them): the events for the parent, in
-    order, and its papers' :class:`Written`, pickled."""
+def rendered_chunk(state: JobState, index: int, records: list[object], pickled: list[bytes]) -> tuple[list[Report | Counted | Failed], bytes]:
+    """One chunk of input ``index``'s records (``pickled``: as the parent keeps them, a few records a piece): the
+    events for the parent, in order, and its papers' :class:`Written`, pickled."""
     job, writer, reports, bases = state
     # The placeholder is drawn at random for each export, once its inputs exist: records can hold it only where
     # it is spelled out (as it stands in a pickled string: ASCII, its UTF-8 is itself). Their papers are rendered
     # by the parent, with their keys: a paper's own text is not the key's.
-    holds_placeholder = job.placeholder.encode() in pickled
+    placeholder = job.placeholder.encode()
+    holds_placeholder = any(placeholder in group for group in pickled)
     item = job.opened[index]
     counted: list[Report | Counted | Failed] = []
     written: list[Written] = []
@@ -129,11 +130,10 @@ def rendered_chunk(state: JobState, index: int, records: list[object], pickled: 
     return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)
 
 
-def paper_again(job: Job, index: int, records: list[object], origin: tuple[int, int]) -> Paper:
-    """The paper at ``origin`` (:attr:`Written.origin`) of a chunk of input ``index``'s ``records``, interpreted again:
-    readers interpret a record the same way every time, so it is the paper the chunk's entry was rendered from."""
-    at, nth = origin
-    papers = [event for _, event in interpreted(job.opened[index], [records[at]], _context(job, index)) if isinstance(event, Paper)]
+def paper_again(job: Job, index: int, record: object, nth: int) -> Paper:
+    """The ``nth`` paper of a ``record`` of input ``index``, interpreted again: readers interpret a record the same
+    way every time, so it is the paper whose entry was rendered from it (see :attr:`Written.origin`)."""
+    papers = [event for _, event in interpreted(job.opened[index], [record], _context(job, index)) if isinstance(event, Paper)]
     return papers[nth]
 
 
