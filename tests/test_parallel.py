@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bibx import ReaderSpec, WriterSpec, hookimpl, parallel, pipeline, read_by_records
-from bibx.model import Report
+from bibx.model import Paper, Report
 from bibx.pipeline import ExportRequest, ReadRequest, Summary, export
 from bibx.plugins import PluginHost, load_host
 from bibx.testing import SEED_AS_OF, host_with, seed_files
@@ -225,6 +225,43 @@ def test_entries_take_their_keys_in_place_or_are_rendered_again_and_writer_failu
         with pytest.raises(WriterFailed, match="the keytwice writer .* failed: RuntimeError: a bug in the writer"):
             exported(host, seed_files(), "keytwice", jobs, tmp_path / f"seeds-{jobs}")
     assert always_parallel == [1, 2, 1, 2]
+
+
+class _Twins:
+    """The compact reader under another name, reading each record as two papers of one title (merged into one),
+    the second with a DOI of its own."""
+
+    @staticmethod
+    def interpret(record, context):  # noqa: ANN001, ANN205
+        from dataclasses import replace
+
+        from bibx_plugins.listings import compact
+
+        for result in compact.interpret(record, context):
+            yield result
+            if isinstance(result, Paper):
+                yield replace(result, abstract="", doi=f"10.5555/twin.{record.line}")
+
+    @hookimpl
+    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
+        from bibx_plugins.listings import compact
+
+        interpret = _Twins.interpret
+        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
+        register(ReaderSpec("twins", "compact, two papers a record", read, records=compact.records, interpret=interpret))
+
+
+def test_the_papers_rendered_again_are_found_among_the_papers_of_their_records(
+    dump_5k: list[Path], always_parallel: list[int], tmp_path: Path
+) -> None:
+    """Each paper of a record that yields two is merged: the main process interprets the record again and takes its own."""
+    compact = next(path for path in dump_5k if path.name == "compact.txt")
+    host = host_with(_Twins())
+    twice, one, two = (exported(host, [compact], "bibtex", jobs, tmp_path / f"out-{jobs}.bib", reader="twins") for jobs in (READ_TWICE, 1, 2))
+    assert always_parallel == [1, 2]
+    assert twice == one == two
+    assert one[2].merged >= one[2].read // 2 > 0
+    assert one[0].count(b"doi = {10.5555/twin.") == one[2].written
 
 
 def test_a_title_holding_the_placeholder_key_is_written_as_read(
