@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
 CHUNK_RECORDS = 250
 # Records are pickled this many together: the main process unpickles one such group to render one of its papers
-# again (a merged title's, say), about one in six; the pickling costs no more than the chunk's in one piece.
+# again (a merged title's: with one paper in a hundred merged, about one group in seven), and pickling eight
+# costs no more a record than pickling the chunk in one piece.
 RECORDS_PICKLED_TOGETHER = 8
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 # Below this much input (~1,400 listing papers, ~0.3 s of work) forking costs more than it saves.
