@@ -188,14 +188,14 @@ class ParallelReading:
                 later = next(written)
                 assert papers is not None  # a paper comes in a chunk
                 if groups.repeats(counted.title):
-                    for paper in groups.add(counted.title, papers.at(later.origin)):
+                    for paper in groups.add(counted.title, papers.at(later.origin, counted.title)):
                         if (text := rendered_here(paper)) is not None:
                             yield text
                     continue
                 key = assigner.keep(counted.key) if counted.key else assigner.assign_from(*later.bases, counted.title)
                 entry = _keyed(later.entry, key, self.job.placeholder)
                 if entry is None:
-                    text = rendered_here(papers.at(later.origin), key)
+                    text = rendered_here(papers.at(later.origin, counted.title), key)
                 else:
                     for report in entry.reports:
                         accounting.writer_report(report)
@@ -302,12 +302,12 @@ class _PapersAgain:
         self.job, self.unit = job, unit
         self.groups: dict[int, list[object]] = {}
 
-    def at(self, origin: tuple[int, int]) -> Paper:
+    def at(self, origin: tuple[int, int], title: bytes) -> Paper:
         at, nth = origin
         group, within = divmod(at, RECORDS_PICKLED_TOGETHER)
         if group not in self.groups:
             self.groups[group] = pickle.loads(self.unit.records[group])
-        return paper_again(self.job, self.unit.source, self.groups[group][within], nth)
+        return paper_again(self.job, self.unit.source, self.groups[group][within], nth, title)
 
 
 def _submitted_records(unit: _Cut, pool: _Forked | _InProcess) -> _Unit:

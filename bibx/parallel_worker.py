@@ -130,11 +130,20 @@ def rendered_chunk(state: JobState, index: int, records: list[object], pickled: 
     return counted, pickle.dumps(written, pickle.HIGHEST_PROTOCOL)
 
 
-def paper_again(job: Job, index: int, record: object, nth: int) -> Paper:
-    """The ``nth`` paper of a ``record`` of input ``index``, interpreted again: readers interpret a record the same
-    way every time, so it is the paper whose entry was rendered from it (see :attr:`Written.origin`)."""
-    papers = [event for _, event in interpreted(job.opened[index], [record], _context(job, index)) if isinstance(event, Paper)]
-    return papers[nth]
+def paper_again(job: Job, index: int, record: object, nth: int, title: bytes) -> Paper:
+    """The ``nth`` paper of a ``record`` of input ``index``, interpreted again: a reader interprets a record the same
+    way every time (:class:`~bibx.specs.ReaderSpec`), so it is the paper whose entry was rendered from it (see
+    :attr:`Written.origin`), whose title was counted as ``title`` (:func:`~bibx.merge.title_key`).
+
+    Raises :class:`~bibx.sources.InputError` at the record's line, naming the reader, where it is not.
+    """
+    item, context = job.opened[index], _context(job, index)
+    papers = [event for _, event in interpreted(item, [record], context) if isinstance(event, Paper)]
+    if nth < len(papers) and title_key(papers[nth].title) == title:
+        return papers[nth]
+    reader = f"the {item.reader.name} reader (plugin {item.plugin!r})"
+    message = f"{reader} read this record otherwise the second time; its interpret must depend on the record alone"
+    raise InputError(context.path, getattr(record, "line", None), message)
 
 
 class _Origins:

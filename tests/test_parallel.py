@@ -264,6 +264,36 @@ def test_the_papers_rendered_again_are_found_among_the_papers_of_their_records(
     assert one[0].count(b"doi = {10.5555/twin.") == one[2].written
 
 
+class _FickleTwins(_Twins):
+    """:class:`_Twins` reading a record's title otherwise each time it reads the record: a reader breaking its contract."""
+
+    readings: dict[int, int] = {}
+
+    @staticmethod
+    def interpret(record, context):  # noqa: ANN001, ANN205
+        from dataclasses import replace
+
+        count = _FickleTwins.readings[record.line] = _FickleTwins.readings.get(record.line, 0) + 1
+        for result in _Twins.interpret(record, context):
+            yield replace(result, title=f"{result.title} {count}") if isinstance(result, Paper) else result
+
+    @hookimpl
+    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
+        from bibx_plugins.listings import compact
+
+        interpret = _FickleTwins.interpret
+        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
+        register(ReaderSpec("fickle", "compact, read otherwise each time", read, records=compact.records, interpret=interpret))
+
+
+def test_a_reader_reading_a_record_otherwise_the_second_time_is_named_at_the_record(tmp_path: Path) -> None:
+    from bibx.sources import InputError
+
+    page = ROOT / "seeds" / "002_de8fc58348981559.txt"
+    with pytest.raises(InputError, match=r"002_de8fc58348981559.txt:\d+: error: the fickle reader \(plugin .*\) read this record otherwise"):
+        exported(host_with(_FickleTwins()), [page], "bibtex", 1, tmp_path / "out.bib", reader="fickle")
+
+
 def test_a_title_holding_the_placeholder_key_is_written_as_read(
     host: PluginHost, dump_5k: list[Path], always_parallel: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
