@@ -32,9 +32,9 @@ try:
 except ImportError:  # Windows: no advisory locks; the atomic rename still keeps every file whole
     fcntl = None  # type: ignore[assignment]
 
-# What a failing output file raises from a write, rather than a writer's own bug.
 # The output is written to its file a megabyte at a time: one system call for some hundreds of entries, not four.
 WRITE_BUFFER = 1 << 20
+# What a failing output file raises from a write, rather than a writer's own bug.
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 
 

@@ -102,7 +102,7 @@ class _Chunk(NamedTuple):
 
     source: int  # the input's position among the opened ones
     result: AsyncResult[Any] | _Done
-    records: list[bytes]  # pickled in groups (_pickled)
+    records: list[bytes]  # pickled, RECORDS_PICKLED_TOGETHER a piece
 
 
 class _Start(NamedTuple):
