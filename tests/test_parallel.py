@@ -142,8 +142,21 @@ def test_jobs_never_exceed_the_usable_cores(host: PluginHost, dump_5k: list[Path
     assert parallel.jobs_for(2, opened) == 2
 
 
+def compact_variant(name: str, description: str, interpret):  # noqa: ANN001, ANN201
+    """A plugin registering, as ``name``, a reader of the compact reader's records with another ``interpret``."""
+    from bibx_plugins.listings import compact
+
+    class CompactVariant:
+        @hookimpl
+        def bibx_register_readers(self, register) -> None:  # noqa: ANN001
+            read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
+            register(ReaderSpec(name, description, read, records=compact.records, interpret=interpret))
+
+    return CompactVariant()
+
+
 class _FailingCompact:
-    """The compact reader under another name, failing on the record at line ``FAIL_AT``."""
+    """The compact reader, failing on the record at line ``FAIL_AT``."""
 
     FAIL_AT = 0
 
@@ -155,21 +168,13 @@ class _FailingCompact:
             raise ValueError("a bug in the reader")
         yield from compact.interpret(record, context)
 
-    @hookimpl
-    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
-        from bibx_plugins.listings import compact
-
-        interpret = _FailingCompact.interpret
-        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
-        register(ReaderSpec("failing", "compact, failing half-way", read, records=compact.records, interpret=interpret))
-
 
 def test_a_reader_failing_in_a_worker_costs_the_rest_of_its_input_as_in_one_process(
     dump_5k: list[Path], always_parallel: list[int], tmp_path: Path
 ) -> None:
     compact = next(path for path in dump_5k if path.name == "compact.txt")
     _FailingCompact.FAIL_AT = len(compact.read_text(encoding="utf-8").splitlines()) // 2
-    host = host_with(_FailingCompact())
+    host = host_with(compact_variant("failing", "compact, failing half-way", _FailingCompact.interpret))
 
     twice, one, two = (exported(host, [compact], "bibtex", jobs, tmp_path / f"out-{jobs}.bib", reader="failing") for jobs in (READ_TWICE, 1, 2))
     assert always_parallel == [1, 2]
@@ -227,28 +232,16 @@ def test_entries_take_their_keys_in_place_or_are_rendered_again_and_writer_failu
     assert always_parallel == [1, 2, 1, 2]
 
 
-class _Twins:
-    """The compact reader under another name, reading each record as two papers of one title (merged into one),
-    the second with a DOI of its own."""
+def _twins(record, context):  # noqa: ANN001, ANN202
+    """The compact reader reading each record as two papers of one title (merged into one), the second with a DOI of its own."""
+    from dataclasses import replace
 
-    @staticmethod
-    def interpret(record, context):  # noqa: ANN001, ANN205
-        from dataclasses import replace
+    from bibx_plugins.listings import compact
 
-        from bibx_plugins.listings import compact
-
-        for result in compact.interpret(record, context):
-            yield result
-            if isinstance(result, Paper):
-                yield replace(result, abstract="", doi=f"10.5555/twin.{record.line}")
-
-    @hookimpl
-    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
-        from bibx_plugins.listings import compact
-
-        interpret = _Twins.interpret
-        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
-        register(ReaderSpec("twins", "compact, two papers a record", read, records=compact.records, interpret=interpret))
+    for result in compact.interpret(record, context):
+        yield result
+        if isinstance(result, Paper):
+            yield replace(result, abstract="", doi=f"10.5555/twin.{record.line}")
 
 
 def test_the_papers_rendered_again_are_found_among_the_papers_of_their_records(
@@ -256,7 +249,7 @@ def test_the_papers_rendered_again_are_found_among_the_papers_of_their_records(
 ) -> None:
     """Each paper of a record that yields two is merged: the main process interprets the record again and takes its own."""
     compact = next(path for path in dump_5k if path.name == "compact.txt")
-    host = host_with(_Twins())
+    host = host_with(compact_variant("twins", "compact, two papers a record", _twins))
     twice, one, two = (exported(host, [compact], "bibtex", jobs, tmp_path / f"out-{jobs}.bib", reader="twins") for jobs in (READ_TWICE, 1, 2))
     assert always_parallel == [1, 2]
     assert twice == one == two
@@ -264,34 +257,25 @@ def test_the_papers_rendered_again_are_found_among_the_papers_of_their_records(
     assert one[0].count(b"doi = {10.5555/twin.") == one[2].written
 
 
-class _FickleTwins(_Twins):
-    """:class:`_Twins` reading a record's title otherwise each time it reads the record: a reader breaking its contract."""
+_READINGS: dict[int, int] = {}  # how often _fickle_twins read the record at each line
 
-    readings: dict[int, int] = {}
 
-    @staticmethod
-    def interpret(record, context):  # noqa: ANN001, ANN205
-        from dataclasses import replace
+def _fickle_twins(record, context):  # noqa: ANN001, ANN202
+    """:func:`_twins` reading a record's titles otherwise each time it reads the record: a reader breaking its contract."""
+    from dataclasses import replace
 
-        count = _FickleTwins.readings[record.line] = _FickleTwins.readings.get(record.line, 0) + 1
-        for result in _Twins.interpret(record, context):
-            yield replace(result, title=f"{result.title} {count}") if isinstance(result, Paper) else result
-
-    @hookimpl
-    def bibx_register_readers(self, register) -> None:  # noqa: ANN001
-        from bibx_plugins.listings import compact
-
-        interpret = _FickleTwins.interpret
-        read = lambda lines, context: read_by_records(compact.records, interpret, lines, context)  # noqa: E731
-        register(ReaderSpec("fickle", "compact, read otherwise each time", read, records=compact.records, interpret=interpret))
+    count = _READINGS[record.line] = _READINGS.get(record.line, 0) + 1
+    for result in _twins(record, context):
+        yield replace(result, title=f"{result.title} {count}") if isinstance(result, Paper) else result
 
 
 def test_a_reader_reading_a_record_otherwise_the_second_time_is_named_at_the_record(tmp_path: Path) -> None:
     from bibx.sources import InputError
 
     page = ROOT / "seeds" / "002_de8fc58348981559.txt"
+    host = host_with(compact_variant("fickle", "compact, read otherwise each time", _fickle_twins))
     with pytest.raises(InputError, match=r"002_de8fc58348981559.txt:\d+: error: the fickle reader \(plugin .*\) read this record otherwise"):
-        exported(host_with(_FickleTwins()), [page], "bibtex", 1, tmp_path / "out.bib", reader="fickle")
+        exported(host, [page], "bibtex", 1, tmp_path / "out.bib", reader="fickle")
 
 
 def test_a_title_holding_the_placeholder_key_is_written_as_read(
