@@ -110,9 +110,9 @@ def rendered_chunk(state: JobState, index: int, records: list[object], pickled: 
     """One chunk of input ``index``'s records (``pickled``: as the parent keeps them, a few records a piece): the
     events for the parent, in order, and its papers' :class:`Written`, pickled."""
     job, writer, reports, bases = state
-    # The placeholder is drawn at random for each export, once its inputs exist: records can hold it only where
-    # it is spelled out (as it stands in a pickled string: ASCII, its UTF-8 is itself). Their papers are rendered
-    # by the parent, with their keys: a paper's own text is not the key's.
+    # The placeholder is drawn at random for each export, once its inputs exist: an input holds it only by a chance
+    # of one in 2**64 a place, or where a test fixes it and spells it out, as a pickled record then holds it (ASCII:
+    # its UTF-8 is itself). Those records' papers are rendered by the parent, with their keys: their text is not the key's.
     placeholder = job.placeholder.encode()
     holds_placeholder = any(placeholder in group for group in pickled)
     item = job.opened[index]
