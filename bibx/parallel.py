@@ -158,12 +158,12 @@ class ParallelReading:
         with _pool(self.job, self.jobs) as pool, self._spill.open("wb") as out:
             units = _ahead((_submitted_records(unit, pool) for unit in self._split()), self.jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
             for unit in _spilled_to(_interpreted(units), out):
-                for counted in self._events(unit, probe):
-                    self._collisions.add(counted.digests)
-                    if counted.key:
-                        self._keys.add(counted.key)
+                for title, key, digests in self._events(unit, probe):
+                    self._collisions.add(digests)
+                    if key:
+                        self._keys.add(key)
                     if merge:
-                        repeats.add(title_digest(counted.title))
+                        repeats.add(title_digest(title))
         self._collisions.finish()
         self._counts = repeats.counts()
         for name, report in probe.incomplete.items():
@@ -184,22 +184,23 @@ class ParallelReading:
         for unit in _spilled_from(self._spill):
             written: Iterator[Written] = iter(pickle.loads(unit.written) if isinstance(unit, _Interpreted) else ())
             papers = _PapersAgain(self.job, unit) if isinstance(unit, _Interpreted) else None
-            for counted in self._events(unit, accounting):
-                later = next(written)
+            for title, own_key, _ in self._events(unit, accounting):
+                bases, rendered, origin = next(written)
                 assert papers is not None  # a paper comes in a chunk
-                if groups.repeats(counted.title):
-                    for paper in groups.add(counted.title, papers.at(later.origin, counted.title)):
+                if groups.repeats(title):
+                    for paper in groups.add(title, papers.at(origin, title)):
                         if (text := rendered_here(paper)) is not None:
                             yield text
                     continue
-                key = assigner.keep(counted.key) if counted.key else assigner.assign_from(*later.bases, counted.title)
-                entry = _keyed(later.entry, key, self.job.placeholder)
+                key = assigner.keep(own_key) if own_key else assigner.assign_from(*bases, title)
+                entry = _keyed(rendered, key, self.job.placeholder)
                 if entry is None:
-                    text = rendered_here(papers.at(later.origin, counted.title), key)
+                    text = rendered_here(papers.at(origin, title), key)
                 else:
-                    for report in entry.reports:
+                    _, entry_text, reports = entry
+                    for report in reports:
                         accounting.writer_report(report)
-                    text = self._handed_over(entry.text, progress)
+                    text = self._handed_over(entry_text, progress)
                 if text is not None:
                     yield text
         for paper in groups.rest():
@@ -285,13 +286,16 @@ def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | Non
     worker failed or found the placeholder in the paper, it was rendered under another key (an input's key
     taken twice), the placeholder is not in its text (a writer that changes the key) or it is in a report (a
     report on a paper with no place in the input names it by its key)."""
-    if entry is None or entry.provisional == key:
-        return entry
-    if entry.provisional != placeholder or any(placeholder in report.message or placeholder in report.path for report in entry.reports):
+    if entry is None:
         return None
-    if entry.text is None:
+    provisional, text, reports = entry
+    if provisional == key:
         return entry
-    return Rendered(key, entry.text.replace(placeholder, key), entry.reports) if placeholder in entry.text else None
+    if provisional != placeholder or any(placeholder in report.message or placeholder in report.path for report in reports):
+        return None
+    if text is None:
+        return entry
+    return (key, text.replace(placeholder, key), reports) if placeholder in text else None
 
 
 class _PapersAgain:
