@@ -283,7 +283,7 @@ def _flushed(index: int, chunk: list[object], line_reports: list[Report]) -> Ite
 
 def _keyed(entry: Rendered | None, key: str, placeholder: str) -> Rendered | None:
     """``entry`` as rendered under ``key``, or None where the main process must render the paper itself: its
-    worker failed or found the placeholder in the paper, it was rendered under another key (an input's key
+    worker failed or found the placeholder in its records, it was rendered under another key (an input's key
     taken twice), the placeholder is not in its text (a writer that changes the key) or it is in a report (a
     report on a paper with no place in the input names it by its key)."""
     if entry is None:
