@@ -18,7 +18,6 @@ from bibx.names import split_et_al
 from bibx.specs import ReadContext, read_by_records
 from bibx_plugins.listings.grammar import (
     MAX_UNREADABLE_NAMES,
-    ORGANIZATIONS_SEPARATOR,
     AuthorLine,
     Record,
     RecordMeta,
@@ -118,7 +117,7 @@ def _is_prose(line: str) -> bool:
     run of initials ("Kamal, R. S."), which would join the part before them into one name. Found
     part by part: the first two or three of an abstract's sentences decide, not its whole text.
     """
-    names_text = line.rpartition(ORGANIZATIONS_SEPARATOR)[0] if ORGANIZATIONS_SEPARATOR in line else line
+    names_text, _ = split_organizations(line)
     long_parts, start = 0, 0
     while (comma := names_text.find(",", start)) >= 0:
         part = names_text[start:comma]
