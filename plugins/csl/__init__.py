@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bibx.hookspecs import hookimpl
-from bibx.specs import Deferred, ReaderSpec, WriteContext, Writer, WriterSpec
+from bibx.specs import Deferred, ReaderSpec, WriterSpec
 
 _BIBX_JSON_MARKERS = ('"authors_truncated"', '"creators"')
 
@@ -20,12 +20,6 @@ def sniff(head: Sequence[str]) -> float:
         return 0.0
     # Above bibx's own JSON reader, which claims any JSON array with a "title".
     return 0.95 if '"type"' in text and ('"id"' in text or '"citation-key"' in text) else 0.0
-
-
-def _without_context(writer: str) -> Callable[[WriteContext], Writer]:
-    """The factory of a writer of writer.py whose constructor takes no context, imported on first use."""
-    constructor = Deferred(f"bibx_plugins.csl.writer:{writer}")
-    return lambda _context: constructor()
 
 
 @hookimpl
@@ -39,7 +33,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             ),
             extensions=("csl.json", "csljson"),
             media_type="application/vnd.citationstyles.csl+json",
-            factory=_without_context("CslJsonWriter"),
+            factory=Deferred("bibx_plugins.csl.writer:CslJsonWriter"),
             entries=True,
         )
     )
@@ -49,7 +43,7 @@ def bibx_register_writers(register: Callable[[WriterSpec], None]) -> None:
             description="CSL-JSON items, one per line (newline-delimited JSON)",
             extensions=("ndjson", "jsonl"),
             media_type="application/x-ndjson",
-            factory=_without_context("NdjsonWriter"),
+            factory=Deferred("bibx_plugins.csl.writer:NdjsonWriter"),
             entries=True,
         )
     )

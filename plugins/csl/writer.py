@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from bibx import Paper
 from bibx.csl_items import csl_item
-from bibx.specs import rendered, write_separated
+from bibx.specs import WriteContext, rendered, write_separated
 
 # JSON allows these raw inside strings, but line-oriented readers (Python's str.splitlines, many
 # editors, JavaScript before ES2019) take them for line ends: an NDJSON line would split in two.
@@ -36,6 +36,9 @@ def encode_item(item: dict[str, Any]) -> str:
 class CslJsonWriter:
     """A JSON array written one item at a time: valid JSON at the end, ``[]`` for no papers."""
 
+    def __init__(self, _context: WriteContext | None = None) -> None:
+        """A writer factory (``WriterSpec.factory``) with nothing to take from the context: CSL-JSON has no options."""
+
     def write(self, papers: Iterable[Paper], out: TextIO) -> None:
         self.write_entries(rendered(self, papers), out)
 
@@ -46,11 +49,8 @@ class CslJsonWriter:
         write_separated(entries, out, ",\n", "[\n", "\n]\n", "[]\n")
 
 
-class NdjsonWriter:
-    """One CSL item per line (newline-delimited JSON), for streaming consumers and ``jq``."""
-
-    def write(self, papers: Iterable[Paper], out: TextIO) -> None:
-        self.write_entries(rendered(self, papers), out)
+class NdjsonWriter(CslJsonWriter):
+    """One CSL item per line (newline-delimited JSON), for streaming consumers and ``jq``: the same items, laid out otherwise."""
 
     def entry(self, paper: Paper) -> str:
         return encode_item(csl_item(paper)) + "\n"
