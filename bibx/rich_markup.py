@@ -51,7 +51,6 @@ def is_plain(rich: str) -> bool:
     return _MARKUP_CHARS not in rich or not _TAG.search(rich)
 
 
-@lru_cache(maxsize=4096)
 def parse(rich: str) -> tuple[Node, ...]:
     """Rich text as a tree: strings and :class:`Span` s. A tag without its partner stays text."""
     if is_plain(rich):
