@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import AS_OF, checked_summary, export_command, measure  # noqa: E402
+from bytecode import compile_bytecode  # noqa: E402
 from export_report import TARGET_PAPERS_PER_S, Run  # noqa: E402
 from generate import DEFAULT_SEED, dump_directory, generate_dump, parse_size, size_label  # noqa: E402
 
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         run_child(argv[1:])
         return
     args = parse_args(argv)
+    compile_bytecode(sys.executable)
     inputs = generate_dump(args.size, dump_directory(args.workdir, args.size, args.seed), args.seed)
     output = args.workdir / "bound.bib"
     runs: dict[tuple[str, int], list[Run]] = {(variant, int(jobs)): [] for jobs in args.jobs.split(",") for variant in VARIANTS}
